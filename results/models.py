@@ -1,0 +1,126 @@
+"""Group results (note submissions and their revisions) and the citizens' reference results."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import BreakoutGroup
+from sessions_app.models import Participant, Session
+
+
+class NoteSubmission(models.Model):
+    """A group's results for one session: the current draft or submitted state."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    group = models.ForeignKey(BreakoutGroup, on_delete=models.CASCADE, related_name="note_submissions")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="note_submissions")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    data = models.JSONField(_("content"), default=dict, blank=True)
+    # Bumped on every saved change: a writer who did not see the latest version gets a conflict.
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("group notes")
+        verbose_name_plural = _("group notes")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "session"], name="one_note_submission_per_group_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} – {self.session}"
+
+
+class NoteRevision(models.Model):
+    """An immutable submitted state; corrections after submission add a revision."""
+
+    submission = models.ForeignKey(NoteSubmission, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("revision"))
+    data = models.JSONField(_("content"))
+    idempotency_key = models.UUIDField(_("idempotency key"), unique=True)
+    submitted_by = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["submission", "number"]
+        verbose_name = _("note revision")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="note_revision_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} r{self.number}"
+
+
+class ReferenceDataset(models.Model):
+    """Citizens' results from the national dialogues, imported for comparison."""
+
+    title = models.CharField(_("title"), max_length=200)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    illustrative = models.BooleanField(
+        _("illustrative only"), default=False, help_text=_("Shown with a notice that these are not real figures.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reference dataset")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReferenceResult(models.Model):
+    class Scope(models.TextChoices):
+        GLOBAL = "global", _("Global")
+        CONTINENT = "continent", _("Continent")
+        COUNTRY = "country", _("Country")
+
+    dataset = models.ForeignKey(ReferenceDataset, on_delete=models.CASCADE, related_name="results")
+    question_code = models.SlugField(_("question code"))
+    option_code = models.SlugField(_("option code"))
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
+    scope_name = models.CharField(_("scope name"), max_length=100, blank=True)
+    count = models.PositiveIntegerField(_("count"), null=True, blank=True)
+    percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2, null=True, blank=True)
+    n = models.PositiveIntegerField(_("N"))
+
+    class Meta:
+        verbose_name = _("reference result")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "question_code", "option_code", "scope", "scope_name"],
+                name="reference_result_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(count__isnull=False) | Q(percent__isnull=False), name="reference_has_count_or_percent"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | Q(percent__gte=0, percent__lte=100),
+                name="reference_percent_0_100",
+            ),
+            models.CheckConstraint(condition=Q(n__gt=0), name="reference_n_positive"),
+            models.CheckConstraint(
+                condition=Q(count__isnull=True) | Q(count__lte=models.F("n")), name="reference_count_at_most_n"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_code}/{self.option_code} {self.scope} {self.scope_name}"

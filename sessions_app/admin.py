@@ -1,0 +1,254 @@
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from sessions_app import services
+from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin
+from sessions_app.auth import is_organiser
+from sessions_app.forms import ParticipantImportForm
+from sessions_app.join_links import join_url
+from sessions_app.models import DiversityAttribute, Event, Option, Organisation, Participant, Phase, Question, Session
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "country"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["members"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(members=request.user)
+
+    def has_module_permission(self, request):
+        return is_organiser(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_organiser(request.user) and (
+            obj is None or request.user.is_superuser or obj.members.filter(pk=request.user.pk).exists()
+        )
+
+    # Partner organisations are created and staffed by the coalition (superusers).
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    has_delete_permission = has_change_permission
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+
+class PhaseInline(OrganiserInline, admin.TabularInline):
+    model = Phase
+    extra = 0
+    fields = ["order", "kind", "title", "planned_minutes", "session"]
+
+
+class DiversityAttributeInline(OrganiserInline, admin.TabularInline):
+    model = DiversityAttribute
+    extra = 0
+    fields = ["order", "key", "label", "kind", "choices", "weight", "help_text"]
+
+
+class SessionInline(OrganiserInline, admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ["order", "code", "title"]
+    show_change_link = True
+
+
+@admin.register(Event)
+class EventAdmin(OrganiserScopedAdmin):
+    event_path = ""
+    list_display = ["title", "organisation", "starts_at", "timezone", "status", "people", "links"]
+    list_filter = ["status", "organisation"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [PhaseInline, SessionInline, DiversityAttributeInline]
+    fieldsets = [
+        (None, {"fields": ["organisation", "title", "slug", "description", "status"]}),
+        (_("When"), {"fields": ["starts_at", "ends_at", "timezone", "language"]}),
+        (
+            _("Breakout groups"),
+            {
+                "fields": [
+                    "group_size",
+                    "uneven_groups",
+                    "keep_language_together",
+                    "allow_volunteer_note_takers",
+                    "late_joiners",
+                    "video_link_template",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("people"))
+    def people(self, obj):
+        return obj.participants.count()
+
+    @admin.display(description=_("live pages"))
+    def links(self, obj):
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("control_room", kwargs={"slug": obj.slug}),
+            _("control room"),
+            reverse("plenary", kwargs={"slug": obj.slug, "token": obj.plenary_token}),
+            _("plenary screen"),
+        )
+
+
+class QuestionInline(OrganiserInline, admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ["order", "code", "kind", "respondent", "text", "max_choices"]
+    show_change_link = True
+
+
+@admin.register(Session)
+class SessionAdmin(OrganiserScopedAdmin):
+    list_display = ["title", "event", "order", "code"]
+    list_filter = ["event"]
+    search_fields = ["title", "code"]
+    inlines = [QuestionInline]
+
+
+class OptionInline(OrganiserInline, admin.TabularInline):
+    model = Option
+    extra = 0
+    fields = ["order", "code", "label"]
+
+
+@admin.register(Question)
+class QuestionAdmin(OrganiserScopedAdmin):
+    event_path = "session__event"
+    list_display = ["code", "text", "kind", "session"]
+    list_filter = ["kind", "session__event"]
+    search_fields = ["code", "text"]
+    inlines = [OptionInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "session" and not request.user.is_superuser:
+            kwargs["queryset"] = Session.objects.filter(event__in=Event.objects.organised_by(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CheckedInFilter(admin.SimpleListFilter):
+    title = _("checked in")
+    parameter_name = "checked_in"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Checked in")), ("no", _("Not yet"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(checked_in_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(checked_in_at__isnull=True)
+        return queryset
+
+
+class AttributeFilter(admin.SimpleListFilter):
+    """Filter people by one value of a diversity attribute, e.g. “gender: woman”."""
+
+    title = _("diversity attribute")
+    parameter_name = "attribute"
+
+    def lookups(self, request, model_admin):
+        attributes = DiversityAttribute.objects.filter(event__in=Event.objects.organised_by(request.user))
+        seen = {}
+        for attribute in attributes:
+            for choice in attribute.choice_list:
+                seen[f"{attribute.key}={choice}"] = f"{attribute.label}: {choice}"
+        return sorted(seen.items(), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        if not self.value() or "=" not in self.value():
+            return queryset
+        key, value = self.value().split("=", 1)
+        return queryset.filter(Q(**{f"attributes__{key}": value}))
+
+
+@admin.register(Participant)
+class ParticipantAdmin(OrganiserScopedAdmin):
+    list_display = ["__str__", "event", "role", "languages", "checked_in_at", "join_last_opened_at"]
+    list_filter = ["event", "role", CheckedInFilter, AttributeFilter]
+    search_fields = ["first_name", "last_name", "email"]
+    readonly_fields = ["join_link", "join_last_opened_at", "join_revoked_at", "checked_in_at", "consent_given_at"]
+    actions = ["revoke_join_links", "reissue_join_links"]
+    fields = [
+        "event",
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "user",
+        "languages",
+        "timezone",
+        "attributes",
+        "consent_given_at",
+        "checked_in_at",
+        "join_link",
+        "join_last_opened_at",
+        "join_revoked_at",
+    ]
+    autocomplete_fields = []
+    change_list_template = "admin/sessions_app/participant/change_list.html"
+
+    @admin.display(description=_("personal join link"))
+    def join_link(self, obj):
+        if obj.pk is None:
+            return _("Shown once the person is saved.")
+        if obj.join_revoked_at:
+            return _("Withdrawn. Use “Give new join links” to issue another.")
+        return format_html(
+            '<input type="text" readonly value="{}" size="80" aria-label="{}">', join_url(obj), _("personal join link")
+        )
+
+    @admin.action(description=_("Withdraw the join links of the selected people"))
+    def revoke_join_links(self, request, queryset):
+        for participant in queryset:
+            services.participant_revoke_join_link(participant=participant)
+        self.message_user(request, _("Links withdrawn: %(n)s.") % {"n": queryset.count()})
+
+    @admin.action(description=_("Give new join links to the selected people"))
+    def reissue_join_links(self, request, queryset):
+        for participant in queryset:
+            services.participant_reissue_join_link(participant=participant)
+        self.message_user(request, _("New links issued: %(n)s.") % {"n": queryset.count()})
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_csv), name="sessions_app_participant_import"),
+        ] + super().get_urls()
+
+    def import_csv(self, request):
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        errors = []
+        form = ParticipantImportForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            event = form.cleaned_data["event"]
+            result = services.participants_import_csv(event=event, data=form.cleaned_data["file"].read())
+            if result.ok:
+                self.message_user(
+                    request,
+                    _("%(n)s people imported into %(event)s.") % {"n": result.created, "event": event},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:sessions_app_participant_changelist") + f"?event__id__exact={event.pk}")
+            errors = result.errors
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import people from a CSV file"),
+            "form": form,
+            "errors": errors,
+            "opts": self.model._meta,
+        }
+        status = 400 if errors else 200
+        return TemplateResponse(request, "admin/sessions_app/participant/import.html", context, status=status)

@@ -1,0 +1,309 @@
+"""The seed's Day 0 event as demo data: phases, a session with questions, people and staff."""
+
+import math
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.text import slugify
+
+from sessions_app.models import DiversityAttribute, Event, Option, Organisation, Participant, Phase, Question, Session
+
+FIRST_NAMES = [
+    "Amina",
+    "Bao",
+    "Carlos",
+    "Dalia",
+    "Emeka",
+    "Fatima",
+    "Gabriel",
+    "Hana",
+    "Ines",
+    "Jonas",
+    "Kavya",
+    "Lucas",
+    "Mariam",
+    "Nikolai",
+    "Olga",
+    "Pedro",
+    "Qin",
+    "Rosa",
+    "Samir",
+    "Tariq",
+    "Uma",
+    "Valentina",
+    "Wei",
+    "Ximena",
+    "Yusuf",
+    "Zanele",
+    "Aiko",
+    "Bruno",
+    "Chloé",
+    "Diego",
+    "Elif",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Ivana",
+    "Jamal",
+]
+LAST_NAMES = [
+    "Okafor",
+    "Nguyen",
+    "García",
+    "Haddad",
+    "Kim",
+    "Silva",
+    "Dubois",
+    "Petrov",
+    "Mensah",
+    "Rossi",
+    "Sato",
+    "Khan",
+    "Müller",
+    "López",
+    "Cohen",
+    "Ibrahim",
+    "Novak",
+    "Andersen",
+    "Mbeki",
+    "Costa",
+    "Yilmaz",
+    "Singh",
+    "Chen",
+    "Moreau",
+]
+# (key, label, kind, [(choice, share)], why we ask)
+ATTRIBUTES = [
+    (
+        "age_band",
+        "Age",
+        DiversityAttribute.Kind.ORDINAL,
+        [("18-24", 12), ("25-34", 18), ("35-44", 18), ("45-54", 17), ("55-64", 16), ("65+", 19)],
+        "So that every group mixes generations.",
+    ),
+    (
+        "gender",
+        "Gender",
+        DiversityAttribute.Kind.CATEGORICAL,
+        [("woman", 50), ("man", 48), ("another", 2)],
+        "So that groups are balanced.",
+    ),
+    (
+        "education",
+        "Education",
+        DiversityAttribute.Kind.ORDINAL,
+        [("primary", 15), ("secondary", 50), ("tertiary", 35)],
+        "So that every kind of experience is heard.",
+    ),
+    (
+        "occupation",
+        "Occupation",
+        DiversityAttribute.Kind.CATEGORICAL,
+        [("student", 12), ("employed", 50), ("self-employed", 10), ("unemployed", 8), ("retired", 20)],
+        "So that groups mix walks of life.",
+    ),
+    (
+        "region",
+        "Region",
+        DiversityAttribute.Kind.CATEGORICAL,
+        [
+            ("Africa", 17),
+            ("Asia-Pacific", 30),
+            ("Europe", 20),
+            ("Latin America", 13),
+            ("Middle East", 8),
+            ("North America", 12),
+        ],
+        "So that groups mix parts of the world.",
+    ),
+    (
+        "urban_rural",
+        "Urban or rural",
+        DiversityAttribute.Kind.CATEGORICAL,
+        [("urban", 60), ("rural", 40)],
+        "So that city and countryside both speak.",
+    ),
+]
+QUESTIONS = [
+    (
+        "q1",
+        Question.Kind.SINGLE,
+        Question.Respondent.INDIVIDUAL,
+        None,
+        "To you, the Internet is:",
+        [("opportunity", "More an opportunity"), ("threat", "More a threat"), ("both", "Both"), ("neither", "Neither")],
+    ),
+    (
+        "q2",
+        Question.Kind.MULTIPLE,
+        Question.Respondent.INDIVIDUAL,
+        2,
+        "Who should be most responsible for the quality of information online? (at most 2)",
+        [
+            ("governments", "Governments"),
+            ("platforms", "Internet platforms"),
+            ("citizens", "Citizens"),
+            ("media", "News media"),
+            ("international", "International organisations"),
+        ],
+    ),
+    (
+        "q3",
+        Question.Kind.SCALE,
+        Question.Respondent.INDIVIDUAL,
+        None,
+        "How much do you trust the information you find on social media? (1 = not at all, 5 = completely)",
+        [(str(i), str(i)) for i in range(1, 6)],
+    ),
+    (
+        "q4",
+        Question.Kind.RANKING,
+        Question.Respondent.GROUP,
+        None,
+        "Rank these actions to strengthen the digital public sphere, the most important first",
+        [
+            ("education", "Education and digital literacy"),
+            ("regulation", "Regulation of platforms"),
+            ("design", "Platform design for quality debate"),
+            ("fact-checking", "Independent fact-checking"),
+        ],
+    ),
+    ("q5", Question.Kind.OPEN, Question.Respondent.GROUP, None, "Key points of your group's discussion", []),
+    ("q6", Question.Kind.OPEN, Question.Respondent.GROUP, None, "Your group's recommendation to decision-makers", []),
+]
+
+
+@dataclass
+class DemoEvent:
+    event: Event
+    organiser_email: str
+    organiser_password: str
+
+
+def _weighted(rng: random.Random, choices):
+    values, weights = zip(*choices, strict=False)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _unique_slug(base: str) -> str:
+    slug, n = base, 1
+    while Event.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def demo_event_create(*, start: datetime, participants: int = 30, seed: int = 0) -> DemoEvent:
+    rng = random.Random(seed)
+    organisation, _ = Organisation.objects.get_or_create(
+        slug="missions-publiques-demo", defaults={"name": "Missions Publiques (demo)", "country": "France"}
+    )
+    email = "organiser@example.org"
+    password = secrets.token_urlsafe(9)
+    user_model = get_user_model()
+    organiser = user_model.objects.filter(email=email).first() or user_model(username="organiser", email=email)
+    organiser.is_staff = True
+    organiser.set_password(password)
+    organiser.save()
+    organisation.members.add(organiser)
+    _email_address_verified(organiser)
+
+    event = Event.objects.create(
+        organisation=organisation,
+        title="Day 0: Global Citizens' Dialogue on the Future of the Internet",
+        slug=_unique_slug("day-0"),
+        description=(
+            "Experience one session of the Global Citizens' Dialogue on the Future of the Internet in 90 minutes: "
+            "a short opening, 45 minutes in small groups of 5 with maximum diversity, and a plenary where note "
+            "takers present their group's results beside those of the citizens of the national dialogues."
+        ),
+        starts_at=start,
+        ends_at=start + timedelta(minutes=90),
+        timezone="UTC",
+        status=Event.Status.SCHEDULED,
+        video_link_template="https://meet.jit.si/wetheinternet-{room}",
+    )
+    session = Session.objects.create(
+        event=event,
+        order=1,
+        code="digital-public-sphere",
+        title="Shaping the digital public sphere",
+        material=(
+            "The Internet has become the place where many of us inform ourselves and debate. Who decides what we "
+            "see? How do we keep a public sphere where facts can be checked and everyone can take part?"
+        ),
+    )
+    for order, (code, kind, respondent, max_choices, text, options) in enumerate(QUESTIONS, start=1):
+        question = Question.objects.create(
+            session=session,
+            order=order,
+            code=code,
+            kind=kind,
+            respondent=respondent,
+            text=text,
+            max_choices=max_choices,
+        )
+        Option.objects.bulk_create(
+            Option(question=question, order=i, code=option_code, label=label)
+            for i, (option_code, label) in enumerate(options, start=1)
+        )
+    Phase.objects.bulk_create(
+        [
+            Phase(event=event, order=1, kind=Phase.Kind.OPENING, title="Opening", planned_minutes=15),
+            Phase(
+                event=event,
+                order=2,
+                kind=Phase.Kind.BREAKOUT,
+                title="Break-out rooms",
+                planned_minutes=45,
+                session=session,
+            ),
+            Phase(event=event, order=3, kind=Phase.Kind.PLENARY, title="Results and conclusion", planned_minutes=20),
+        ]
+    )
+    for order, (key, label, kind, choices, why) in enumerate(ATTRIBUTES, start=1):
+        DiversityAttribute.objects.create(
+            event=event,
+            order=order,
+            key=key,
+            label=label,
+            kind=kind,
+            help_text=why,
+            choices="\n".join(choice for choice, _share in choices),
+        )
+
+    people = []
+    groups = max(1, math.ceil(participants / event.group_size))
+    for i in range(participants):
+        attributes = {key: _weighted(rng, choices) for key, _l, _k, choices, _w in ATTRIBUTES}
+        second = rng.choice(["", "", "fr", "es", "ar", "pt"])
+        people.append(_person(rng, event, i, Participant.Role.PARTICIPANT, attributes, second))
+    for role in (Participant.Role.FACILITATOR, Participant.Role.NOTE_TAKER):
+        for _ in range(groups):
+            people.append(_person(rng, event, len(people), role, {}, ""))
+    Participant.objects.bulk_create(people)
+    return DemoEvent(event=event, organiser_email=email, organiser_password=password)
+
+
+def _person(rng, event, index, role, attributes, second_language) -> Participant:
+    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    return Participant(
+        event=event,
+        first_name=first,
+        last_name=last,
+        role=role,
+        email=f"{slugify(first)}.{slugify(last)}.{index}@example.org",
+        languages=",".join(code for code in ["en", second_language] if code),
+        attributes=attributes,
+    )
+
+
+def _email_address_verified(user) -> None:
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})

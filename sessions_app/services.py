@@ -1,0 +1,213 @@
+"""Writes on events and people. Views, admin and commands call these; nothing else writes."""
+
+import csv
+import io
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sessions_app.models import Event, Participant, new_token
+from sessions_app.streams import lobby_group_name, lobby_snapshot
+from wetheinternet.broadcast import send_on_commit
+
+LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$", re.IGNORECASE)
+IMPORT_BASE_COLUMNS = ["first_name", "last_name", "email", "role", "languages", "timezone"]
+IMPORT_MAX_ROWS = 20_000
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def participant_record_join(*, participant: Participant) -> None:
+    Participant.objects.filter(pk=participant.pk).update(join_last_opened_at=timezone.now())
+
+
+def participant_check_in(*, participant: Participant) -> Participant:
+    """Mark a person present; checking in twice keeps the first time."""
+    if participant.checked_in_at is None:
+        Participant.objects.filter(pk=participant.pk, checked_in_at__isnull=True).update(checked_in_at=timezone.now())
+        participant.refresh_from_db(fields=["checked_in_at"])
+        send_on_commit(lobby_group_name(participant.pk), lobby_snapshot(participant))
+    return participant
+
+
+def participant_revoke_join_link(*, participant: Participant) -> None:
+    """Withdraw every link issued to this person so far."""
+    participant.join_nonce = new_token()
+    participant.join_revoked_at = timezone.now()
+    participant.save(update_fields=["join_nonce", "join_revoked_at"])
+
+
+def participant_reissue_join_link(*, participant: Participant) -> None:
+    """Give the person a new link; the old ones stop working."""
+    participant.join_nonce = new_token()
+    participant.join_revoked_at = None
+    participant.save(update_fields=["join_nonce", "join_revoked_at"])
+
+
+@dataclass
+class ImportError_:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("line %(line)s") % {"line": self.line} if self.line else _("file")
+        if self.column:
+            where += f", {self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    errors: list[ImportError_] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from None
+
+
+def participants_import_csv(*, event: Event, data: bytes) -> ImportResult:
+    """Import people from a CSV file; a file with any bad row is refused whole, nothing written.
+
+    Columns: first_name (required), last_name, email, role (participant, facilitator,
+    note_taker), languages (codes separated by spaces or semicolons), timezone, and one
+    column per diversity attribute of the event (by its key).
+    """
+    result = ImportResult()
+    if len(data) > IMPORT_MAX_BYTES:
+        result.errors.append(ImportError_(0, "", _("The file is larger than 5 MB.")))
+        return result
+    try:
+        text = _decode(data)
+    except ValidationError as exc:
+        result.errors.append(ImportError_(0, "", exc.messages[0]))
+        return result
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    if not header:
+        result.errors.append(ImportError_(0, "", _("The file is empty.")))
+        return result
+    reader.fieldnames = header
+    attributes = {a.key: a for a in event.diversity_attributes.all()}
+    known = set(IMPORT_BASE_COLUMNS) | set(attributes)
+    unknown = [name for name in header if name not in known]
+    if unknown:
+        result.errors.append(
+            ImportError_(
+                1,
+                ", ".join(unknown),
+                _("unknown column. Expected some of: %(cols)s")
+                % {"cols": ", ".join(IMPORT_BASE_COLUMNS + list(attributes))},
+            )
+        )
+    if "first_name" not in header:
+        result.errors.append(ImportError_(1, "first_name", _("this column is required.")))
+    if result.errors:
+        return result
+
+    existing_emails = set(Participant.objects.filter(event=event).exclude(email="").values_list("email", flat=True))
+    existing_emails = {e.lower() for e in existing_emails}
+    seen_emails: dict[str, int] = {}
+    people: list[Participant] = []
+    timezones = zoneinfo.available_timezones()
+    roles = set(Participant.Role.values)
+    for index, row in enumerate(reader):
+        line = index + 2
+        if index >= IMPORT_MAX_ROWS:
+            result.errors.append(ImportError_(line, "", _("too many rows (at most %(n)s).") % {"n": IMPORT_MAX_ROWS}))
+            break
+        if None in row:
+            result.errors.append(ImportError_(line, "", _("this row has more cells than the header.")))
+            continue
+        values = {key: (value or "").strip() for key, value in row.items()}
+        if not any(values.values()):
+            continue  # blank line
+        errors_before = len(result.errors)
+
+        def error(column: str, message: str, line=line) -> None:
+            result.errors.append(ImportError_(line, column, message))
+
+        first_name = values.get("first_name", "")
+        if not first_name:
+            error("first_name", _("a first name is required."))
+        elif len(first_name) > 100:
+            error("first_name", _("at most 100 characters."))
+        if len(values.get("last_name", "")) > 100:
+            error("last_name", _("at most 100 characters."))
+        email = values.get("email", "").lower()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                error("email", _("“%(value)s” is not an e-mail address.") % {"value": email})
+            else:
+                if email in existing_emails:
+                    error("email", _("%(value)s is already registered for this event.") % {"value": email})
+                elif email in seen_emails:
+                    error(
+                        "email",
+                        _("%(value)s is also on line %(other)s.") % {"value": email, "other": seen_emails[email]},
+                    )
+                seen_emails.setdefault(email, line)
+        role = values.get("role", "") or Participant.Role.PARTICIPANT
+        if role not in roles:
+            error(
+                "role",
+                _("“%(value)s” is not a role; use one of %(roles)s.")
+                % {"value": role, "roles": ", ".join(sorted(roles))},
+            )
+        languages = [code for code in re.split(r"[\s;,]+", values.get("languages", "")) if code]
+        bad_codes = [code for code in languages if not LANGUAGE_CODE_RE.match(code)]
+        if bad_codes:
+            error(
+                "languages",
+                _("“%(value)s” is not a language code such as en or pt-BR.") % {"value": ", ".join(bad_codes)},
+            )
+        tz = values.get("timezone", "")
+        if tz and tz not in timezones:
+            error("timezone", _("“%(value)s” is not a time zone such as Europe/Paris.") % {"value": tz})
+        person_attributes = {}
+        for key, attribute in attributes.items():
+            value = values.get(key, "")
+            if not value:
+                continue
+            choices = attribute.choice_list
+            if choices and value not in choices:
+                error(
+                    key, _("“%(value)s” is not one of: %(choices)s.") % {"value": value, "choices": ", ".join(choices)}
+                )
+            person_attributes[key] = value
+        if len(result.errors) == errors_before:
+            people.append(
+                Participant(
+                    event=event,
+                    first_name=first_name,
+                    last_name=values.get("last_name", ""),
+                    email=email,
+                    role=role,
+                    languages=",".join(code.lower() for code in languages),
+                    timezone=tz,
+                    attributes=person_attributes,
+                )
+            )
+    if reader.line_num <= 1 and not result.errors:
+        result.errors.append(ImportError_(0, "", _("The file has a header but no people.")))
+    if result.errors:
+        return result
+    with transaction.atomic():
+        Participant.objects.bulk_create(people)
+    result.created = len(people)
+    return result

@@ -1,0 +1,149 @@
+"""Shared fixtures: an organiser, another event's organiser, participants, staff, and the
+service markers (postgres, redis, celery_worker) that run against real servers when their
+URL is set, and fail instead of skipping in CI."""
+
+import os
+import socket
+from datetime import timedelta
+from functools import cache
+from urllib.parse import urlparse
+
+import pytest
+from django.utils import timezone
+
+from tests.helpers import make_person
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@cache
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _service_problem(marker: str) -> str | None:
+    database_url = os.environ.get("DATABASE_URL", "")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if marker == "postgres":
+        if not database_url.startswith(("postgres://", "postgresql://")):
+            return "DATABASE_URL does not point at PostgreSQL"
+        if not _reachable(database_url, 5432):
+            return f"PostgreSQL at {urlparse(database_url).hostname} is unreachable"
+    if marker in ("redis", "celery_worker"):
+        if not redis_url:
+            return "REDIS_URL is not set"
+        if not _reachable(redis_url, 6379):
+            return f"Redis at {urlparse(redis_url).hostname} is unreachable"
+    return None
+
+
+def pytest_runtest_setup(item):
+    for marker in ("postgres", "redis", "celery_worker"):
+        if item.get_closest_marker(marker):
+            problem = _service_problem(marker)
+            if problem:
+                if IN_CI:
+                    pytest.fail(f"{problem}: service tests are required in CI", pytrace=False)
+                pytest.skip(problem)
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks_unless_worker(request):
+    """Tasks run in-process unless the test is about a real worker."""
+    from wetheinternet.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache as django_cache
+
+    django_cache.clear()
+    yield
+
+
+@pytest.fixture
+def organisation(db):
+    from sessions_app.models import Organisation
+
+    return Organisation.objects.create(name="Partner A", slug="partner-a")
+
+
+@pytest.fixture
+def organiser(db, organisation, django_user_model):
+    user = django_user_model.objects.create_user(
+        username="organiser", email="organiser@example.org", password="correct horse battery", is_staff=True
+    )
+    organisation.members.add(user)
+    return user
+
+
+@pytest.fixture
+def event(organisation):
+    from sessions_app.models import Event
+
+    start = timezone.now()
+    return Event.objects.create(
+        organisation=organisation,
+        title="Day 0",
+        slug="day-0",
+        starts_at=start,
+        ends_at=start + timedelta(minutes=90),
+        timezone="Europe/Paris",
+    )
+
+
+@pytest.fixture
+def other_organiser(db, django_user_model):
+    """An organiser of another partner's event."""
+    from sessions_app.models import Event, Organisation
+
+    organisation = Organisation.objects.create(name="Partner B", slug="partner-b")
+    user = django_user_model.objects.create_user(
+        username="other", email="other@example.org", password="correct horse battery", is_staff=True
+    )
+    organisation.members.add(user)
+    start = timezone.now()
+    Event.objects.create(
+        organisation=organisation,
+        title="Other event",
+        slug="other",
+        starts_at=start,
+        ends_at=start + timedelta(minutes=90),
+    )
+    return user
+
+
+@pytest.fixture
+def participant(event):
+    return make_person(event, first_name="Amina", email="amina@example.org", languages="en,fr")
+
+
+@pytest.fixture
+def facilitator(event):
+    return make_person(event, role="facilitator", first_name="Farid")
+
+
+@pytest.fixture
+def note_taker(event):
+    return make_person(event, role="note_taker", first_name="Nora")
+
+
+@pytest.fixture
+def outsider(other_organiser):
+    """A participant of another event."""
+    from sessions_app.models import Event
+
+    return make_person(Event.objects.get(slug="other"), first_name="Olga")

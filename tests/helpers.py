@@ -1,0 +1,13 @@
+from sessions_app.join_links import join_url
+
+
+def make_person(event, role="participant", **fields):
+    from sessions_app.models import Participant
+
+    fields.setdefault("first_name", role.title())
+    return Participant.objects.create(event=event, role=role, **fields)
+
+
+def log_in_as(client, participant):
+    """Open a person's join link in this client; returns the response."""
+    return client.get(join_url(participant, absolute=False))

@@ -1,0 +1,62 @@
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from sessions_app.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo(*args):
+    out = StringIO()
+    call_command("demo_event", "--json", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_demo_event_json_shape_and_links_work(client):
+    data = run_demo("--participants", "12", "--start", "2026-12-01T06:30Z")
+    assert set(data) == {"event", "urls", "organiser", "people"}
+    assert set(data["urls"]) == {"admin", "control_room", "plenary"}
+    assert set(data["organiser"]) == {"email", "password"}
+    event = Event.objects.get(slug=data["event"])
+    assert event.starts_at.isoformat() == "2026-12-01T06:30:00+00:00"
+    assert [p.planned_minutes for p in event.phases.all()] == [15, 45, 20]
+    assert event.sessions.get().questions.count() >= 4
+    roles = [person["role"] for person in data["people"]]
+    assert roles.count("participant") == 12
+    assert roles.count("facilitator") == roles.count("note_taker") == 3  # enough for groups of 5
+    assert all(set(person) == {"name", "role", "join_url"} for person in data["people"])
+
+    person = data["people"][0]
+    response = client.get(person["join_url"].split("8000", 1)[1])
+    assert response.status_code == 302
+    assert person["name"].split()[0] in client.get(response["Location"]).content.decode()
+
+    plenary_path = data["urls"]["plenary"].split("8000", 1)[1]
+    assert client.get(plenary_path).status_code == 200
+    control_path = data["urls"]["control_room"].split("8000", 1)[1]
+    assert client.get(control_path).status_code == 302  # a participant is not an organiser
+    assert client.login(username="organiser", password=data["organiser"]["password"])
+    assert client.get(control_path).status_code == 200
+    assert "Day 0: Global Citizens" in client.get("/admin/sessions_app/event/").content.decode()
+
+
+def test_participants_have_varied_attributes_and_languages():
+    data = run_demo("--participants", "40")
+    event = Event.objects.get(slug=data["event"])
+    people = event.participants.filter(role="participant")
+    assert len({p.attributes["gender"] for p in people}) >= 2
+    assert len({p.attributes["region"] for p in people}) >= 4
+    assert all(p.language_list[0] == "en" for p in people)
+
+
+def test_running_twice_makes_a_second_event():
+    first, second = run_demo("--participants", "3"), run_demo("--participants", "3")
+    assert first["event"] != second["event"]
+
+
+def test_bad_start_is_a_clear_error():
+    with pytest.raises(CommandError, match="not an ISO 8601 time"):
+        call_command("demo_event", "--start", "tomorrow")

@@ -1,0 +1,124 @@
+"""Personal join links: signed, single-person, expiring, revocable, rate-limited."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import signing
+from django.utils import timezone
+
+from sessions_app import services
+from sessions_app.join_links import join_token_make, join_url
+from tests.helpers import log_in_as
+
+pytestmark = pytest.mark.django_db
+
+
+def test_opening_the_link_logs_the_person_in_to_their_event(client, participant):
+    response = log_in_as(client, participant)
+    assert response.status_code == 302
+    assert response["Location"] == f"/events/{participant.event.slug}/"
+    lobby = client.get(response["Location"])
+    assert lobby.status_code == 200
+    assert "Welcome, Amina." in lobby.content.decode()
+    participant.refresh_from_db()
+    assert participant.join_last_opened_at is not None
+
+
+def test_the_link_logs_in_for_that_event_only(client, participant, outsider):
+    log_in_as(client, participant)
+    response = client.get(f"/events/{outsider.event.slug}/")
+    assert response.status_code == 403
+    assert "Olga" not in response.content.decode()
+
+
+def test_a_tampered_link_is_refused(client, participant):
+    token = join_token_make(participant)
+    payload, rest = token.split(":", 1)
+    other = signing.b64_encode(b'{"p":' + str(participant.pk + 1).encode() + b',"n":"x"}').decode()
+    for bad in (other + ":" + rest, token[:-2] + "xx", "nonsense"):
+        response = client.get(f"/join/{bad}/")
+        assert response.status_code == 403
+        assert "not valid" in response.content.decode()
+    assert client.get(f"/events/{participant.event.slug}/").status_code == 403
+
+
+def test_a_revoked_link_is_refused_and_a_new_one_works(client, participant):
+    old = join_url(participant, absolute=False)
+    services.participant_revoke_join_link(participant=participant)
+    response = client.get(old)
+    assert response.status_code == 403
+    assert "withdrawn" in response.content.decode()
+    services.participant_reissue_join_link(participant=participant)
+    assert client.get(old).status_code == 403
+    assert client.get(join_url(participant, absolute=False)).status_code == 302
+
+
+def test_revoking_also_ends_a_session_opened_with_the_link(client, participant):
+    log_in_as(client, participant)
+    services.participant_revoke_join_link(participant=participant)
+    assert client.get(f"/events/{participant.event.slug}/").status_code == 403
+
+
+def test_a_link_past_its_maximum_age_is_refused(client, participant, monkeypatch, settings):
+    settings.JOIN_LINK_MAX_AGE_DAYS = 30
+    issued = time.time() - timedelta(days=31).total_seconds()
+    monkeypatch.setattr(signing.time, "time", lambda: issued)
+    token = join_token_make(participant)
+    monkeypatch.undo()
+    response = client.get(f"/join/{token}/")
+    assert response.status_code == 403
+    assert "expired" in response.content.decode()
+
+
+def test_links_expire_once_the_event_is_over(client, participant, settings):
+    settings.JOIN_LINK_GRACE_HOURS = 1
+    event = participant.event
+    event.starts_at = timezone.now() - timedelta(hours=4)
+    event.ends_at = timezone.now() - timedelta(hours=2)
+    event.save()
+    response = log_in_as(client, participant)
+    assert response.status_code == 403
+    assert "over" in response.content.decode()
+
+
+def test_join_attempts_are_rate_limited(client, participant, settings):
+    settings.JOIN_RATE_LIMIT = "3/60"
+    for _ in range(3):
+        assert client.get("/join/nonsense/").status_code == 403
+    response = log_in_as(client, participant)
+    assert response.status_code == 429
+    assert "Too many" in response.content.decode()
+
+
+def test_check_in_needs_the_person_and_is_kept(client, participant):
+    url = f"/events/{participant.event.slug}/check-in/"
+    assert client.post(url).status_code == 403
+    log_in_as(client, participant)
+    assert client.get(url).status_code == 405
+    assert client.post(url).status_code == 302
+    participant.refresh_from_db()
+    first = participant.checked_in_at
+    assert first is not None
+    client.post(url)
+    participant.refresh_from_db()
+    assert participant.checked_in_at == first
+
+
+def test_check_in_needs_csrf(participant):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    log_in_as(client, participant)
+    assert client.post(f"/events/{participant.event.slug}/check-in/").status_code == 403
+    participant.refresh_from_db()
+    assert participant.checked_in_at is None
+
+
+def test_staff_account_speaks_for_its_person(client, event, django_user_model):
+    from tests.helpers import make_person
+
+    user = django_user_model.objects.create_user(username="f", email="f@example.org", password="pw-123456789")
+    make_person(event, role="facilitator", first_name="Farid", user=user)
+    client.force_login(user)
+    assert "Welcome, Farid." in client.get(f"/events/{event.slug}/").content.decode()

@@ -1,0 +1,75 @@
+"""Websocket routes: authorised, refused, snapshot on connect, update on change."""
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.sessions.backends.db import SessionStore
+
+from sessions_app import services
+from sessions_app.auth import SESSION_KEY
+from wetheinternet.asgi import application
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+ORIGIN = (b"origin", b"http://localhost")
+
+
+@database_sync_to_async
+def session_cookie_for(participant) -> bytes:
+    session = SessionStore()
+    session[SESSION_KEY] = {str(participant.event_id): participant.pk}
+    session.create()
+    return f"sessionid={session.session_key}".encode()
+
+
+async def connect(path, headers=(ORIGIN,)):
+    communicator = WebsocketCommunicator(application, path, headers=list(headers))
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+async def test_plenary_sends_snapshot_with_the_right_token(event):
+    communicator, connected, _ = await connect(f"/ws/events/{event.slug}/plenary/{event.plenary_token}/")
+    assert connected
+    snapshot = await communicator.receive_json_from()
+    assert snapshot["type"] == "plenary.snapshot" and snapshot["event"] == event.slug and "version" in snapshot
+    await communicator.send_to(text_data="{not json")
+    assert "not valid JSON" in (await communicator.receive_json_from())["message"]
+    await communicator.send_json_to({"type": "refresh"})
+    assert (await communicator.receive_json_from())["type"] == "plenary.snapshot"
+    await communicator.disconnect()
+
+
+async def test_plenary_refuses_a_wrong_token(event):
+    communicator, connected, code = await connect(f"/ws/events/{event.slug}/plenary/wrong/")
+    assert not connected and code == 4403
+    await communicator.disconnect()
+
+
+async def test_a_foreign_origin_is_refused(event):
+    communicator, connected, _ = await connect(
+        f"/ws/events/{event.slug}/plenary/{event.plenary_token}/", headers=[(b"origin", b"https://evil.example")]
+    )
+    assert not connected
+    await communicator.disconnect()
+
+
+async def test_lobby_is_for_the_person_only_and_follows_check_in(participant, outsider):
+    path = f"/ws/events/{participant.event.slug}/lobby/"
+    communicator, connected, code = await connect(path)
+    assert not connected and code == 4403
+    await communicator.disconnect()
+
+    communicator, connected, _ = await connect(path, headers=[ORIGIN, (b"cookie", await session_cookie_for(outsider))])
+    assert not connected
+    await communicator.disconnect()
+
+    communicator, connected, _ = await connect(
+        path, headers=[ORIGIN, (b"cookie", await session_cookie_for(participant))]
+    )
+    assert connected
+    snapshot = await communicator.receive_json_from()
+    assert snapshot == {"type": "lobby.snapshot", "version": 0, "checked_in": False, "role": "participant"}
+    await database_sync_to_async(services.participant_check_in)(participant=participant)
+    update = await communicator.receive_json_from(timeout=5)
+    assert update["checked_in"] is True and update["version"] > 0
+    await communicator.disconnect()

@@ -1,0 +1,26 @@
+"""A fixed-window rate limit on the shared cache (Redis in production)."""
+
+from django.core.cache import cache
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'30/300' -> (30 attempts, 300 seconds)."""
+    count, seconds = rate.split("/")
+    return int(count), int(seconds)
+
+
+def rate_limit_hit(scope: str, key: str, rate: str) -> bool:
+    """Count one attempt; True when the limit is exceeded for this key in the current window."""
+    limit, window = parse_rate(rate)
+    cache_key = f"ratelimit:{scope}:{key}"
+    cache.add(cache_key, 0, timeout=window)
+    try:
+        attempts = cache.incr(cache_key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(cache_key, 1, timeout=window)
+        attempts = 1
+    return attempts > limit
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
