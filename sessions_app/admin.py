@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Q
+from django.forms import Textarea
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -52,6 +54,7 @@ class PhaseInline(OrganiserInline, admin.TabularInline):
 class DiversityAttributeInline(OrganiserInline, admin.TabularInline):
     model = DiversityAttribute
     extra = 0
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 4, "cols": 24})}}
     fields = ["order", "key", "label", "kind", "choices", "weight", "help_text"]
 
 
