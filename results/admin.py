@@ -1,8 +1,19 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from results.models import NoteRevision, NoteSubmission, ReferenceDataset, ReferenceResult
+from results.questionnaire_admin import export_sessions_as_json, questionnaire_import_view
+from results.reference_import import reference_import_csv
+from results.services import reference_demo_dataset_create
+from sessions_app.admin import SessionAdmin
 from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin
 from sessions_app.auth import is_organiser
+from sessions_app.models import Session
 
 
 class RevisionInline(OrganiserInline, admin.TabularInline):
@@ -33,6 +44,27 @@ class NoteSubmissionAdmin(OrganiserScopedAdmin):
         return False
 
 
+class ReferenceImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: question_code, option_code, scope (global, continent or country), scope_name (empty for "
+            "global), count and/or percent, n. The first line names the columns."
+        ),
+    )
+    replace = forms.BooleanField(
+        label=_("Replace the dataset's current results"),
+        required=False,
+        help_text=_("Otherwise a row already in the dataset is refused."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload
+
+
 class ReferenceResultInline(admin.TabularInline):
     model = ReferenceResult
     extra = 0
@@ -44,6 +76,8 @@ class ReferenceDatasetAdmin(admin.ModelAdmin):
 
     list_display = ["title", "source", "illustrative", "created_at"]
     inlines = [ReferenceResultInline]
+    change_form_template = "admin/results/referencedataset/change_form.html"
+    change_list_template = "admin/results/referencedataset/change_list.html"
 
     def has_module_permission(self, request):
         return is_organiser(request.user)
@@ -58,3 +92,79 @@ class ReferenceDatasetAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return request.user.is_superuser
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/import/",
+                self.admin_site.admin_view(self.import_csv),
+                name="results_referencedataset_import",
+            ),
+            path(
+                "illustrative-demo/",
+                self.admin_site.admin_view(require_POST(self.create_demo)),
+                name="results_referencedataset_demo",
+            ),
+        ] + super().get_urls()
+
+    def import_csv(self, request, pk):
+        dataset = get_object_or_404(ReferenceDataset, pk=pk)
+        if not self.has_change_permission(request, dataset):
+            return redirect("admin:index")
+        errors = []
+        form = ReferenceImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            result = reference_import_csv(
+                dataset=dataset, data=form.cleaned_data["file"].read(), replace=form.cleaned_data["replace"]
+            )
+            if result.ok:
+                self.message_user(
+                    request,
+                    _("%(n)s reference results imported into %(dataset)s.") % {"n": result.created, "dataset": dataset},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:results_referencedataset_change", args=[dataset.pk]))
+            errors = result.errors
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import reference results into “%(dataset)s”") % {"dataset": dataset},
+            "form": form,
+            "errors": errors,
+            "dataset": dataset,
+            "opts": self.model._meta,
+        }
+        status = 400 if errors else 200
+        return TemplateResponse(request, "admin/results/referencedataset/import.html", context, status=status)
+
+    def create_demo(self, request):
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        dataset = reference_demo_dataset_create()
+        self.message_user(
+            request, _("Illustrative dataset ready: %(dataset)s. Its figures are made up.") % {"dataset": dataset}
+        )
+        return redirect(reverse("admin:results_referencedataset_change", args=[dataset.pk]))
+
+
+class QuestionnaireSessionAdmin(SessionAdmin):
+    """The Session admin with questionnaire export and import as JSON (a results feature, so it
+    is added here rather than in sessions_app, which builds on nothing above it)."""
+
+    actions = [export_sessions_as_json]
+    change_list_template = "admin/results/session_change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import-json/",
+                self.admin_site.admin_view(self.import_json),
+                name="sessions_app_session_import_json",
+            ),
+        ] + super().get_urls()
+
+    def import_json(self, request):
+        return questionnaire_import_view(self, request)
+
+
+admin.site.unregister(Session)
+admin.site.register(Session, QuestionnaireSessionAdmin)

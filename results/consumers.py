@@ -10,4 +10,4 @@ class PlenaryConsumer(StreamConsumer):
         event = event_for_plenary_token(kwargs["slug"], kwargs["token"])
         if event is None:
             return None
-        return plenary_group_name(event.pk), plenary_snapshot(event)
+        return [plenary_group_name(event.pk)], plenary_snapshot(event)

@@ -1,0 +1,465 @@
+"""Group results: their JSON shape, their validation and their aggregation, over plain data.
+
+No ORM here: `results.selectors` loads the questionnaire and the submissions and calls these
+functions, so that the numbers can be checked by hand in fast tests.
+
+A group's results (``NoteSubmission.data`` and ``NoteRevision.data``)::
+
+    {"answers": {
+        "q1": {"counts": {"opportunity": 3, "threat": 1}, "valid": 4},    # single choice
+        "q2": {"counts": {"governments": 3, "platforms": 2}, "valid": 3},  # multiple choice
+        "q3": {"counts": {"2": 1, "3": 2, "5": 1}, "valid": 4},            # scale, options "1".."5"
+        "q4": {"ranking": ["education", "design", "regulation", "fact-checking"]},
+        "q5": {"text": "Key points ..."},
+    }}
+
+- Questions answered by each participant (respondent "individual") record counts per option
+  code. ``valid`` is the number of people who gave a valid answer. Single choice and scale: each
+  of them chose exactly one option, so the counts add up to ``valid`` (``valid`` may be left out
+  and is then that sum). Multiple choice: ``valid`` is required; each count is at most ``valid``
+  and the counts add up to between ``valid`` (everyone chose at least one option) and
+  ``valid * max_choices``. Options left out of ``counts`` count 0.
+- Choice questions answered by the group as a whole (respondent "group"): ``{"choice": "yes"}``
+  (single, scale) or ``{"choices": ["a", "b"]}`` (multiple, at most max_choices); they are
+  counted as one respondent, so their percentages are shares of groups.
+- Group rankings: ``ranking`` is the complete order of the option codes, most important first.
+  Partial rankings are refused: the average rank of an option left out would be undefined.
+- Open questions: ``text``, at most 5,000 characters; an empty text is "not answered".
+- A question left out of ``answers`` was not answered by the group: it is excluded from that
+  question's figures only.
+
+Whole numbers are JSON integers, or strings of digits (as posted by a form); the cleaned data
+always holds integers and lists every option of a counted question in questionnaire order.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+TEXT_MAX_CHARS = 5_000
+SINGLE, MULTIPLE, SCALE, RANKING, OPEN = "single", "multiple", "scale", "ranking", "open"
+INDIVIDUAL, GROUP = "individual", "group"
+KINDS = (SINGLE, MULTIPLE, SCALE, RANKING, OPEN)
+_DIGITS = re.compile(r"^\s*\d+\s*$")
+
+
+class Weighting(enum.StrEnum):
+    """How groups are combined: pool every answer, or give every group the same weight."""
+
+    POOLED = "pooled"
+    GROUPS_EQUAL = "groups_equal"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A problem in a submitted document, addressed by its path, e.g. ``answers.q2.valid``."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    code: str
+    kind: str
+    options: tuple[str, ...] = ()
+    respondent: str = INDIVIDUAL
+    max_choices: int | None = None
+    text: str = ""
+    option_labels: tuple[str, ...] = ()
+
+    @property
+    def is_counted(self) -> bool:
+        """Answers are tallies of individual votes (not a group's own choice, ranking or text)."""
+        return self.kind in (SINGLE, MULTIPLE, SCALE) and self.respondent != GROUP
+
+
+@dataclass(frozen=True)
+class GroupResults:
+    """One group's latest submitted results for a session."""
+
+    group_id: int
+    label: str
+    data: Any
+
+
+@dataclass
+class _Tally:
+    """Per question, what the groups contributed."""
+
+    counts: list[dict[str, int]] = field(default_factory=list)
+    valid: list[int] = field(default_factory=list)
+    rankings: list[list[str]] = field(default_factory=list)
+    texts: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _question_specs(session_or_questions) -> list[QuestionSpec]:
+    if isinstance(session_or_questions, Sequence) and all(isinstance(q, QuestionSpec) for q in session_or_questions):
+        return list(session_or_questions)
+    # A Session instance: read through the selector, the only place here that touches the ORM.
+    from results.selectors import session_question_specs
+
+    return session_question_specs(session_or_questions)
+
+
+def _whole(value) -> int | None:
+    """A whole number >= 0 from JSON (int, or a string of digits), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and _DIGITS.match(value):
+        return int(value)
+    return None
+
+
+def validate_group_results(session_or_questions, data) -> tuple[dict, list[FieldError]]:
+    """Check a group's results against the questionnaire.
+
+    ``session_or_questions`` is a Session or a sequence of QuestionSpec. Returns the cleaned
+    data (only the answers that are entirely valid) and the list of errors, each addressed by
+    its field path. The data are acceptable when the list is empty.
+    """
+    questions = {q.code: q for q in _question_specs(session_or_questions)}
+    errors: list[FieldError] = []
+    clean: dict = {"answers": {}}
+    if not isinstance(data, Mapping):
+        return clean, [FieldError("", _("the results must be a JSON object."))]
+    for key in data:
+        if key != "answers":
+            errors.append(FieldError(str(key), _("unknown field; expected “answers”.")))
+    answers = data.get("answers", {})
+    if not isinstance(answers, Mapping):
+        errors.append(FieldError("answers", _("must be an object keyed by question code.")))
+        return clean, errors
+    for code, answer in answers.items():
+        path = f"answers.{code}"
+        question = questions.get(code)
+        if question is None:
+            errors.append(
+                FieldError(
+                    path, _("unknown question code; expected one of %(codes)s.") % {"codes": ", ".join(questions)}
+                )
+            )
+            continue
+        if not isinstance(answer, Mapping):
+            errors.append(FieldError(path, _("must be an object.")))
+            continue
+        answer_errors: list[FieldError] = []
+        cleaned = _validate_answer(question, answer, path, answer_errors)
+        errors.extend(answer_errors)
+        if not answer_errors and cleaned is not None:
+            clean["answers"][code] = cleaned
+    # Keep questionnaire order, whatever order the writer used.
+    clean["answers"] = {code: clean["answers"][code] for code in questions if code in clean["answers"]}
+    return clean, errors
+
+
+def _unknown_keys(answer: Mapping, allowed: Iterable[str], path: str, errors: list[FieldError]) -> None:
+    allowed = tuple(allowed)
+    for key in answer:
+        if key not in allowed:
+            errors.append(
+                FieldError(f"{path}.{key}", _("unknown field; expected %(fields)s.") % {"fields": ", ".join(allowed)})
+            )
+
+
+def _validate_answer(question: QuestionSpec, answer: Mapping, path: str, errors: list[FieldError]) -> dict | None:
+    if question.kind == OPEN:
+        return _validate_text(answer, path, errors)
+    if question.kind == RANKING:
+        return _validate_ranking(question, answer, path, errors)
+    if question.respondent == GROUP:
+        return _validate_group_choice(question, answer, path, errors)
+    return _validate_counts(question, answer, path, errors)
+
+
+def _validate_text(answer, path, errors) -> dict | None:
+    _unknown_keys(answer, ["text"], path, errors)
+    text = answer.get("text")
+    if not isinstance(text, str):
+        errors.append(FieldError(f"{path}.text", _("must be text.")))
+        return None
+    text = text.strip()
+    if len(text) > TEXT_MAX_CHARS:
+        errors.append(
+            FieldError(
+                f"{path}.text",
+                _("at most %(max)s characters (this one has %(n)s).") % {"max": f"{TEXT_MAX_CHARS:,}", "n": len(text)},
+            )
+        )
+        return None
+    return {"text": text} if text else None
+
+
+def _validate_ranking(question, answer, path, errors) -> dict | None:
+    _unknown_keys(answer, ["ranking"], path, errors)
+    ranking = answer.get("ranking")
+    where = f"{path}.ranking"
+    if not isinstance(ranking, list) or not all(isinstance(code, str) for code in ranking):
+        errors.append(FieldError(where, _("must be a list of option codes, the most important first.")))
+        return None
+    before = len(errors)
+    seen = set()
+    for position, code in enumerate(ranking):
+        if code not in question.options:
+            errors.append(FieldError(f"{where}[{position}]", _("unknown option code “%(code)s”.") % {"code": code}))
+        elif code in seen:
+            errors.append(FieldError(f"{where}[{position}]", _("“%(code)s” is ranked twice.") % {"code": code}))
+        seen.add(code)
+    missing = [code for code in question.options if code not in seen]
+    if missing:
+        errors.append(
+            FieldError(where, _("every option must be ranked; missing: %(codes)s.") % {"codes": ", ".join(missing)})
+        )
+    return {"ranking": list(ranking)} if len(errors) == before else None
+
+
+def _validate_group_choice(question, answer, path, errors) -> dict | None:
+    """A choice made by the group as a whole, stored as the tally of one respondent."""
+    before = len(errors)
+    if question.kind == MULTIPLE:
+        _unknown_keys(answer, ["choices"], path, errors)
+        choices = answer.get("choices")
+        where = f"{path}.choices"
+        if not isinstance(choices, list) or not choices or not all(isinstance(c, str) for c in choices):
+            errors.append(FieldError(where, _("must be a non-empty list of option codes.")))
+            return None
+        for position, code in enumerate(choices):
+            if code not in question.options:
+                errors.append(FieldError(f"{where}[{position}]", _("unknown option code “%(code)s”.") % {"code": code}))
+        if len(set(choices)) != len(choices):
+            errors.append(FieldError(where, _("an option is chosen twice.")))
+        if question.max_choices and len(choices) > question.max_choices:
+            errors.append(FieldError(where, _("at most %(max)s choices.") % {"max": question.max_choices}))
+        chosen = choices
+    else:
+        _unknown_keys(answer, ["choice"], path, errors)
+        choice = answer.get("choice")
+        if choice not in question.options:
+            errors.append(
+                FieldError(
+                    f"{path}.choice",
+                    _("must be one of the option codes: %(codes)s.") % {"codes": ", ".join(question.options)},
+                )
+            )
+        chosen = [choice]
+    if len(errors) != before:
+        return None
+    key = "choices" if question.kind == MULTIPLE else "choice"
+    return {key: chosen if question.kind == MULTIPLE else chosen[0]}
+
+
+def _validate_counts(question, answer, path, errors) -> dict | None:
+    _unknown_keys(answer, ["counts", "valid"], path, errors)
+    before = len(errors)
+    counts = answer.get("counts")
+    if not isinstance(counts, Mapping):
+        errors.append(FieldError(f"{path}.counts", _("must be an object of counts per option code.")))
+        return None
+    clean_counts = dict.fromkeys(question.options, 0)
+    for code, value in counts.items():
+        where = f"{path}.counts.{code}"
+        if code not in clean_counts:
+            errors.append(
+                FieldError(
+                    where, _("unknown option code; expected one of %(codes)s.") % {"codes": ", ".join(question.options)}
+                )
+            )
+            continue
+        number = _whole(value)
+        if number is None:
+            errors.append(FieldError(where, _("must be a whole number >= 0.")))
+            continue
+        clean_counts[code] = number
+    total = sum(clean_counts.values())
+    raw_valid = answer.get("valid")
+    if raw_valid is None and question.kind != MULTIPLE:
+        valid = total
+    else:
+        valid = _whole(raw_valid)
+        if valid is None:
+            message = (
+                _("required: the number of people who answered.")
+                if raw_valid is None
+                else _("must be a whole number >= 0.")
+            )
+            errors.append(FieldError(f"{path}.valid", message))
+    if len(errors) != before:
+        return None
+    for code, number in clean_counts.items():
+        if number > valid:
+            errors.append(
+                FieldError(
+                    f"{path}.counts.{code}",
+                    _("%(count)s is more than the %(valid)s valid answers.") % {"count": number, "valid": valid},
+                )
+            )
+    if question.kind == MULTIPLE:
+        most = valid * (question.max_choices or len(question.options))
+        if total > most:
+            errors.append(
+                FieldError(
+                    f"{path}.counts",
+                    _("%(total)s choices in all is more than %(valid)s people × %(max)s choices each.")
+                    % {"total": total, "valid": valid, "max": question.max_choices or len(question.options)},
+                )
+            )
+        elif total < valid:
+            errors.append(
+                FieldError(
+                    f"{path}.valid",
+                    _("%(valid)s people answered but only %(total)s choices were counted; each chose at least one.")
+                    % {"valid": valid, "total": total},
+                )
+            )
+    elif total != valid:
+        errors.append(
+            FieldError(
+                f"{path}.valid",
+                _("the counts add up to %(total)s, not %(valid)s; each person chooses exactly one option.")
+                % {"total": total, "valid": valid},
+            )
+        )
+    if len(errors) != before:
+        return None
+    return {"counts": clean_counts, "valid": valid}
+
+
+# Aggregation ---------------------------------------------------------------------------------
+
+
+def _percent(part: float, whole: float) -> float | None:
+    return 100.0 * part / whole if whole else None
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _scale_value(question: QuestionSpec, code: str) -> float:
+    """Scale options are "1".."5"; other codes count by their position."""
+    try:
+        return float(code)
+    except ValueError:
+        return float(question.options.index(code) + 1)
+
+
+def aggregate_session(
+    questions: Sequence[QuestionSpec],
+    groups: Sequence[GroupResults],
+    *,
+    weighting: Weighting | str = Weighting.POOLED,
+    groups_total: int | None = None,
+) -> dict:
+    """Combine the groups' latest results for one session.
+
+    Each group's data is validated first; answers that fail are left out and listed under
+    ``invalid``, the group's other answers still count. Groups with no submission are simply
+    absent from ``groups``: ``groups_submitted`` says how many there were (of ``groups_total``).
+    See ``_aggregate_counted`` and ``_aggregate_ranking`` for the figures of each question.
+    """
+    weighting = Weighting(weighting)
+    questions = list(questions)
+    tallies = {q.code: _Tally() for q in questions}
+    invalid = []
+    for group in groups:
+        clean, errors = validate_group_results(questions, group.data)
+        if errors:
+            invalid.append({"group_id": group.group_id, "group": group.label, "errors": [str(e) for e in errors]})
+        for code, answer in clean["answers"].items():
+            tally = tallies[code]
+            if "counts" in answer:
+                tally.counts.append(answer["counts"])
+                tally.valid.append(answer["valid"])
+            elif "choice" in answer or "choices" in answer:
+                chosen = answer.get("choices") or [answer["choice"]]
+                tally.counts.append(dict.fromkeys(chosen, 1))
+                tally.valid.append(1)
+            elif "ranking" in answer:
+                tally.rankings.append(answer["ranking"])
+            elif "text" in answer:
+                tally.texts.append((group.label, answer["text"]))
+    results = []
+    for question in questions:
+        tally = tallies[question.code]
+        base = {"code": question.code, "kind": question.kind, "respondent": question.respondent, "text": question.text}
+        if question.kind == OPEN:
+            texts = [{"group": label, "text": text} for label, text in tally.texts]
+            results.append({**base, "groups": len(texts), "texts": texts})
+        elif question.kind == RANKING:
+            results.append({**base, **_aggregate_ranking(question, tally.rankings)})
+        else:
+            results.append({**base, **_aggregate_counted(question, tally, weighting)})
+    return {
+        "weighting": str(weighting),
+        "groups_total": groups_total,
+        "groups_submitted": len(groups),
+        "questions": results,
+        "invalid": invalid,
+    }
+
+
+def _aggregate_counted(question: QuestionSpec, tally: _Tally, weighting: Weighting) -> dict:
+    """Counts and percentages per option.
+
+    percent = count / valid answers. Pooled: all groups' counts summed over all their valid
+    answers. Groups equal: the mean over groups of each group's own percentage. Groups whose
+    ``valid`` is 0 gave no answer to weigh and are left out. For multiple choice the percentages
+    are shares of respondents and may add up to more than 100. Scale questions add the mean
+    (pooled: over all answers; groups equal: mean of the groups' means).
+    """
+    answered = [(counts, valid) for counts, valid in zip(tally.counts, tally.valid, strict=True) if valid > 0]
+    respondents = sum(valid for _counts, valid in answered)
+    options = []
+    for i, code in enumerate(question.options):
+        count = sum(counts.get(code, 0) for counts, _valid in answered)
+        if weighting == Weighting.POOLED:
+            percent = _percent(count, respondents)
+        else:
+            percent = _mean([_percent(counts.get(code, 0), valid) for counts, valid in answered])
+        label = question.option_labels[i] if i < len(question.option_labels) else code
+        options.append({"code": code, "label": label, "count": count, "percent": percent})
+    result = {"groups": len(answered), "respondents": respondents, "options": options}
+    if question.kind == SCALE:
+        if weighting == Weighting.POOLED:
+            total = sum(_scale_value(question, c) * n for counts, _v in answered for c, n in counts.items())
+            result["mean"] = total / respondents if respondents else None
+        else:
+            group_means = [
+                sum(_scale_value(question, c) * n for c, n in counts.items()) / valid for counts, valid in answered
+            ]
+            result["mean"] = _mean(group_means)
+    return result
+
+
+def _aggregate_ranking(question: QuestionSpec, rankings: list[list[str]]) -> dict:
+    """Share of groups ranking each option first, and its average rank (1 = first).
+
+    Each group is one ranking, so pooling and equal weighting give the same figures.
+    """
+    groups = len(rankings)
+    options = []
+    for i, code in enumerate(question.options):
+        first = sum(1 for ranking in rankings if ranking[0] == code)
+        ranks = [ranking.index(code) + 1 for ranking in rankings]
+        label = question.option_labels[i] if i < len(question.option_labels) else code
+        options.append(
+            {
+                "code": code,
+                "label": label,
+                "first": first,
+                "first_percent": _percent(first, groups),
+                "average_rank": _mean(ranks),
+            }
+        )
+    return {"groups": groups, "respondents": groups, "options": options}
