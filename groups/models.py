@@ -105,3 +105,53 @@ class GroupMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} in {self.group} ({self.get_role_display()})"
+
+
+class RoomMessage(models.Model):
+    """A message an organiser broadcasts to every room, or to one."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="room_messages")
+    group = models.ForeignKey(
+        BreakoutGroup,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("room (empty: all rooms)"),
+    )
+    text = models.CharField(_("message"), max_length=500)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("message to rooms")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class HelpCall(models.Model):
+    """“Call an organiser” from a room; acknowledged with “on my way”."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="help_calls")
+    group = models.ForeignKey(BreakoutGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="help_calls")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="help_calls")
+    created_at = models.DateTimeField(_("called at"), auto_now_add=True)
+    acknowledged_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("help call")
+        constraints = [
+            # One open call per person: pressing the button again does not queue a second one.
+            models.UniqueConstraint(
+                fields=["participant"], condition=Q(acknowledged_at__isnull=True), name="one_open_help_call_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} ({self.created_at:%H:%M})"

@@ -108,6 +108,8 @@ class Event(models.Model):
         ),
     )
     plenary_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # Bumped on every change that live pages follow (phases, groups, messages): clients spot gaps.
+    live_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EventQuerySet.as_manager()
@@ -125,6 +127,9 @@ class Event(models.Model):
 
     def is_organised_by(self, user) -> bool:
         return Event.objects.organised_by(user).filter(pk=self.pk).exists()
+
+    def running_phase(self):
+        return self.phases.filter(started_at__isnull=False, ended_at__isnull=True).first()
 
 
 class Phase(models.Model):

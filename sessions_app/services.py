@@ -13,8 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app.models import Event, Participant, new_token
-from sessions_app.streams import lobby_group_name, lobby_snapshot
-from wetheinternet.broadcast import send_on_commit
 
 LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$", re.IGNORECASE)
 IMPORT_BASE_COLUMNS = ["first_name", "last_name", "email", "role", "languages", "timezone"]
@@ -31,7 +29,6 @@ def participant_check_in(*, participant: Participant) -> Participant:
     if participant.checked_in_at is None:
         Participant.objects.filter(pk=participant.pk, checked_in_at__isnull=True).update(checked_in_at=timezone.now())
         participant.refresh_from_db(fields=["checked_in_at"])
-        send_on_commit(lobby_group_name(participant.pk), lobby_snapshot(participant))
     return participant
 
 

@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET
 
 from sessions_app import services
 from sessions_app.auth import is_organiser, participant_login
-from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.join_links import JoinLinkInvalid, join_token_check
 from sessions_app.models import Event
 from wetheinternet.ratelimit import client_address, rate_limit_hit
@@ -29,28 +28,3 @@ def join(request, token):
     participant_login(request, participant)
     services.participant_record_join(participant=participant)
     return redirect("lobby", slug=participant.event.slug)
-
-
-@never_cache
-@require_http_methods(["GET"])
-@participant_of_event
-def lobby(request, event, participant):
-    return render(
-        request,
-        "sessions_app/lobby.html",
-        {"event": event, "participant": participant, "phases": event.phases.all()},
-    )
-
-
-@require_POST
-@participant_of_event
-def check_in(request, event, participant):
-    services.participant_check_in(participant=participant)
-    return redirect("lobby", slug=event.slug)
-
-
-@never_cache
-@require_GET
-@organiser_of_event
-def control_room(request, event):
-    return render(request, "sessions_app/control_room.html", {"event": event, "phases": event.phases.all()})

@@ -60,10 +60,11 @@ def _eager_tasks_unless_worker(request):
     if request.node.get_closest_marker("celery_worker"):
         yield
         return
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
+    # With a namespace, Celery reads the prefixed name first: set that one.
+    previous = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = True
     yield
-    app.conf.task_always_eager = previous
+    app.conf.CELERY_TASK_ALWAYS_EAGER = previous
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""The shape shared by every live stream: authorise, join the group, send the snapshot."""
+"""The shape shared by every live stream: authorise, join the groups, send the snapshot."""
 
 import json
 
@@ -10,7 +10,10 @@ MAX_MESSAGE_BYTES = 4096
 
 class StreamConsumer(AsyncJsonWebsocketConsumer):
     """Subclasses implement `authorise()` (sync, may use the database), which returns
-    (channel group name, snapshot dict) or None to refuse the connection."""
+    (channel group names, snapshot dict) or None to refuse the connection, and may
+    handle more client message types in `handle(content)`."""
+
+    group_names: list[str] = []
 
     def authorise(self):
         raise NotImplementedError
@@ -20,14 +23,19 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         if authorised is None:
             await self.close(code=4403)
             return
-        self.group_name, snapshot = authorised
-        await self.channel_layer.group_add(self.group_name, self.channel_name)
+        self.group_names, snapshot = authorised
+        for group in self.group_names:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.send_json(snapshot)
+        await self.connected()
+
+    async def connected(self):
+        """Hook after the snapshot was sent."""
 
     async def disconnect(self, code):
-        if hasattr(self, "group_name"):
-            await self.channel_layer.group_discard(self.group_name, self.channel_name)
+        for group in self.group_names:
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
@@ -38,18 +46,22 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         except ValueError:
             await self.send_error("That message is not valid JSON.")
             return
-        await self.receive_json(content)
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            await self.send_error('Send an object with a "type", e.g. {"type": "refresh"}.')
+            return
+        if content["type"] == "refresh":
+            authorised = await database_sync_to_async(self.authorise)()
+            if authorised is None:
+                await self.close(code=4403)
+                return
+            await self.send_json(authorised[1])
+            return
+        if not await self.handle(content):
+            await self.send_error(f"Unknown message type “{content['type'][:40]}”.")
 
-    async def receive_json(self, content, **kwargs):
-        # Streams are read-only for clients: they may only ask for the current snapshot again.
-        if not isinstance(content, dict) or content.get("type") != "refresh":
-            await self.send_error('Unknown message; send {"type": "refresh"}.')
-            return
-        authorised = await database_sync_to_async(self.authorise)()
-        if authorised is None:
-            await self.close(code=4403)
-            return
-        await self.send_json(authorised[1])
+    async def handle(self, content) -> bool:
+        """Handle another message type; return False when it is unknown."""
+        return False
 
     async def send_error(self, message: str):
         await self.send_json({"type": "error", "message": message})

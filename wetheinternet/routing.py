@@ -1,9 +1,10 @@
 from django.urls import path
 
+from groups.consumers import ControlRoomConsumer, ParticipantConsumer
 from results.consumers import PlenaryConsumer
-from sessions_app.consumers import LobbyConsumer
 
 websocket_urlpatterns = [
-    path("ws/events/<slug:slug>/lobby/", LobbyConsumer.as_asgi()),
+    path("ws/events/<slug:slug>/me/", ParticipantConsumer.as_asgi()),
+    path("ws/events/<slug:slug>/control/", ControlRoomConsumer.as_asgi()),
     path("ws/events/<slug:slug>/plenary/<str:token>/", PlenaryConsumer.as_asgi()),
 ]

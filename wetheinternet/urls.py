@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sessions_app.urls")),
+    path("", include("groups.urls")),
     path("", include("results.urls")),
 ]
 

@@ -5,7 +5,6 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 
-from sessions_app import services
 from sessions_app.auth import SESSION_KEY
 from wetheinternet.asgi import application
 
@@ -50,26 +49,4 @@ async def test_a_foreign_origin_is_refused(event):
         f"/ws/events/{event.slug}/plenary/{event.plenary_token}/", headers=[(b"origin", b"https://evil.example")]
     )
     assert not connected
-    await communicator.disconnect()
-
-
-async def test_lobby_is_for_the_person_only_and_follows_check_in(participant, outsider):
-    path = f"/ws/events/{participant.event.slug}/lobby/"
-    communicator, connected, code = await connect(path)
-    assert not connected and code == 4403
-    await communicator.disconnect()
-
-    communicator, connected, _ = await connect(path, headers=[ORIGIN, (b"cookie", await session_cookie_for(outsider))])
-    assert not connected
-    await communicator.disconnect()
-
-    communicator, connected, _ = await connect(
-        path, headers=[ORIGIN, (b"cookie", await session_cookie_for(participant))]
-    )
-    assert connected
-    snapshot = await communicator.receive_json_from()
-    assert snapshot == {"type": "lobby.snapshot", "version": 0, "checked_in": False, "role": "participant"}
-    await database_sync_to_async(services.participant_check_in)(participant=participant)
-    update = await communicator.receive_json_from(timeout=5)
-    assert update["checked_in"] is True and update["version"] > 0
     await communicator.disconnect()

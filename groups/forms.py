@@ -1,0 +1,64 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import BreakoutGroup, HelpCall
+from groups.services import MAX_EXTEND_MINUTES
+from sessions_app.models import Participant, Phase
+
+
+class EventForm(forms.Form):
+    """A control-room form whose choices are limited to one event."""
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        current_groups = BreakoutGroup.objects.filter(event=event, allocation__is_current=True, round=1)
+        for name, field in self.fields.items():
+            if name == "phase":
+                field.queryset = Phase.objects.filter(event=event)
+            elif name == "group":
+                field.queryset = current_groups
+            elif name == "participant":
+                field.queryset = Participant.objects.filter(event=event)
+            elif name == "call":
+                field.queryset = HelpCall.objects.filter(event=event)
+
+
+class PhaseStartForm(EventForm):
+    phase = forms.ModelChoiceField(queryset=Phase.objects.none(), label=_("Phase"))
+
+
+class PhaseExtendForm(EventForm):
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=MAX_EXTEND_MINUTES, initial=5)
+
+
+class MessageForm(EventForm):
+    text = forms.CharField(label=_("Message"), max_length=500)
+    group = forms.ModelChoiceField(
+        queryset=BreakoutGroup.objects.none(), required=False, label=_("To"), empty_label=_("All rooms")
+    )
+
+
+class MoveForm(EventForm):
+    participant = forms.ModelChoiceField(queryset=Participant.objects.none(), label=_("Person"))
+    group = forms.ModelChoiceField(queryset=BreakoutGroup.objects.none(), label=_("To group"))
+
+
+class HelpAcknowledgeForm(EventForm):
+    call = forms.ModelChoiceField(queryset=HelpCall.objects.none())
+
+
+class AllocationRunForm(EventForm):
+    seed = forms.IntegerField(
+        label=_("Seed (optional)"),
+        required=False,
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text=_("The same seed and people give the same groups."),
+    )
+
+
+def form_errors(form) -> str:
+    return "; ".join(
+        f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}" for f, e in form.errors.items()
+    )

@@ -1,0 +1,97 @@
+"""Channel groups and payloads of the live event. Services send them, on commit only.
+
+Every payload is JSON with a `type` and the event's `version` (Event.live_version): a client
+that sees a gap asks for the snapshot again."""
+
+from django.db.models import F
+from django.utils import timezone
+
+from groups.models import Allocation, BreakoutGroup, GroupMembership, RoomMessage
+from groups.presence import presence_connected
+from sessions_app.models import Event, Participant, Phase
+from wetheinternet.broadcast import send_on_commit
+
+
+def event_group(event_id: int) -> str:
+    return f"event.{event_id}"
+
+
+def person_group(participant_id: int) -> str:
+    return f"person.{participant_id}"
+
+
+def room_group(group_id: int) -> str:
+    return f"room.{group_id}"
+
+
+def control_group(event_id: int) -> str:
+    return f"control.{event_id}"
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def phase_payload(phase: Phase | None) -> dict | None:
+    if phase is None:
+        return None
+    return {
+        "id": phase.pk,
+        "kind": phase.kind,
+        "title": phase.title,
+        "started_at": _iso(phase.started_at),
+        "ends_at": _iso(phase.ends_at),
+    }
+
+
+def current_allocation(event: Event) -> Allocation | None:
+    return Allocation.objects.filter(event=event, is_current=True).first()
+
+
+def event_state(event: Event) -> dict:
+    """What every page of the event follows: the phase and its clock, the grouping, the last message."""
+    allocation = current_allocation(event)
+    message = RoomMessage.objects.filter(event=event, group__isnull=True).first()
+    return {
+        "type": "event.state",
+        "version": event.live_version,
+        "server_time": timezone.now().isoformat(),
+        "phase": phase_payload(event.running_phase()),
+        "allocation": allocation.pk if allocation else None,
+        "message": {"id": message.pk, "text": message.text, "at": _iso(message.created_at)} if message else None,
+    }
+
+
+def membership_of(participant: Participant) -> GroupMembership | None:
+    return (
+        GroupMembership.objects.select_related("group")
+        .filter(participant=participant, allocation__is_current=True, allocation__event_id=participant.event_id)
+        .order_by("round")
+        .first()
+    )
+
+
+def person_view(participant: Participant, event: Event) -> tuple[str, GroupMembership | None]:
+    """Which page a person should see now: their room during the breakout phase, else the lobby."""
+    phase = event.running_phase()
+    membership = membership_of(participant)
+    if phase is not None and phase.kind == Phase.Kind.BREAKOUT and membership is not None:
+        return "room", membership
+    return "lobby", membership
+
+
+def room_presence(group: BreakoutGroup) -> dict:
+    members = list(group.memberships.values_list("participant_id", flat=True))
+    return {"type": "room.presence", "group": group.pk, "connected": sorted(presence_connected(members))}
+
+
+def event_changed(event: Event) -> None:
+    """Bump the event's version and send its new state to every page, once committed."""
+    Event.objects.filter(pk=event.pk).update(live_version=F("live_version") + 1)
+    event.refresh_from_db(fields=["live_version"])
+    send_on_commit(event_group(event.pk), event_state(event))
+    control_changed(event)
+
+
+def control_changed(event: Event) -> None:
+    send_on_commit(control_group(event.pk), {"type": "control.changed", "version": event.live_version})

@@ -1,0 +1,96 @@
+"""Reads of the live event for the pages: the room, and the control room."""
+
+from collections import defaultdict
+
+from groups import live
+from groups.models import Allocation, BreakoutGroup, GroupMembership, HelpCall, RoomMessage
+from groups.presence import presence_connected
+from sessions_app.models import Event, Participant, Phase
+
+
+def video_room(event: Event, group: BreakoutGroup) -> dict:
+    """The group's video link (unguessable per group), or its table for an in-person event."""
+    if event.video_link_template:
+        return {"url": event.video_link_template.replace("{room}", group.room_token)}
+    return {"table": group.number}
+
+
+def room_page(*, participant: Participant, membership: GroupMembership) -> dict:
+    group = membership.group
+    event = participant.event
+    members = list(group.memberships.select_related("participant").order_by("role", "participant__first_name"))
+    phase = event.running_phase()
+    session = phase.session if phase and phase.session_id else event.sessions.first()
+    messages = RoomMessage.objects.filter(event=event, group__in=[None, group]).order_by("-created_at")[:5]
+    return {
+        "group": group,
+        "membership": membership,
+        "members": members,
+        "connected": presence_connected(m.participant_id for m in members),
+        "session": session,
+        "questions": session.questions.prefetch_related("options") if session else [],
+        "phase": phase,
+        "video": video_room(event, group),
+        "room_messages": messages,
+        "open_help_call": HelpCall.objects.filter(participant=participant, acknowledged_at__isnull=True).first(),
+        "phases": event.phases.all(),
+    }
+
+
+def control_room_data(event: Event) -> dict:
+    people = list(
+        Participant.objects.filter(event=event).only(
+            "id", "first_name", "last_name", "role", "checked_in_at", "languages"
+        )
+    )
+    allocation = live.current_allocation(event)
+    latest = Allocation.objects.filter(event=event).select_related("created_by").first()
+    groups = []
+    placed: set[int] = set()
+    if allocation is not None:
+        by_group = defaultdict(list)
+        for membership in GroupMembership.objects.filter(allocation=allocation, round=1).select_related("participant"):
+            by_group[membership.group_id].append(membership)
+            placed.add(membership.participant_id)
+        connected = presence_connected(placed)
+        for group in BreakoutGroup.objects.filter(allocation=allocation, round=1).order_by("number"):
+            members = sorted(
+                by_group[group.pk],
+                key=lambda m: (m.role != "facilitator", m.role != "note_taker", m.participant.first_name),
+            )
+            groups.append(
+                {
+                    "group": group,
+                    "members": [{"membership": m, "connected": m.participant_id in connected} for m in members],
+                    "connected": sum(1 for m in members if m.participant_id in connected),
+                }
+            )
+        in_room = len(connected)
+    else:
+        in_room = 0
+    participants = [p for p in people if p.role == Participant.Role.PARTICIPANT]
+    return {
+        "event": event,
+        "phases": list(event.phases.all()),
+        "running": event.running_phase(),
+        "counts": {
+            "registered": len(participants),
+            "checked_in": sum(1 for p in participants if p.checked_in_at),
+            "staff": len(people) - len(participants),
+            "in_room": in_room,
+            "connected": len(presence_connected(p.pk for p in people)),
+        },
+        "allocation": allocation,
+        "latest_allocation": latest,
+        "groups": groups,
+        "waiting": [
+            p for p in people if p.checked_in_at and p.pk not in placed and p.role == Participant.Role.PARTICIPANT
+        ]
+        if allocation
+        else [],
+        "help_calls": HelpCall.objects.filter(event=event, acknowledged_at__isnull=True).select_related(
+            "participant", "group"
+        ),
+        "recent_messages": RoomMessage.objects.filter(event=event).select_related("group")[:5],
+        "breakout_phase": next((p for p in event.phases.all() if p.kind == Phase.Kind.BREAKOUT), None),
+    }

@@ -1,0 +1,147 @@
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from groups import forms, live, selectors, services
+from groups.allocations import allocation_request
+from sessions_app.decorators import organiser_of_event, participant_of_event
+
+
+@never_cache
+@require_GET
+@participant_of_event
+def participant_home(request, event, participant):
+    """The person's page for the current phase: their room during the breakout, else the lobby."""
+    view, membership = live.person_view(participant, event)
+    context = {"event": event, "participant": participant, "state": live.event_state(event), "view": view}
+    if view == "room":
+        context.update(selectors.room_page(participant=participant, membership=membership))
+        return render(request, "groups/room.html", context)
+    context.update({"phases": event.phases.all(), "membership": membership})
+    return render(request, "groups/lobby.html", context)
+
+
+@require_POST
+@participant_of_event
+def check_in(request, event, participant):
+    services.participant_check_in(participant=participant)
+    return redirect("lobby", slug=event.slug)
+
+
+@require_POST
+@participant_of_event
+def help_call(request, event, participant):
+    call = services.help_call_create(participant=participant)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"call": call.pk, "status": "waiting"})
+    messages.info(request, _("An organiser has been called."))
+    return redirect("lobby", slug=event.slug)
+
+
+@never_cache
+@require_GET
+@organiser_of_event
+def control_room(request, event):
+    context = selectors.control_room_data(event)
+    context["forms"] = {
+        "extend": forms.PhaseExtendForm(event=event),
+        "message": forms.MessageForm(event=event),
+        "allocation": forms.AllocationRunForm(event=event),
+    }
+    template = "groups/control_panel.html" if request.GET.get("panel") else "groups/control_room.html"
+    return render(request, template, context)
+
+
+def _phase_start(request, event):
+    form = forms.PhaseStartForm(request.POST, event=event)
+    if form.is_valid():
+        phase = services.phase_start(event=event, phase=form.cleaned_data["phase"])
+        return form, _("“%(phase)s” started.") % {"phase": phase.title}
+    return form, None
+
+
+def _phase_extend(request, event):
+    form = forms.PhaseExtendForm(request.POST, event=event)
+    if form.is_valid():
+        services.phase_extend(event=event, minutes=form.cleaned_data["minutes"])
+        return form, _("Extended by %(n)s minutes.") % {"n": form.cleaned_data["minutes"]}
+    return form, None
+
+
+def _phase_end(request, event):
+    phase = services.phase_end(event=event)
+    return None, _("“%(phase)s” ended.") % {"phase": phase.title}
+
+
+def _message(request, event):
+    form = forms.MessageForm(request.POST, event=event)
+    if form.is_valid():
+        services.message_broadcast(
+            event=event, text=form.cleaned_data["text"], group=form.cleaned_data["group"], user=request.user
+        )
+        return form, _("Message sent.")
+    return form, None
+
+
+def _move(request, event):
+    form = forms.MoveForm(request.POST, event=event)
+    if form.is_valid():
+        result = services.membership_move(
+            participant=form.cleaned_data["participant"], group=form.cleaned_data["group"]
+        )
+        for warning in result.warnings:
+            messages.warning(request, warning)
+        return form, _("%(person)s moved to %(group)s.") % {
+            "person": form.cleaned_data["participant"],
+            "group": form.cleaned_data["group"],
+        }
+    return form, None
+
+
+def _help_acknowledge(request, event):
+    form = forms.HelpAcknowledgeForm(request.POST, event=event)
+    if form.is_valid():
+        services.help_call_acknowledge(call=form.cleaned_data["call"], user=request.user)
+        return form, _("%(person)s knows you are on your way.") % {"person": form.cleaned_data["call"].participant}
+    return form, None
+
+
+def _allocation(request, event):
+    form = forms.AllocationRunForm(request.POST, event=event)
+    if form.is_valid():
+        allocation_request(event=event, user=request.user, seed=form.cleaned_data["seed"])
+        return form, _("Allocation started.")
+    return form, None
+
+
+ACTIONS = {
+    "phase-start": _phase_start,
+    "phase-extend": _phase_extend,
+    "phase-end": _phase_end,
+    "message": _message,
+    "move": _move,
+    "help-acknowledge": _help_acknowledge,
+    "allocation": _allocation,
+}
+
+
+@require_POST
+@organiser_of_event
+def control_action(request, event, action):
+    handler = ACTIONS.get(action)
+    if handler is None:
+        return JsonResponse({"error": _("Unknown action.")}, status=404)
+    try:
+        form, done = handler(request, event)
+    except services.LiveActionRefused as exc:
+        form, done = None, None
+        messages.error(request, str(exc))
+    else:
+        if done:
+            messages.success(request, done)
+        elif form is not None:
+            messages.error(request, forms.form_errors(form))
+    return redirect("control_room", slug=event.slug)

@@ -1,0 +1,130 @@
+"""The person's page (lobby or room) and the control room: who sees what."""
+
+import pytest
+
+from groups import services
+from groups.models import GroupMembership, HelpCall, RoomMessage
+from tests.helpers import log_in_as, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_lobby_before_the_breakout_and_room_during_it(client, event, phases, grouped, participant):
+    log_in_as(client, participant)
+    client.post(f"/events/{event.slug}/check-in/")
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    assert 'data-view="lobby"' in page and "Your group: Group 1" in page
+    services.phase_start(event=event, phase=phases[1])
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    assert 'data-view="room"' in page and "<h1>Group 1</h1>" in page
+    assert "Farid" in page and "Nora" in page and "P0" in page and "P1" not in page
+    group = grouped.groups.get(number=1)
+    assert f"https://meet.jit.si/x-{group.room_token}" not in page  # no template: in person
+    assert "In person: table 1" in page
+    services.phase_end(event=event)
+    assert 'data-view="lobby"' in client.get(f"/events/{event.slug}/").content.decode()
+
+
+def test_video_link_is_unique_per_group(client, event, phases, grouped, participant):
+    event.video_link_template = "https://meet.jit.si/wti-{room}"
+    event.save()
+    services.phase_start(event=event, phase=phases[1])
+    log_in_as(client, participant)
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    tokens = {g.room_token for g in grouped.groups.all()}
+    assert len(tokens) == 2 and all(len(t) >= 20 for t in tokens)
+    assert f"https://meet.jit.si/wti-{grouped.groups.get(number=1).room_token}" in page
+    assert grouped.groups.get(number=2).room_token not in page
+
+
+def test_role_views(client, event, phases, grouped, facilitator, note_taker):
+    services.phase_start(event=event, phase=phases[1])
+    log_in_as(client, facilitator)
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    assert "You facilitate this group" in page and "Time plan" in page
+    client.logout()
+    log_in_as(client, note_taker)
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    assert "You take this group's notes" in page and "Group results" in page
+
+
+def test_help_call_from_the_room(client, event, phases, grouped, participant):
+    url = f"/events/{event.slug}/help/"
+    assert client.post(url).status_code == 403
+    log_in_as(client, participant)
+    assert client.post(url, HTTP_ACCEPT="application/json").json()["status"] == "waiting"
+    client.post(url)
+    assert HelpCall.objects.filter(participant=participant).count() == 1
+
+
+def test_control_room_counts_and_refuses_outsiders(
+    client, event, phases, grouped, organiser, other_organiser, participant
+):
+    url = f"/events/{event.slug}/control/"
+    assert "/accounts/login/" in client.get(url)["Location"]
+    log_in_as(client, participant)
+    assert client.get(url).status_code == 302
+    client.force_login(other_organiser)
+    assert client.get(url).status_code == 404
+    assert client.get(url + "?panel=1").status_code == 404
+    assert client.post(url + "phase-start/", {"phase": phases[0].pk}).status_code == 404
+    client.force_login(organiser)
+    page = client.get(url).content.decode()
+    assert 'id="count-registered">4<' in page  # 4 participants, staff counted apart
+    assert "Group 1" in page and "Group 2" in page
+    panel = client.get(url + "?panel=1").content.decode()
+    assert "<html" not in panel and "Group 1" in panel
+
+
+def test_control_actions(client, event, phases, grouped, organiser, participant):
+    client.force_login(organiser)
+    base = f"/events/{event.slug}/control/"
+    assert client.post(base + "phase-start/", {"phase": phases[1].pk}).status_code == 302
+    assert event.running_phase() == phases[1]
+    client.post(base + "phase-extend/", {"minutes": "10"})
+    response = client.post(base + "phase-extend/", {"minutes": "abc"}, follow=True)
+    assert "Enter a whole number" in response.content.decode()
+    client.post(base + "message/", {"text": "<script>alert(1)</script>"})
+    assert RoomMessage.objects.get().text == "<script>alert(1)</script>"
+    page = client.get(base).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    group2 = grouped.groups.get(number=2)
+    response = client.post(base + "move/", {"participant": participant.pk, "group": group2.pk}, follow=True)
+    assert "moved to Group 2" in response.content.decode()
+    assert GroupMembership.objects.get(participant=participant).group == group2
+    call = services.help_call_create(participant=participant)
+    client.post(base + "help-acknowledge/", {"call": call.pk})
+    call.refresh_from_db()
+    assert call.acknowledged_at is not None
+    client.post(base + "phase-end/")
+    assert event.running_phase() is None
+    response = client.post(base + "phase-end/", follow=True)
+    assert "No phase is running" in response.content.decode()
+    assert client.post(base + "nonsense/").status_code == 404
+    assert client.get(base + "phase-end/").status_code == 405
+
+
+def test_control_forms_only_take_this_events_objects(client, event, phases, grouped, organiser, outsider):
+    client.force_login(organiser)
+    base = f"/events/{event.slug}/control/"
+    group = grouped.groups.get(number=1)
+    response = client.post(base + "move/", {"participant": outsider.pk, "group": group.pk}, follow=True)
+    assert "Select a valid choice" in response.content.decode()
+    assert not GroupMembership.objects.filter(participant=outsider).exists()
+
+
+def test_control_actions_need_csrf(event, phases, organiser):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(organiser)
+    assert client.post(f"/events/{event.slug}/control/phase-start/", {"phase": phases[0].pk}).status_code == 403
+    assert event.running_phase() is None
+
+
+def test_lobby_shows_check_in_then_confirmation(client, event, phases):
+    person = make_person(event, first_name="Zed")
+    log_in_as(client, person)
+    assert "I am here: check in" in client.get(f"/events/{event.slug}/").content.decode()
+    client.post(f"/events/{event.slug}/check-in/")
+    assert "You are checked in" in client.get(f"/events/{event.slug}/").content.decode()
