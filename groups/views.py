@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from groups import forms, live, selectors, services
 from groups.allocations import allocation_request
 from sessions_app.decorators import organiser_of_event, participant_of_event
+from sessions_app.forms import ProfileForm
 
 
 @never_cache
@@ -20,7 +21,19 @@ def participant_home(request, event, participant):
     if view == "room":
         context.update(selectors.room_page(participant=participant, membership=membership))
         return render(request, "groups/room.html", context)
-    context.update({"phases": event.phases.all(), "membership": membership})
+    initial = {
+        "languages": ", ".join(participant.language_list),
+        "consent": participant.consent_given_at is not None,
+        "timezone": participant.timezone,
+    }
+    initial.update({f"attr_{key}": value for key, value in participant.attributes.items()})
+    context.update(
+        {
+            "phases": event.phases.all(),
+            "membership": membership,
+            "profile_form": ProfileForm(event=event, initial=initial),
+        }
+    )
     return render(request, "groups/lobby.html", context)
 
 
@@ -92,8 +105,7 @@ def _move(request, event):
         result = services.membership_move(
             participant=form.cleaned_data["participant"], group=form.cleaned_data["group"]
         )
-        for warning in result.warnings:
-            messages.warning(request, warning)
+        request.action_warnings = result.warnings
         return form, _("%(person)s moved to %(group)s.") % {
             "person": form.cleaned_data["participant"],
             "group": form.cleaned_data["group"],
@@ -131,17 +143,25 @@ ACTIONS = {
 @require_POST
 @organiser_of_event
 def control_action(request, event, action):
+    """Run one control-room action; answers JSON to the page's scripts, else redirects back."""
     handler = ACTIONS.get(action)
     if handler is None:
         return JsonResponse({"error": _("Unknown action.")}, status=404)
     try:
         form, done = handler(request, event)
     except services.LiveActionRefused as exc:
-        form, done = None, None
-        messages.error(request, str(exc))
+        done, error = None, str(exc)
     else:
-        if done:
-            messages.success(request, done)
-        elif form is not None:
-            messages.error(request, forms.form_errors(form))
+        error = None if done else (forms.form_errors(form) if form is not None else _("Nothing was done."))
+    warnings = getattr(request, "action_warnings", [])
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(
+            {"ok": error is None, "message": done or error, "warnings": warnings}, status=200 if error is None else 400
+        )
+    for warning in warnings:
+        messages.warning(request, warning)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
     return redirect("control_room", slug=event.slug)

@@ -223,6 +223,9 @@ class Question(models.Model):
     max_choices = models.PositiveSmallIntegerField(
         _("maximum choices"), null=True, blank=True, help_text=_("For multiple choice only.")
     )
+    is_open = models.BooleanField(
+        _("open for votes"), default=False, help_text=_("Participants may answer it on their own device.")
+    )
 
     class Meta:
         ordering = ["session", "order"]

@@ -208,3 +208,18 @@ def participants_import_csv(*, event: Event, data: bytes) -> ImportResult:
         Participant.objects.bulk_create(people)
     result.created = len(people)
     return result
+
+
+def participant_update_profile(
+    *, participant: Participant, languages: list[str], attributes: dict, consent: bool, timezone_name: str = ""
+) -> Participant:
+    """Save what a person tells about themselves; without consent no attribute is kept."""
+    participant.languages = ",".join(languages)
+    participant.attributes = attributes if consent else {}
+    participant.consent_given_at = (participant.consent_given_at or timezone.now()) if consent else None
+    fields = ["languages", "attributes", "consent_given_at"]
+    if timezone_name:
+        participant.timezone = timezone_name
+        fields.append("timezone")
+    participant.save(update_fields=fields)
+    return participant

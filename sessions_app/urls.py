@@ -5,4 +5,5 @@ from sessions_app import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("join/<str:token>/", views.join, name="join"),
+    path("events/<slug:slug>/profile/", views.profile, name="profile"),
 ]

@@ -1,10 +1,14 @@
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from sessions_app import services
 from sessions_app.auth import is_organiser, participant_login
+from sessions_app.decorators import participant_of_event
+from sessions_app.forms import ProfileForm
 from sessions_app.join_links import JoinLinkInvalid, join_token_check
 from sessions_app.models import Event
 from wetheinternet.ratelimit import client_address, rate_limit_hit
@@ -28,3 +32,23 @@ def join(request, token):
     participant_login(request, participant)
     services.participant_record_join(participant=participant)
     return redirect("lobby", slug=participant.event.slug)
+
+
+@require_POST
+@participant_of_event
+def profile(request, event, participant):
+    form = ProfileForm(request.POST, event=event)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else field
+            messages.error(request, f"{label}: {' '.join(errors)}")
+        return redirect("lobby", slug=event.slug)
+    services.participant_update_profile(
+        participant=participant,
+        languages=form.cleaned_data["languages"],
+        attributes=form.attribute_values(),
+        consent=form.cleaned_data["consent"],
+        timezone_name=form.cleaned_data["timezone"],
+    )
+    messages.success(request, _("Thank you, your answers are saved."))
+    return redirect("lobby", slug=event.slug)

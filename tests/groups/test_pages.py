@@ -128,3 +128,49 @@ def test_lobby_shows_check_in_then_confirmation(client, event, phases):
     assert "I am here: check in" in client.get(f"/events/{event.slug}/").content.decode()
     client.post(f"/events/{event.slug}/check-in/")
     assert "You are checked in" in client.get(f"/events/{event.slug}/").content.decode()
+
+
+def test_profile_with_consent_saves_attributes_and_without_consent_keeps_none(client, event, participant):
+    from sessions_app.models import DiversityAttribute
+
+    DiversityAttribute.objects.create(
+        event=event, key="gender", label="Gender", choices="woman\nman", help_text="So that groups are balanced."
+    )
+    log_in_as(client, participant)
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    assert "Prefer not to say" in page and "So that groups are balanced." in page
+    url = f"/events/{event.slug}/profile/"
+    client.post(url, {"languages": "fr, en", "attr_gender": "woman", "consent": "on", "timezone": "Asia/Tokyo"})
+    participant.refresh_from_db()
+    assert participant.attributes == {"gender": "woman"} and participant.languages == "fr,en"
+    assert participant.consent_given_at is not None and participant.timezone == "Asia/Tokyo"
+    client.post(url, {"languages": "fr", "attr_gender": "woman"})
+    participant.refresh_from_db()
+    assert participant.attributes == {} and participant.consent_given_at is None
+
+
+def test_profile_errors_are_explained_and_nothing_saved(client, event, participant):
+    log_in_as(client, participant)
+    response = client.post(f"/events/{event.slug}/profile/", {"languages": "english!!", "consent": "on"}, follow=True)
+    assert "is not a language code" in response.content.decode()
+    participant.refresh_from_db()
+    assert participant.languages == "en,fr"
+    assert client.post("/events/other/profile/", {"languages": "en"}).status_code == 404
+
+
+def test_control_actions_answer_json_to_the_page(client, event, phases, grouped, organiser, participant):
+    client.force_login(organiser)
+    base = f"/events/{event.slug}/control/"
+    response = client.post(base + "phase-extend/", {"minutes": 5}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400 and response.json()["message"] == "No phase is running."
+    group2 = grouped.groups.get(number=2)
+    group2.language = "de"
+    group2.save()
+    response = client.post(
+        base + "move/", {"participant": participant.pk, "group": group2.pk}, HTTP_ACCEPT="application/json"
+    )
+    data = response.json()
+    assert data["ok"] and "moved to Group 2" in data["message"]
+    assert any("language" in w for w in data["warnings"])
+    response = client.post(base + "message/", {"text": ""}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400 and "Message: This field is required." in response.json()["message"]

@@ -1,0 +1,105 @@
+"""Browser tests: the real ASGI server (uvicorn) in its own process, on a fresh SQLite file,
+driven through Playwright in Debian's Chromium."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is not installed") if IN_CI else pytest.skip("playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing") if IN_CI else pytest.skip(f"{CHROMIUM} is missing")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def live_product(tmp_path_factory):
+    """Migrate a fresh database, create the demo event, serve it; yields (base URL, demo JSON)."""
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("e2e")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}",
+            "SITE_URL": f"http://127.0.0.1:{port}",
+            "DEBUG": "1",
+            "JOIN_RATE_LIMIT": "1000/60",
+        }
+    )
+    run = lambda *args: subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,  # noqa: E731
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    run("migrate", "--noinput")
+    demo = json.loads(run("demo_event", "--json", "--participants", "10", "--seed", "5").stdout)
+    log = open(workdir / "server.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "wetheinternet.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310 - our own local server
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError((workdir / "server.log").read_text()[-3000:]) from None
+            time.sleep(0.3)
+    yield base, demo
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(workdir / "server.log", ARTIFACTS / "e2e-server.log")
