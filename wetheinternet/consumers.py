@@ -68,3 +68,10 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     async def stream_update(self, message):
         await self.send_json(message["payload"])
+
+
+class UnknownRouteConsumer(AsyncJsonWebsocketConsumer):
+    """Any other websocket path: refused cleanly instead of failing in the router."""
+
+    async def connect(self):
+        await self.close(code=4404)

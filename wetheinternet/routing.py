@@ -1,10 +1,12 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from groups.consumers import ControlRoomConsumer, ParticipantConsumer
 from results.consumers import PlenaryConsumer
+from wetheinternet.consumers import UnknownRouteConsumer
 
 websocket_urlpatterns = [
     path("ws/events/<slug:slug>/me/", ParticipantConsumer.as_asgi()),
     path("ws/events/<slug:slug>/control/", ControlRoomConsumer.as_asgi()),
     path("ws/events/<slug:slug>/plenary/<str:token>/", PlenaryConsumer.as_asgi()),
+    re_path(r"", UnknownRouteConsumer.as_asgi()),
 ]

@@ -50,3 +50,9 @@ async def test_a_foreign_origin_is_refused(event):
     )
     assert not connected
     await communicator.disconnect()
+
+
+async def test_an_unknown_websocket_path_is_refused_cleanly():
+    communicator, connected, code = await connect("/ws/nothing/here/")
+    assert not connected and code == 4404
+    await communicator.disconnect()
