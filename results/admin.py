@@ -6,10 +6,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from results.models import NoteRevision, NoteSubmission, ReferenceDataset, ReferenceResult
+from results.models import ApiToken, NoteRevision, NoteSubmission, PlenarySettings, ReferenceDataset, ReferenceResult
 from results.questionnaire_admin import export_sessions_as_json, questionnaire_import_view
 from results.reference_import import reference_import_csv
-from results.services import reference_demo_dataset_create
+from results.services import api_token_key, reference_demo_dataset_create
 from sessions_app.admin import SessionAdmin
 from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin
 from sessions_app.auth import is_organiser
@@ -42,6 +42,50 @@ class NoteSubmissionAdmin(OrganiserScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(OrganiserScopedAdmin):
+    """Tokens for partner tools; the key is shown once, when the token is created."""
+
+    list_display = ["name", "event", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["event"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+
+    def get_fields(self, request, obj=None):
+        return (
+            ["event", "name"]
+            if obj is None
+            else ["event", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields + (["event"] if obj else [])
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            key = api_token_key(obj)
+            super().save_model(request, obj, form, change)
+            self.message_user(
+                request,
+                _("The token's key (copy it now, it is not shown again): %(key)s") % {"key": key},
+                messages.WARNING,
+            )
+            return
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(PlenarySettings)
+class PlenarySettingsAdmin(OrganiserScopedAdmin):
+    list_display = ["event", "reference_dataset", "scope", "scope_name", "results_visible", "weighting", "version"]
+    readonly_fields = ["version"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "on_screen_group" and not request.user.is_superuser:
+            from groups.models import BreakoutGroup
+
+            kwargs["queryset"] = BreakoutGroup.objects.filter(event__organisation__members=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ReferenceImportForm(forms.Form):

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import BreakoutGroup
-from sessions_app.models import Participant, Session
+from sessions_app.models import Event, Participant, Question, Session
 
 
 class NoteSubmission(models.Model):
@@ -124,3 +124,82 @@ class ReferenceResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_code}/{self.option_code} {self.scope} {self.scope_name}"
+
+
+class Vote(models.Model):
+    """One person's own answer to an individual question, cast in their room. Only tallies are shown."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="votes")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="votes")
+    group = models.ForeignKey(BreakoutGroup, on_delete=models.CASCADE, related_name="votes")
+    # {"choice": "code"} (single, scale) or {"choices": ["a", "b"]} (multiple).
+    data = models.JSONField(_("answer"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "participant"], name="one_vote_per_person_per_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"vote {self.pk} on {self.question_id}"
+
+
+class PlenarySettings(models.Model):
+    """What the plenary screen shows; `version` grows with every recompute sent to the screens."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="plenary_settings")
+    reference_dataset = models.ForeignKey(
+        ReferenceDataset,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reference results"),
+    )
+    scope = models.CharField(
+        _("reference scope"), max_length=16, choices=ReferenceResult.Scope.choices, default=ReferenceResult.Scope.GLOBAL
+    )
+    scope_name = models.CharField(_("scope name"), max_length=100, blank=True)
+    results_visible = models.BooleanField(_("results shown"), default=False)
+    on_screen_group = models.ForeignKey(
+        BreakoutGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("group on screen"),
+    )
+    weighting = models.CharField(
+        _("weighting"),
+        max_length=16,
+        choices=[("pooled", _("Pool all answers")), ("groups_equal", _("Every group weighs the same"))],
+        default="pooled",
+    )
+    version = models.PositiveBigIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("plenary settings")
+        verbose_name_plural = _("plenary settings")
+
+    def __str__(self) -> str:
+        return str(self.event)
+
+
+class ApiToken(models.Model):
+    """A partner tool's key to one event's results API. Only a hash of the key is stored."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("event"))
+    name = models.CharField(_("name"), max_length=100, help_text=_("Who uses it, e.g. “Partner survey tool”."))
+    prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

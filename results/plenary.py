@@ -17,5 +17,7 @@ def plenary_group_name(event_id: int) -> str:
 
 
 def plenary_snapshot(event: Event) -> dict:
-    """The plenary's state; the results issue fills it with figures."""
-    return {"type": "plenary.snapshot", "version": 0, "event": event.slug, "title": event.title, "groups_submitted": 0}
+    """The plenary's state (built by ``results.selectors.plenary_snapshot``)."""
+    from results.selectors import plenary_snapshot as build
+
+    return build(event)

@@ -4,8 +4,8 @@ from django.db.models import OuterRef, Prefetch, Subquery
 
 from groups.models import BreakoutGroup
 from results.aggregation import GroupResults, QuestionSpec, Weighting, aggregate_session
-from results.models import NoteRevision
-from sessions_app.models import Event, Option, Question, Session
+from results.models import NoteRevision, NoteSubmission, PlenarySettings, ReferenceResult, Vote
+from sessions_app.models import Event, Option, Phase, Question, Session
 
 
 def _spec(question: Question) -> QuestionSpec:
@@ -95,3 +95,266 @@ def event_results(event: Event, *, weighting: Weighting | str = Weighting.POOLED
         )
         results.append({"code": session.code, "title": session.title, **aggregate})
     return {"event": event.slug, "weighting": str(weighting), "groups_total": len(groups), "sessions": results}
+
+
+# --- The note taker's form ------------------------------------------------------------------
+
+
+def group_session(event: Event) -> Session | None:
+    """The session groups work on now: the running breakout phase's, else the event's first."""
+    phase = event.running_phase()
+    if phase is not None and phase.kind == Phase.Kind.BREAKOUT and phase.session_id:
+        return phase.session
+    return Session.objects.filter(event=event).order_by("order").first()
+
+
+def vote_tally(group: BreakoutGroup, session: Session) -> dict:
+    """The group's votes on its devices, as counts per question: never who voted what."""
+    specs = {spec.code: spec for spec in session_question_specs(session)}
+    tally: dict[str, dict] = {}
+    rows = Vote.objects.filter(group=group, question__session=session).values_list("question__code", "data")
+    for code, data in rows:
+        spec = specs.get(code)
+        if spec is None:
+            continue
+        entry = tally.setdefault(code, {"counts": dict.fromkeys(spec.options, 0), "valid": 0})
+        chosen = data.get("choices") or [data.get("choice")]
+        counted = [c for c in chosen if c in entry["counts"]]
+        if counted:
+            entry["valid"] += 1
+            for c in counted:
+                entry["counts"][c] += 1
+    return tally
+
+
+def tally_as_answers(tally: dict) -> dict:
+    """The votes as a first version of the group's results (counts per option; valid answers)."""
+    return {"answers": {code: {"counts": dict(t["counts"]), "valid": t["valid"]} for code, t in tally.items()}}
+
+
+def note_page(group: BreakoutGroup, session: Session) -> dict:
+    """What the form shows: the working copy (or the device votes if none yet), the revisions."""
+    submission = NoteSubmission.objects.filter(group=group, session=session).select_related("updated_by").first()
+    tally = vote_tally(group, session)
+    revisions = (
+        list(submission.revisions.select_related("submitted_by", "submitted_by_user").order_by("-number"))
+        if submission
+        else []
+    )
+    has_draft = submission is not None and submission.version > 0
+    return {
+        "submission": submission,
+        "version": submission.version if submission else 0,
+        "data": submission.data if has_draft else tally_as_answers(tally),
+        "updated_at": submission.updated_at if has_draft else None,
+        "tally": tally,
+        "revisions": revisions,
+        "submitted": bool(revisions),
+    }
+
+
+def session_questions(session: Session):
+    return list(
+        Question.objects.filter(session=session)
+        .order_by("order")
+        .prefetch_related(Prefetch("options", queryset=Option.objects.order_by("order")))
+    )
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+
+def group_result_rows(event: Event) -> list[dict]:
+    """The latest revision of each current group's results per session, with who and when (one query)."""
+    latest_number = (
+        NoteRevision.objects.filter(submission=OuterRef("submission")).order_by("-number").values("number")[:1]
+    )
+    rows = (
+        NoteRevision.objects.filter(
+            submission__group__event=event,
+            submission__group__allocation__is_current=True,
+            number=Subquery(latest_number),
+        )
+        .select_related("submission__group", "submission__session")
+        .order_by("submission__session__order", "submission__group__round", "submission__group__number")
+    )
+    return [
+        {
+            "group_id": row.submission.group_id,
+            "group": str(row.submission.group),
+            "group_number": row.submission.group.number,
+            "session": row.submission.session.code,
+            "session_id": row.submission.session_id,
+            "revision": row.number,
+            "submitted_at": row.created_at,
+            "data": row.data,
+        }
+        for row in rows
+    ]
+
+
+# --- Plenary --------------------------------------------------------------------------------
+
+
+def plenary_settings_of(event: Event) -> PlenarySettings:
+    """The event's plenary settings (unsaved defaults when the organiser never changed them)."""
+    found = PlenarySettings.objects.select_related("reference_dataset", "on_screen_group").filter(event=event).first()
+    return found or PlenarySettings(event=event)
+
+
+def _reference_figures(settings_: PlenarySettings) -> dict[tuple[str, str], dict]:
+    if settings_.reference_dataset_id is None:
+        return {}
+    rows = ReferenceResult.objects.filter(
+        dataset_id=settings_.reference_dataset_id, scope=settings_.scope, scope_name=settings_.scope_name
+    ).values_list("question_code", "option_code", "count", "percent", "n")
+    figures = {}
+    for question_code, option_code, count, percent, n in rows:
+        value = float(percent) if percent is not None else 100.0 * count / n
+        figures[(question_code, option_code)] = {"percent": round(value, 1), "n": n}
+    return figures
+
+
+def _on_screen(settings_: PlenarySettings, texts_by_session: dict[str, dict[str, str]]) -> dict | None:
+    group = settings_.on_screen_group
+    if group is None:
+        return None
+    revisions = NoteRevision.objects.filter(submission__group=group).values_list(
+        "submission__session__code", "number", "data"
+    )
+    latest: dict[str, tuple[int, dict]] = {}
+    for session_code, number, data in revisions:
+        if session_code not in latest or number > latest[session_code][0]:
+            latest[session_code] = (number, data)
+    points = []
+    for session_code, questions in texts_by_session.items():
+        if session_code not in latest:
+            continue
+        answers = (latest[session_code][1] or {}).get("answers", {})
+        for code, question_text in questions.items():
+            text = (answers.get(code) or {}).get("text")
+            if text:
+                points.append({"question": question_text, "text": text})
+    return {"group": str(group), "group_id": group.pk, "points": points}
+
+
+def _round(value):
+    return None if value is None else round(value, 1)
+
+
+def plenary_snapshot(event: Event) -> dict:
+    """The plenary screen's full state, in a constant number of queries (8, whatever the groups).
+
+    Shape: ``{"type": "plenary.snapshot", "version", "event", "title", "results_visible",
+    "weighting", "groups_total", "groups_submitted", "reference": {"title", "illustrative",
+    "scope", "scope_name"} | null, "sessions": [{"code", "title", "groups_submitted",
+    "questions": [{"code", "kind", "text", "n", "groups", "measure", "mean"?, "options":
+    [{"code", "label", "percent", "count", "reference": {"percent", "n"} | null}]}]}],
+    "on_screen": {"group", "group_id", "points": [{"question", "text"}]} | null}``.
+    ``sessions`` is empty while the results are hidden; open questions are never in it.
+    For rankings, ``percent`` is the share of groups ranking the option first.
+    """
+    settings_ = plenary_settings_of(event)
+    results = event_results(event, weighting=settings_.weighting)
+    figures = _reference_figures(settings_)
+    dataset = settings_.reference_dataset
+    sessions, texts_by_session = [], {}
+    for session in results["sessions"]:
+        texts_by_session[session["code"]] = {q["code"]: q["text"] for q in session["questions"] if q["kind"] == "open"}
+        questions = []
+        for question in session["questions"]:
+            if question["kind"] == "open":
+                continue
+            ranking = question["kind"] == "ranking"
+            options = [
+                {
+                    "code": option["code"],
+                    "label": option["label"],
+                    "percent": _round(option["first_percent"] if ranking else option["percent"]),
+                    "count": option["first"] if ranking else option["count"],
+                    "reference": figures.get((question["code"], option["code"])),
+                }
+                for option in question["options"]
+            ]
+            entry = {
+                "code": question["code"],
+                "kind": question["kind"],
+                "text": question["text"],
+                "n": question["respondents"],
+                "groups": question["groups"],
+                "measure": "ranked_first" if ranking else "share",
+                "options": options,
+            }
+            if "mean" in question:
+                entry["mean"] = _round(question["mean"])
+            questions.append(entry)
+        sessions.append(
+            {
+                "code": session["code"],
+                "title": session["title"],
+                "groups_submitted": session["groups_submitted"],
+                "questions": questions,
+            }
+        )
+    return {
+        "type": "plenary.snapshot",
+        "version": settings_.version,
+        "event": event.slug,
+        "title": event.title,
+        "results_visible": settings_.results_visible,
+        "weighting": results["weighting"],
+        "groups_total": results["groups_total"],
+        "groups_submitted": max((s["groups_submitted"] for s in sessions), default=0),
+        "reference": {
+            "title": dataset.title,
+            "illustrative": dataset.illustrative,
+            "scope": settings_.scope,
+            "scope_name": settings_.scope_name,
+        }
+        if dataset
+        else None,
+        "sessions": sessions if settings_.results_visible else [],
+        "on_screen": _on_screen(settings_, texts_by_session),
+    }
+
+
+def event_question_specs(event: Event) -> dict[int, list[QuestionSpec]]:
+    """Every session's questions as plain data, by session id (three queries)."""
+    sessions = Session.objects.filter(event=event).order_by("order").prefetch_related(_questions_prefetch())
+    return {session.pk: session_question_specs(session) for session in sessions}
+
+
+def plenary_scopes() -> list[dict]:
+    """The reference datasets and the scopes each one has, for the organiser's choice."""
+    rows = (
+        ReferenceResult.objects.values_list(
+            "dataset_id", "dataset__title", "dataset__illustrative", "scope", "scope_name"
+        )
+        .distinct()
+        .order_by("dataset__title", "scope", "scope_name")
+    )
+    return [
+        {"dataset": d, "title": t, "illustrative": ill, "scope": s, "scope_name": n, "value": f"{d}|{s}|{n}"}
+        for d, t, ill, s, n in rows
+    ]
+
+
+def form_questions(session: Session, tally: dict) -> list[dict]:
+    """The form's questions: how each is answered (its mode) and the device votes per option."""
+    rows = []
+    for question in session_questions(session):
+        if question.kind == Question.Kind.OPEN:
+            mode = "text"
+        elif question.kind == Question.Kind.RANKING:
+            mode = "ranking"
+        elif question.respondent == Question.Respondent.GROUP:
+            mode = "choices" if question.kind == Question.Kind.MULTIPLE else "choice"
+        else:
+            mode = "counts"
+        votes = tally.get(question.code)
+        options = [
+            {"option": option, "votes": votes["counts"].get(option.code, 0) if votes else 0}
+            for option in question.options.all()
+        ]
+        rows.append({"question": question, "mode": mode, "options": options, "voters": votes["valid"] if votes else 0})
+    return rows

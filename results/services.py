@@ -1,12 +1,35 @@
 """Writes on group results and reference results. Views, admin and commands call these."""
 
 import csv
+import hashlib
 import io
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from results.models import ReferenceDataset
+from groups.live import membership_of
+from groups.models import BreakoutGroup
+from results.aggregation import FieldError, Weighting, validate_group_results
+from results.live import plenary_changed
+from results.models import (
+    ApiToken,
+    NoteRevision,
+    NoteSubmission,
+    PlenarySettings,
+    ReferenceDataset,
+    ReferenceResult,
+    Vote,
+)
 from results.reference_import import reference_import_csv
+from sessions_app.models import Event, Participant, Question, Session
+
+VOTED_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.SCALE)
 
 DEMO_DATASET_TITLE = "Illustrative reference figures (made up for the demo, not real results)"
 DEMO_DATASET_SOURCE = "Invented for the demo. These are NOT published results of the citizens' dialogues."
@@ -84,3 +107,264 @@ def reference_demo_dataset_create() -> ReferenceDataset:
     if not result.ok:
         raise ValueError("; ".join(str(error) for error in result.errors))
     return dataset
+
+
+# --- Group notes ----------------------------------------------------------------------------
+
+DRAFT_MAX_BYTES = 200_000
+
+
+class NotesRefused(ValueError):
+    """A write on group results that cannot be done; the message says why."""
+
+
+class NoteConflict(Exception):
+    """The writer's base version is not the saved one: someone else saved in between."""
+
+    def __init__(self, submission: NoteSubmission):
+        super().__init__("stale version")
+        self.submission = submission
+
+
+class NoteInvalid(Exception):
+    """Submitted results that do not fit the questionnaire; `errors` are field-addressed."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__("; ".join(str(error) for error in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    revision: NoteRevision
+    created: bool
+
+
+def _check_draft(data) -> None:
+    if not isinstance(data, dict) or not isinstance(data.get("answers", {}), dict):
+        raise NoteInvalid([FieldError("data", _("must be an object with “answers”."))])
+    if len(json.dumps(data)) > DRAFT_MAX_BYTES:
+        raise NoteInvalid([FieldError("data", _("the notes are too long to save."))])
+
+
+def _check_group_session(group: BreakoutGroup, session: Session) -> None:
+    if group.event_id != session.event_id:
+        raise NotesRefused(_("That session belongs to another event."))
+
+
+@transaction.atomic
+def note_draft_save(
+    *, group: BreakoutGroup, session: Session, data: dict, base_version: int, participant: Participant | None = None
+) -> NoteSubmission:
+    """Save the note taker's working copy; refused with NoteConflict when `base_version` is stale.
+
+    The draft is not validated against the questionnaire (it may be half typed); only its size
+    and shape. After a submission the working copy is the next correction."""
+    _check_group_session(group, session)
+    _check_draft(data)
+    NoteSubmission.objects.get_or_create(group=group, session=session)
+    submission = NoteSubmission.objects.select_for_update().get(group=group, session=session)
+    if base_version != submission.version:
+        raise NoteConflict(submission)
+    submission.data = data
+    submission.version += 1
+    submission.updated_by = participant
+    submission.save(update_fields=["data", "version", "updated_by", "updated_at"])
+    return submission
+
+
+def note_submit(
+    *,
+    group: BreakoutGroup,
+    session: Session,
+    data,
+    idempotency_key: uuid.UUID,
+    base_version: int | None = None,
+    participant: Participant | None = None,
+    user=None,
+) -> SubmitResult:
+    """Submit the group's results as a new revision, once per idempotency key.
+
+    A retry with a key already used returns that revision and writes nothing. Invalid data
+    raise NoteInvalid and nothing is written; a stale `base_version` raises NoteConflict
+    (None: no check, for API clients that do not keep drafts)."""
+    _check_group_session(group, session)
+    existing = _revision_for_key(idempotency_key, group, session)
+    clean, errors = validate_group_results(session, data)
+    if errors:
+        raise NoteInvalid(errors)
+    if existing is not None:
+        return SubmitResult(existing, created=False)
+    try:
+        with transaction.atomic():
+            return _note_submit_locked(
+                group=group,
+                session=session,
+                clean=clean,
+                key=idempotency_key,
+                base_version=base_version,
+                participant=participant,
+                user=user,
+            )
+    except IntegrityError:
+        # The same key committed by a concurrent request: answer with its revision.
+        existing = _revision_for_key(idempotency_key, group, session)
+        if existing is None:
+            raise
+        return SubmitResult(existing, created=False)
+
+
+def _revision_for_key(key, group, session) -> NoteRevision | None:
+    revision = NoteRevision.objects.select_related("submission").filter(idempotency_key=key).first()
+    if revision is not None and (revision.submission.group_id, revision.submission.session_id) != (
+        group.pk,
+        session.pk,
+    ):
+        raise NotesRefused(_("That idempotency key was used for another group's results."))
+    return revision
+
+
+def _note_submit_locked(*, group, session, clean, key, base_version, participant, user) -> SubmitResult:
+    NoteSubmission.objects.get_or_create(group=group, session=session)
+    submission = NoteSubmission.objects.select_for_update().get(group=group, session=session)
+    # Checked again under the lock: a retry racing its first attempt finds the revision here.
+    existing = NoteRevision.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return SubmitResult(existing, created=False)
+    if base_version is not None and base_version != submission.version:
+        raise NoteConflict(submission)
+    number = (submission.revisions.aggregate(last=Max("number"))["last"] or 0) + 1
+    revision = NoteRevision.objects.create(
+        submission=submission,
+        number=number,
+        data=clean,
+        idempotency_key=key,
+        submitted_by=participant,
+        submitted_by_user=user if user is not None and user.is_authenticated else None,
+    )
+    now = timezone.now()
+    submission.data = clean
+    submission.status = NoteSubmission.Status.SUBMITTED
+    submission.version += 1
+    submission.updated_by = participant
+    submission.submitted_at = now
+    submission.save(update_fields=["data", "status", "version", "updated_by", "updated_at", "submitted_at"])
+    plenary_changed(group.event_id)
+    return SubmitResult(revision, created=True)
+
+
+# --- Votes in the room ----------------------------------------------------------------------
+
+
+def _vote_data(question: Question, choice) -> dict:
+    codes = list(question.options.values_list("code", flat=True))
+    chosen = [choice] if isinstance(choice, str) else list(choice or [])
+    if not chosen or not all(isinstance(code, str) for code in chosen):
+        raise NotesRefused(_("Choose an answer first."))
+    if any(code not in codes for code in chosen):
+        raise NotesRefused(_("That is not one of the answers."))
+    if len(set(chosen)) != len(chosen):
+        raise NotesRefused(_("An answer is chosen twice."))
+    if question.kind == Question.Kind.MULTIPLE:
+        if question.max_choices and len(chosen) > question.max_choices:
+            raise NotesRefused(_("Choose at most %(max)s answers.") % {"max": question.max_choices})
+        return {"choices": [code for code in codes if code in chosen]}
+    if len(chosen) != 1:
+        raise NotesRefused(_("Choose one answer."))
+    return {"choice": chosen[0]}
+
+
+@transaction.atomic
+def vote_cast(*, participant: Participant, question: Question, choice) -> Vote | None:
+    """Record (or change) a person's own answer; an empty choice withdraws it.
+
+    Only while the question is open and until the group's results for its session are submitted."""
+    membership = membership_of(participant)
+    if membership is None or membership.role == "facilitator":
+        raise NotesRefused(_("Only members of a group answer its questions."))
+    if question.session.event_id != participant.event_id:
+        raise NotesRefused(_("That question belongs to another event."))
+    if question.kind not in VOTED_KINDS or question.respondent != Question.Respondent.INDIVIDUAL:
+        raise NotesRefused(_("The group answers this question together."))
+    if not question.is_open:
+        raise NotesRefused(_("This question is not open for answers."))
+    group = membership.group
+    if NoteSubmission.objects.filter(
+        group=group, session_id=question.session_id, status=NoteSubmission.Status.SUBMITTED
+    ).exists():
+        raise NotesRefused(_("Your group's results are submitted: answers can no longer be changed."))
+    if choice in (None, "", []):
+        Vote.objects.filter(question=question, participant=participant).delete()
+        return None
+    data = _vote_data(question, choice)
+    try:
+        with transaction.atomic():
+            vote, _created = Vote.objects.update_or_create(
+                question=question, participant=participant, defaults={"data": data, "group": group}
+            )
+    except IntegrityError:
+        # Two taps at once: the other request created it; this one updates it.
+        vote = Vote.objects.get(question=question, participant=participant)
+        vote.data, vote.group = data, group
+        vote.save(update_fields=["data", "group", "updated_at"])
+    return vote
+
+
+@transaction.atomic
+def question_open_set(*, event: Event, question: Question, is_open: bool) -> Question:
+    if question.session.event_id != event.pk:
+        raise NotesRefused(_("That question belongs to another event."))
+    Question.objects.filter(pk=question.pk).update(is_open=is_open)
+    question.is_open = is_open
+    return question
+
+
+# --- Plenary --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plenary_settings_update(*, event: Event, **changes) -> PlenarySettings:
+    """Change what the plenary shows (scope, reveal, group on screen, weighting) and tell the screens."""
+    settings_, _created = PlenarySettings.objects.select_for_update().get_or_create(event=event)
+    allowed = {"reference_dataset", "scope", "scope_name", "results_visible", "on_screen_group", "weighting"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise NotesRefused(_("Unknown setting: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    group = changes.get("on_screen_group")
+    if group is not None and group.event_id != event.pk:
+        raise NotesRefused(_("That group belongs to another event."))
+    if "scope" in changes and changes["scope"] not in ReferenceResult.Scope.values:
+        raise NotesRefused(_("Unknown scope."))
+    if "weighting" in changes:
+        changes["weighting"] = str(Weighting(changes["weighting"]))
+    if changes.get("scope") == ReferenceResult.Scope.GLOBAL:
+        changes["scope_name"] = ""
+    for name, value in changes.items():
+        setattr(settings_, name, value)
+    settings_.save()
+    plenary_changed(event.pk)
+    return settings_
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+def api_token_hash(key: str) -> str:
+    # The keys are 32 random bytes: a fast hash is enough, and lets the lookup use an index.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_key(token: ApiToken) -> str:
+    """Give an unsaved token a new key; returns the key, which is shown once and never stored."""
+    key = "wti_" + secrets.token_urlsafe(32)
+    token.prefix, token.key_hash = key[:8], api_token_hash(key)
+    return key
+
+
+@transaction.atomic
+def api_token_create(*, event: Event, name: str) -> tuple[ApiToken, str]:
+    """A new token for an event; returns it and its key."""
+    token = ApiToken(event=event, name=name)
+    key = api_token_key(token)
+    token.save()
+    return token, key

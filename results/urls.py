@@ -4,4 +4,30 @@ from results import views
 
 urlpatterns = [
     path("events/<slug:slug>/plenary/<str:token>/", views.plenary, name="plenary"),
+    # The note taker's form (the facilitator and organisers read it)
+    path("events/<slug:slug>/notes/<int:group_id>/", views.notes_start, name="notes_start"),
+    path("events/<slug:slug>/notes/<int:group_id>/<slug:session_code>/", views.notes_form, name="notes_form"),
+    path("events/<slug:slug>/notes/<int:group_id>/<slug:session_code>/state/", views.notes_state, name="notes_state"),
+    path("events/<slug:slug>/notes/<int:group_id>/<slug:session_code>/draft/", views.notes_draft, name="notes_draft"),
+    path(
+        "events/<slug:slug>/notes/<int:group_id>/<slug:session_code>/submit/",
+        views.notes_submit,
+        name="notes_submit",
+    ),
+    # Votes in the room
+    path("events/<slug:slug>/vote/", views.vote_page, name="vote"),
+    path("events/<slug:slug>/vote/<int:question_id>/", views.vote_cast, name="vote_cast"),
+    # Control room actions of results (questions opening, plenary settings)
+    path("events/<slug:slug>/results/control/<slug:action>/", views.control_action, name="results_control"),
+    # Exports
+    path("events/<slug:slug>/results/print/", views.results_print, name="results_print"),
+    path("events/<slug:slug>/results/export/<str:name>", views.export, name="results_export"),
+    # JSON API
+    path("api/schema.json", views.api_schema, name="api_schema"),
+    path("api/events/<slug:slug>/results/", views.api_results, name="api_results"),
+    path(
+        "api/events/<slug:slug>/groups/<int:group_id>/sessions/<slug:session_code>/results/",
+        views.api_submit,
+        name="api_submit",
+    ),
 ]

@@ -1,12 +1,474 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""Pages and JSON endpoints of group results: the note taker's form, votes, plenary, exports, API."""
 
+import json
+import uuid
+
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from groups.live import membership_of
+from groups.models import BreakoutGroup
+from results import exports, selectors, services
+from results.access import api_token_event, notes_access
+from results.aggregation import FieldError, Weighting
+from results.api_schema import openapi_schema
+from results.models import ReferenceDataset
 from results.plenary import event_for_plenary_token
+from sessions_app.decorators import organiser_of_event, participant_of_event
+from sessions_app.models import Event, Question, Session
+
+BODY_MAX_BYTES = 256 * 1024
+MAX_ID = 2**63
 
 
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _errors(errors: list[FieldError], status: int = 400) -> JsonResponse:
+    return JsonResponse(
+        {"errors": [{"field": error.field, "message": error.message} for error in errors]}, status=status
+    )
+
+
+def _json_body(request) -> tuple[dict | None, JsonResponse | None]:
+    if len(request.body) > BODY_MAX_BYTES:
+        return None, _errors([FieldError("", _("The request is larger than 256 kB."))], status=413)
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None, _errors([FieldError("", _("The body is not valid JSON."))])
+    if not isinstance(body, dict):
+        return None, _errors([FieldError("", _("Send a JSON object."))])
+    return body, None
+
+
+def _version(body: dict, name: str = "base_version") -> tuple[int | None, JsonResponse | None]:
+    value = body.get(name)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None, _errors([FieldError(name, _("required: the version your copy started from."))])
+    return value, None
+
+
+def _key(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError):
+        return None
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _submission_json(submission) -> dict:
+    return {
+        "version": submission.version,
+        "data": submission.data,
+        "updated_at": _iso(submission.updated_at),
+        "updated_by": submission.updated_by.first_name if submission.updated_by else None,
+        "status": submission.status,
+    }
+
+
+def _conflict(submission, data, base_version) -> JsonResponse:
+    return JsonResponse(
+        {
+            "error": "conflict",
+            "message": _("Someone else saved these notes in the meantime. Choose which version to keep."),
+            "server": _submission_json(submission),
+            "yours": {"version": base_version, "data": data},
+        },
+        status=409,
+    )
+
+
+def _session(event: Event, code: str) -> Session:
+    return get_object_or_404(Session, event=event, code=code)
+
+
+# --- The note taker's form ------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+def notes_start(request, slug, group_id):
+    """From the room: open the form for the session the groups work on now."""
+    access = notes_access(request, slug, group_id)
+    session = selectors.group_session(access.event)
+    if session is None:
+        return render(request, "results/no_questionnaire.html", {"event": access.event}, status=404)
+    return redirect("notes_form", slug=slug, group_id=group_id, session_code=session.code)
+
+
+@never_cache
+@require_GET
+def notes_form(request, slug, group_id, session_code):
+    access = notes_access(request, slug, group_id)
+    session = _session(access.event, session_code)
+    page = selectors.note_page(access.group, session)
+    context = {
+        "event": access.event,
+        "group": access.group,
+        "session": session,
+        "questions": selectors.form_questions(session, page["tally"]),
+        "access": access,
+        "page": page,
+        "initial": {
+            "version": page["version"],
+            "data": page["data"],
+            "updated_at": _iso(page["updated_at"]),
+            "submitted": page["submitted"],
+            "idempotency_key": str(uuid.uuid4()),
+        },
+    }
+    return render(request, "results/notes_form.html", context)
+
+
+@never_cache
+@require_GET
+def notes_state(request, slug, group_id, session_code):
+    """The saved working copy and the device votes, for a page that reloads its state."""
+    access = notes_access(request, slug, group_id)
+    session = _session(access.event, session_code)
+    page = selectors.note_page(access.group, session)
+    return JsonResponse(
+        {
+            "version": page["version"],
+            "data": page["data"],
+            "updated_at": _iso(page["updated_at"]),
+            "submitted": page["submitted"],
+            "tally": page["tally"],
+        }
+    )
+
+
+@require_POST
+def notes_draft(request, slug, group_id, session_code):
+    """Autosave: ``{"base_version": n, "data": {...}}`` → 200 ``{"version", "saved_at"}`` or 409."""
+    access = notes_access(request, slug, group_id)
+    if not access.can_write:
+        return _errors([FieldError("", _("Only the group's note taker writes its results."))], status=403)
+    session = _session(access.event, session_code)
+    body, error = _json_body(request)
+    if error:
+        return error
+    base_version, error = _version(body)
+    if error:
+        return error
+    data = body.get("data")
+    try:
+        submission = services.note_draft_save(
+            group=access.group, session=session, data=data, base_version=base_version, participant=access.participant
+        )
+    except services.NoteConflict as conflict:
+        return _conflict(conflict.submission, data, base_version)
+    except services.NoteInvalid as invalid:
+        return _errors(invalid.errors)
+    return JsonResponse({"version": submission.version, "saved_at": _iso(submission.updated_at)})
+
+
+def _submit(request, *, group, session, body, participant=None, user=None, check_version=True):
+    key = _key(body.get("idempotency_key"))
+    if key is None:
+        return _errors([FieldError("idempotency_key", _("required: a UUID made once per submission."))])
+    base_version = None
+    if check_version:
+        base_version, error = _version(body)
+        if error:
+            return error
+    data = body.get("data")
+    try:
+        result = services.note_submit(
+            group=group,
+            session=session,
+            data=data,
+            idempotency_key=key,
+            base_version=base_version,
+            participant=participant,
+            user=user,
+        )
+    except services.NoteInvalid as invalid:
+        return _errors(invalid.errors)
+    except services.NoteConflict as conflict:
+        return _conflict(conflict.submission, data, base_version)
+    except services.NotesRefused as refused:
+        return _errors([FieldError("idempotency_key", str(refused))], status=409)
+    revision = result.revision
+    return JsonResponse(
+        {
+            "revision": revision.number,
+            "created": result.created,
+            "version": revision.submission.version,
+            "submitted_at": _iso(revision.created_at),
+            "data": revision.data,
+        },
+        status=201 if result.created else 200,
+    )
+
+
+@require_POST
+def notes_submit(request, slug, group_id, session_code):
+    """``{"idempotency_key", "base_version", "data"}`` → 201 new revision, 200 the same on retry."""
+    access = notes_access(request, slug, group_id)
+    if not access.can_write:
+        return _errors([FieldError("", _("Only the group's note taker submits its results."))], status=403)
+    session = _session(access.event, session_code)
+    body, error = _json_body(request)
+    if error:
+        return error
+    return _submit(request, group=access.group, session=session, body=body, participant=access.participant)
+
+
+# --- Votes in the room ----------------------------------------------------------------------
+
+
+@never_cache
+@require_GET
+@participant_of_event
+def vote_page(request, event, participant):
+    membership = membership_of(participant)
+    session = selectors.group_session(event)
+    if membership is None or session is None:
+        return render(request, "results/vote.html", {"event": event, "questions": [], "membership": membership})
+    questions = [
+        q
+        for q in selectors.session_questions(session)
+        if q.kind in services.VOTED_KINDS and q.respondent == Question.Respondent.INDIVIDUAL
+    ]
+    mine = {v.question_id: v.data for v in participant.votes.filter(question__in=questions)}
+    rows = []
+    for question in questions:
+        data = mine.get(question.pk) or {}
+        rows.append({"question": question, "chosen": data.get("choices") or [data.get("choice")]})
+    context = {
+        "event": event,
+        "membership": membership,
+        "session": session,
+        "rows": rows,
+        "locked": session.note_submissions.filter(group=membership.group, status="submitted").exists(),
+    }
+    return render(request, "results/vote.html", context)
+
+
+@require_POST
+@participant_of_event
+def vote_cast(request, event, participant, question_id):
+    question = get_object_or_404(Question, pk=min(question_id, MAX_ID - 1), session__event=event)
+    choice = [] if "withdraw" in request.POST else request.POST.getlist("choice")
+    try:
+        vote = services.vote_cast(participant=participant, question=question, choice=choice)
+    except services.NotesRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("Your answer is saved.") if vote else _("Your answer is withdrawn."))
+    return redirect("vote", slug=event.slug)
+
+
+# --- Control room: questions and plenary ----------------------------------------------------
+
+
+def _question_open(request, event, is_open):
+    question = get_object_or_404(Question, pk=request.POST.get("question") or 0, session__event=event)
+    services.question_open_set(event=event, question=question, is_open=is_open)
+    return (_("“%(code)s” is open.") if is_open else _("“%(code)s” is closed.")) % {"code": question.code}
+
+
+def _plenary(request, event):
+    changes = {}
+    post = request.POST
+    if "reference" in post:
+        value = post["reference"]
+        if not value:
+            changes["reference_dataset"] = None
+        else:
+            dataset_id, _sep, rest = value.partition("|")
+            scope, _sep, scope_name = rest.partition("|")
+            dataset = ReferenceDataset.objects.filter(pk=dataset_id if dataset_id.isdigit() else 0).first()
+            if dataset is None:
+                raise services.NotesRefused(_("Choose reference results from the list."))
+            changes.update(reference_dataset=dataset, scope=scope, scope_name=scope_name)
+    if "results_visible" in post:
+        changes["results_visible"] = post["results_visible"] == "1"
+    if "on_screen_group" in post:
+        group_id = post["on_screen_group"]
+        changes["on_screen_group"] = (
+            get_object_or_404(BreakoutGroup, pk=group_id, event=event) if group_id.isdigit() else None
+        )
+    if "weighting" in post:
+        if post["weighting"] not in Weighting._value2member_map_:
+            raise services.NotesRefused(_("Unknown weighting."))
+        changes["weighting"] = post["weighting"]
+    services.plenary_settings_update(event=event, **changes)
+    return _("The plenary screen is updated.")
+
+
+CONTROL_ACTIONS = {
+    "question-open": lambda request, event: _question_open(request, event, True),
+    "question-close": lambda request, event: _question_open(request, event, False),
+    "plenary": _plenary,
+}
+
+
+@require_POST
+@organiser_of_event
+def control_action(request, event, action):
+    handler = CONTROL_ACTIONS.get(action)
+    if handler is None:
+        return JsonResponse({"error": _("Unknown action.")}, status=404)
+    try:
+        messages.success(request, handler(request, event))
+    except services.NotesRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("control_room", slug=event.slug)
+
+
+# --- Plenary screen -------------------------------------------------------------------------
+
+
+@never_cache
 @require_GET
 def plenary(request, slug, token):
     event = event_for_plenary_token(slug, token)
     if event is None:
         return render(request, "results/plenary_refused.html", status=403)
-    return render(request, "results/plenary.html", {"event": event, "token": token})
+    snapshot = selectors.plenary_snapshot(event)
+    return render(request, "results/plenary.html", {"event": event, "token": token, "snapshot": snapshot})
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+
+def _weighting(request, event) -> str:
+    value = request.GET.get("weighting")
+    if value in Weighting._value2member_map_:
+        return value
+    return selectors.plenary_settings_of(event).weighting
+
+
+def _file(content: str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@organiser_of_event
+def export(request, event, name):
+    if name in ("questions.csv", "questions.json"):
+        results = selectors.event_results(event, weighting=_weighting(request, event))
+        if name.endswith(".json"):
+            return JsonResponse(results, json_dumps_params={"ensure_ascii": False})
+        return _file(exports.questions_csv(results), "text/csv; charset=utf-8", f"{event.slug}-questions.csv")
+    rows = selectors.group_result_rows(event)
+    specs = selectors.event_question_specs(event)
+    if name == "groups.csv":
+        return _file(exports.groups_csv(rows, specs), "text/csv; charset=utf-8", f"{event.slug}-groups.csv")
+    if name == "groups.json":
+        payload = {
+            "event": event.slug,
+            "groups": [
+                {
+                    "group": row["group"],
+                    "group_id": row["group_id"],
+                    "session": row["session"],
+                    "revision": row["revision"],
+                    "submitted_at": _iso(row["submitted_at"]),
+                    "data": row["data"],
+                }
+                for row in rows
+            ],
+        }
+        return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    points = exports.key_points(rows, specs)
+    if name == "key-points.csv":
+        return _file(exports.key_points_csv(points), "text/csv; charset=utf-8", f"{event.slug}-key-points.csv")
+    if name == "key-points.md":
+        text = exports.key_points_markdown(event.title, points)
+        return _file(text, "text/markdown; charset=utf-8", f"{event.slug}-key-points.md")
+    return HttpResponse(status=404)
+
+
+@never_cache
+@require_GET
+@organiser_of_event
+def results_print(request, event):
+    results = selectors.event_results(event, weighting=_weighting(request, event))
+    rows = selectors.group_result_rows(event)
+    points = exports.key_points(rows, selectors.event_question_specs(event))
+    return render(request, "results/print.html", {"event": event, "results": results, "points": points})
+
+
+# --- JSON API -------------------------------------------------------------------------------
+
+
+def _api_event(request, slug) -> tuple[Event | None, JsonResponse | None]:
+    """An event readable by this request: its API token, or an organiser's session."""
+    event = Event.objects.filter(slug=slug).first()
+    token_event = api_token_event(request)
+    if token_event is not None:
+        if event is None or token_event.pk != event.pk:
+            return None, _errors([FieldError("", _("No such event for this token."))], status=404)
+        return event, None
+    if request.user.is_authenticated:
+        if event is None or not event.is_organised_by(request.user):
+            return None, _errors([FieldError("", _("No such event among yours."))], status=404)
+        return event, None
+    response = _errors([FieldError("Authorization", _("Send “Authorization: Bearer <token>”."))], status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return None, response
+
+
+@csrf_exempt  # token authentication only: no cookie is trusted for writes
+@require_http_methods(["GET"])
+def api_results(request, slug):
+    event, error = _api_event(request, slug)
+    if error:
+        return error
+    value = request.GET.get("weighting")
+    if value is not None and value not in Weighting._value2member_map_:
+        return _errors([FieldError("weighting", _("must be “pooled” or “groups_equal”."))])
+    results = selectors.event_results(event, weighting=value or selectors.plenary_settings_of(event).weighting)
+    groups = BreakoutGroup.objects.filter(event=event, allocation__is_current=True).order_by("round", "number")
+    results["groups"] = [{"id": g.pk, "number": g.number, "round": g.round, "name": str(g)} for g in groups]
+    return JsonResponse(results, json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt  # token authentication only: no cookie is trusted for writes
+@require_http_methods(["POST"])
+def api_submit(request, slug, group_id, session_code):
+    """A partner tool submits a group's results with the event's token."""
+    token_event = api_token_event(request)
+    if token_event is None:
+        response = _errors([FieldError("Authorization", _("Send “Authorization: Bearer <token>”."))], status=401)
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+    if token_event.slug != slug:
+        return _errors([FieldError("", _("No such event for this token."))], status=404)
+    group = (
+        BreakoutGroup.objects.filter(pk=group_id, event=token_event, allocation__is_current=True).first()
+        if group_id < MAX_ID
+        else None
+    )
+    session = Session.objects.filter(event=token_event, code=session_code).first()
+    if group is None or session is None:
+        field = "group_id" if group is None else "session_code"
+        return _errors([FieldError(field, _("No such group or session in this event."))], status=404)
+    body, error = _json_body(request)
+    if error:
+        return error
+    if "idempotency_key" not in body and request.headers.get("Idempotency-Key"):
+        body["idempotency_key"] = request.headers["Idempotency-Key"]
+    unknown = [key for key in body if key not in ("idempotency_key", "data")]
+    if unknown:
+        return _errors([FieldError(key, _("unknown field; expected idempotency_key, data.")) for key in unknown])
+    return _submit(request, group=group, session=session, body=body, check_version=False)
+
+
+@require_GET
+def api_schema(request):
+    return JsonResponse(openapi_schema(request.build_absolute_uri("/")[:-1]))

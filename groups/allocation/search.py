@@ -443,8 +443,8 @@ def default_iterations(n: int, method: str = "tabu") -> int:
     about 1 s of work on one core for n up to a few hundred, a few seconds
     for n = 1,500."""
     if method == "tabu":
-        return int(max(2000, 4e8 // max(n * n, 1)))
-    return int(min(20000, max(1000, 2000000 // max(n, 1))))
+        return int(min(10000, max(1000, 2e8 // max(n * n, 1))))
+    return int(min(10000, max(500, 1000000 // max(n, 1))))
 
 
 @njit(cache=True)
@@ -538,11 +538,14 @@ def tabu_chunk(d, lo, hi, fixed, grp, DT, Dself, size, best_grp, fstate, istate,
 
     ``fstate = [current f, best f]``, ``istate = [iterations since best
     improved, iteration counter]``, ``tabu_until[i]`` iteration until which i
-    may not move.
+    may not move.  The inner loop is branch-light: the own group gets a
+    gain of -inf and fixed elements an own-contribution of +inf, so only
+    candidates beating the current best reach the tabu test.
     """
     n = grp.shape[0]
     g = size.shape[0]
     gi = np.empty(g)
+    dself2 = np.empty(n)
     f = fstate[0]
     has_ds = False
     for k in range(g):
@@ -551,12 +554,14 @@ def tabu_chunk(d, lo, hi, fixed, grp, DT, Dself, size, best_grp, fstate, istate,
     for _ in range(n_iters):
         it = istate[1]
         istate[1] += 1
+        for v in range(n):
+            dself2[v] = np.inf if fixed[v] else Dself[v]
         best_gain = -np.inf
         bi = -1
         bj = -1
         nties = 0
         need = fstate[1] - f  # a gain above this gives a new best
-        for i in range(n):
+        for i in range(n - 1):
             if fixed[i]:
                 continue
             a = grp[i]
@@ -583,27 +588,26 @@ def tabu_chunk(d, lo, hi, fixed, grp, DT, Dself, size, best_grp, fstate, istate,
                         if randint(rng, nties) == 0:
                             bi = i
                             bj = -1 - b
+            gi[a] = -np.inf
             Da = DT[a]
             row = d[i]
+            thr = best_gain - _EPS
             for j in range(i + 1, n):
-                b = grp[j]
-                if b == a or fixed[j]:
-                    continue
-                gain = gi[b] + Da[j] - Dself[j] - 2.0 * row[j]
-                if gain < best_gain - _EPS:
-                    continue
-                if (tabu_i or tabu_until[j] > it) and gain <= need + _EPS:
-                    continue
-                if gain > best_gain + _EPS:
-                    best_gain = gain
-                    bi = i
-                    bj = j
-                    nties = 1
-                else:
-                    nties += 1
-                    if randint(rng, nties) == 0:
+                gain = gi[grp[j]] + Da[j] - dself2[j] - 2.0 * row[j]
+                if gain >= thr:
+                    if (tabu_i or tabu_until[j] > it) and gain <= need + _EPS:
+                        continue
+                    if gain > best_gain + _EPS:
+                        best_gain = gain
                         bi = i
                         bj = j
+                        nties = 1
+                    else:
+                        nties += 1
+                        if randint(rng, nties) == 0:
+                            bi = i
+                            bj = j
+                    thr = best_gain - _EPS
         if bi < 0:
             break
         if bj >= 0:
@@ -623,3 +627,230 @@ def tabu_chunk(d, lo, hi, fixed, grp, DT, Dself, size, best_grp, fstate, istate,
     for v in range(n):
         s += Dself[v]
     fstate[0] = 0.5 * s
+
+
+@njit(cache=True)
+def crossover(d, p1, p2, lo, hi, rng):
+    """Group-based crossover: alternately take from each parent the group
+    whose still-unplaced members have the largest mean pair distance,
+    then place the leftovers where they add the most, filling groups below
+    their minimum first.  (Group labels are arbitrary, so only without pins.)
+    """
+    n = p1.shape[0]
+    g = lo.shape[0]
+    child = -np.ones(n, dtype=np.int64)
+    size = np.zeros(g, dtype=np.int64)
+    used1 = np.zeros(g, dtype=np.bool_)
+    used2 = np.zeros(g, dtype=np.bool_)
+    slot_order = np.arange(g)
+    shuffle(rng, slot_order)
+    first = randint(rng, 2)
+    for step in range(g):
+        target = slot_order[step]
+        use1 = (step + first) % 2 == 0
+        par = p1 if use1 else p2
+        used = used1 if use1 else used2
+        bestk = -1
+        bestv = -1.0
+        for k in range(g):
+            if used[k]:
+                continue
+            s = 0.0
+            c = 0
+            for i in range(n):
+                if par[i] == k and child[i] < 0:
+                    c += 1
+                    for j in range(i + 1, n):
+                        if par[j] == k and child[j] < 0:
+                            s += d[i, j]
+            v = s / c if c > 0 else 0.0
+            if v > bestv:
+                bestv = v
+                bestk = k
+        used[bestk] = True
+        for i in range(n):
+            if par[i] == bestk and child[i] < 0 and size[target] < hi[target]:
+                child[i] = target
+                size[target] += 1
+    # leftovers: groups below their minimum first, then best gain with room
+    left = np.flatnonzero(child < 0)
+    shuffle(rng, left)
+    for i in left:
+        deficit = False
+        for k in range(g):
+            if size[k] < lo[k]:
+                deficit = True
+        bestk = -1
+        bestv = -np.inf
+        for k in range(g):
+            if size[k] >= hi[k] or (deficit and size[k] >= lo[k]):
+                continue
+            s = 0.0
+            for j in range(n):
+                if child[j] == k:
+                    s += d[i, j]
+            if s > bestv:
+                bestv = s
+                bestk = k
+        child[i] = bestk
+        size[bestk] += 1
+    # repair groups still below their minimum (moves from groups above it)
+    for k in range(g):
+        while size[k] < lo[k]:
+            for j in range(n):
+                b = child[j]
+                if b != k and size[b] > lo[b]:
+                    child[j] = k
+                    size[b] -= 1
+                    size[k] += 1
+                    break
+    return child
+
+
+def _tabu_improve(d, lo, hi, fixed, grp, rng, budget, stall, tenure, deadline):
+    """Descent + tabu search from ``grp`` until ``stall`` iterations without a
+    new best, ``budget`` iterations or the deadline (checked between chunks
+    of fixed length).  Returns (best assignment, best value, iterations)."""
+    n = d.shape[0]
+    g = lo.shape[0]
+    grp = grp.copy()
+    DT, Dself, size = build_state(d, grp, g)
+    queue = np.empty(g, dtype=np.int64)
+    inq = np.zeros(g, dtype=np.bool_)
+    ht = np.zeros(2, dtype=np.int64)
+    for k in range(g):
+        _push(queue, inq, ht, k)
+    local_search(d, grp, DT, Dself, size, lo, hi, fixed, queue, inq, ht, rng)
+    f = 0.5 * Dself.sum()
+    fstate = np.array([f, f])
+    istate = np.zeros(2, dtype=np.int64)
+    best = grp.copy()
+    tabu_until = np.zeros(n, dtype=np.int64)
+    chunk = max(1, min(stall, int(2e7 // max(n * n // 2, 1))))
+    done = 0
+    while done < budget and istate[0] < stall:
+        step = min(chunk, budget - done)
+        tabu_chunk(d, lo, hi, fixed, grp, DT, Dself, size, best, fstate, istate, tabu_until,
+                   rng, step, tenure[0], tenure[1])
+        done += step
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
+    return best, float(fstate[1]), done
+
+
+def run_memetic(d, lo, hi, *, seed, time_limit=None, max_iterations=None, progress=None,
+                pop_size=10, stall=None, tenure=None):
+    """Memetic search (population + crossover + tabu improvement), in the
+    spirit of TPSDP (Yang et al. 2022) and hybrid evolutionary MDGP methods.
+
+    A pool of ``pop_size`` solutions improved by tabu search; then repeatedly
+    two random parents -> :func:`crossover` -> tabu improvement (until
+    ``stall`` iterations without a new best) -> replaces the worst pool
+    member when better and not a duplicate.  ``max_iterations`` counts tabu
+    iterations (deterministic budget); ``time_limit`` is checked between
+    chunks.  Without pins only.  Returns ``(grp, objective, info)``.
+    """
+    d = np.ascontiguousarray(d, dtype=np.float64)
+    n = d.shape[0]
+    lo = np.asarray(lo, dtype=np.int64)
+    hi = np.asarray(hi, dtype=np.int64)
+    g = lo.shape[0]
+    m = max(1, n // max(g, 1))
+    if tenure is None:
+        tenure = (max(2, m // 4), max(2, m // 3))
+    if stall is None:
+        stall = 5 * n
+    if max_iterations is None:
+        max_iterations = default_iterations(n, "tabu")
+    rng = make_state(seed)
+    t0 = time.perf_counter()
+    deadline = None if time_limit is None else t0 + time_limit
+    fixed = np.zeros(n, dtype=np.bool_)
+    nopin = -np.ones(n, dtype=np.int64)
+    pool, vals = [], []
+    done = 0
+    offspring = 0
+
+    def out_of_budget():
+        return done >= max_iterations or (deadline is not None and time.perf_counter() >= deadline)
+
+    while len(pool) < pop_size and not (pool and out_of_budget()):
+        grp = random_assignment(n, lo, hi, nopin, rng)
+        best, f, it = _tabu_improve(d, lo, hi, fixed, grp, rng, max_iterations - done, stall,
+                                    tenure, deadline)
+        done += it
+        pool.append(best)
+        vals.append(f)
+    while not out_of_budget() and len(pool) >= 2:
+        a = randint_py(rng, len(pool))
+        b = randint_py(rng, len(pool) - 1)
+        b = b + 1 if b >= a else b
+        child = crossover(d, pool[a], pool[b], lo, hi, rng)
+        best, f, it = _tabu_improve(d, lo, hi, fixed, child, rng, max_iterations - done, stall,
+                                    tenure, deadline)
+        done += it
+        offspring += 1
+        worst = int(np.argmin(vals))
+        if f > vals[worst] + _EPS and all(abs(f - v) > 1e-6 for v in vals):
+            pool[worst] = best
+            vals[worst] = f
+        if progress is not None:
+            frac = done / max_iterations
+            if time_limit:
+                frac = max(frac, (time.perf_counter() - t0) / time_limit)
+            progress(min(1.0, frac), float(max(vals)))
+    k = int(np.argmax(vals))
+    info = {"method": "memetic", "iterations": int(done), "offspring": offspring,
+            "seconds": time.perf_counter() - t0,
+            "stopped_by": "iterations" if done >= max_iterations else "time"}
+    return pool[k], float(objective_matrix(d, pool[k])), info
+
+
+def randint_py(state, n):
+    return int(_randint_kernel(state, n))
+
+
+@njit(cache=True)
+def _randint_kernel(state, n):
+    return randint(state, n)
+
+
+def pair_maximising_sizes(lo, hi, n):
+    """Group sizes within ``lo..hi`` adding up to n with the most within-group
+    pairs (sum of C(m_k, 2)), by dynamic programming over groups.
+
+    The objective sums pair distances, so with varying sizes ("ds") the
+    number of pairs dominates; sum C(m,2) is convex, which makes the best
+    configuration extreme and hard to reach by single moves (every
+    intermediate step loses pairs).  Searches therefore start from (and
+    keep) this size vector.
+    """
+    lo = np.asarray(lo, dtype=np.int64)
+    hi = np.asarray(hi, dtype=np.int64)
+    g = len(lo)
+    NEG = -1
+    best = np.full(n + 1, NEG, dtype=np.int64)
+    best[0] = 0
+    choice = np.zeros((g, n + 1), dtype=np.int64)
+    for k in range(g):
+        nb = np.full(n + 1, NEG, dtype=np.int64)
+        for s in range(n + 1):
+            if best[s] < 0:
+                continue
+            for m in range(int(lo[k]), int(hi[k]) + 1):
+                t = s + m
+                if t > n:
+                    break
+                v = best[s] + m * (m - 1) // 2
+                if v > nb[t]:
+                    nb[t] = v
+                    choice[k, t] = m
+        best = nb
+    if best[n] < 0:
+        raise ValueError("size bounds cannot hold n elements")
+    sizes = np.zeros(g, dtype=np.int64)
+    s = n
+    for k in range(g - 1, -1, -1):
+        sizes[k] = choice[k, s]
+        s -= sizes[k]
+    return sizes

@@ -64,15 +64,18 @@ def live_product(tmp_path_factory):
             "JOIN_RATE_LIMIT": "1000/60",
         }
     )
-    run = lambda *args: subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,  # noqa: E731
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
     run("migrate", "--noinput")
     demo = json.loads(run("demo_event", "--json", "--participants", "10", "--seed", "5").stdout)
     log = open(workdir / "server.log", "w")  # noqa: SIM115

@@ -76,7 +76,7 @@ def test_from_check_in_to_rooms_and_back_to_the_plenary(browser, live_product):
     assert "Constraint violations: 0" in control.inner_text("#quality-report")
 
     control.click("text=Start “Break-out rooms”")
-    for name, (person, page) in pages.items():
+    for name, (_person, page) in pages.items():
         page.wait_for_selector("body[data-view=room]", timeout=TIMEOUT)
         members = page.inner_text(".members")
         assert name.split()[0] in members, f"{name} is not listed in their own room"
