@@ -11,7 +11,7 @@ from sessions_app.decorators import participant_of_event
 from sessions_app.forms import ProfileForm
 from sessions_app.join_links import JoinLinkInvalid, join_token_check
 from sessions_app.models import Event
-from wetheinternet.ratelimit import client_address, rate_limit_hit
+from wetheinternet.ratelimit import client_address, rate_limit_exceeded, rate_limit_hit
 
 
 @require_GET
@@ -23,11 +23,15 @@ def home(request):
 @never_cache
 @require_GET
 def join(request, token):
-    if rate_limit_hit("join", client_address(request), settings.JOIN_RATE_LIMIT):
+    # Only failed attempts count: a whole venue behind one address may join in the same minute,
+    # while guessing links from one address is stopped.
+    address = client_address(request)
+    if rate_limit_exceeded("join-failed", address, settings.JOIN_RATE_LIMIT):
         return render(request, "sessions_app/rate_limited.html", status=429)
     try:
         participant = join_token_check(token)
     except JoinLinkInvalid as exc:
+        rate_limit_hit("join-failed", address, settings.JOIN_RATE_LIMIT)
         return render(request, "sessions_app/join_invalid.html", {"reason": exc.reason}, status=403)
     participant_login(request, participant)
     services.participant_record_join(participant=participant)

@@ -22,5 +22,11 @@ def rate_limit_hit(scope: str, key: str, rate: str) -> bool:
     return attempts > limit
 
 
+def rate_limit_exceeded(scope: str, key: str, rate: str) -> bool:
+    """True when the key already used up its attempts in the current window (counts nothing)."""
+    limit, _window = parse_rate(rate)
+    return (cache.get(f"ratelimit:{scope}:{key}") or 0) >= limit
+
+
 def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"

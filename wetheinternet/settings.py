@@ -149,7 +149,7 @@ ACCOUNT_RATE_LIMITS = {
 # Personal join links for participants and staff.
 JOIN_LINK_MAX_AGE_DAYS = envint("JOIN_LINK_MAX_AGE_DAYS", 60)
 JOIN_LINK_GRACE_HOURS = envint("JOIN_LINK_GRACE_HOURS", 24)
-JOIN_RATE_LIMIT = envstr("JOIN_RATE_LIMIT", "30/300")  # attempts / seconds, per client address
+JOIN_RATE_LIMIT = envstr("JOIN_RATE_LIMIT", "20/300")  # failed attempts / seconds, per client address
 
 # --- Security -------------------------------------------------------------------------------
 HTTPS = envbool("HTTPS", False)

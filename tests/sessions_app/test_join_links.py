@@ -82,13 +82,21 @@ def test_links_expire_once_the_event_is_over(client, participant, settings):
     assert "over" in response.content.decode()
 
 
-def test_join_attempts_are_rate_limited(client, participant, settings):
+def test_failed_join_attempts_are_rate_limited(client, participant, settings):
     settings.JOIN_RATE_LIMIT = "3/60"
     for _ in range(3):
         assert client.get("/join/nonsense/").status_code == 403
     response = log_in_as(client, participant)
     assert response.status_code == 429
     assert "Too many" in response.content.decode()
+
+
+def test_a_venue_behind_one_address_can_all_join(client, event, settings):
+    from tests.helpers import make_person
+
+    settings.JOIN_RATE_LIMIT = "3/60"
+    for i in range(10):
+        assert log_in_as(client, make_person(event, first_name=f"P{i}")).status_code == 302
 
 
 def test_check_in_needs_the_person_and_is_kept(client, participant):
