@@ -1,0 +1,138 @@
+"""Results as files: CSV (formula-safe), JSON and Markdown, built from the selectors' plain data."""
+
+import csv
+import io
+
+from results.aggregation import QuestionSpec
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A CSV cell that a spreadsheet will not run as a formula: text starting with = + - @ gets a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _csv(header: list[str], rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def _pct(value):
+    return "" if value is None else f"{value:.1f}"
+
+
+def questions_csv(results: dict) -> str:
+    """One row per option of every question (open questions: one row with the number of texts)."""
+    header = [
+        "session",
+        "question_code",
+        "question",
+        "kind",
+        "respondent",
+        "option_code",
+        "option",
+        "count",
+        "percent",
+        "n",
+        "groups",
+        "ranked_first",
+        "ranked_first_percent",
+        "average_rank",
+        "weighting",
+    ]
+    rows = []
+    for session in results["sessions"]:
+        for q in session["questions"]:
+            base = [session["code"], q["code"], q["text"], q["kind"], q["respondent"]]
+            if q["kind"] == "open":
+                rows.append([*base, "", "", "", "", "", q["groups"], "", "", "", results["weighting"]])
+                continue
+            for o in q["options"]:
+                if q["kind"] == "ranking":
+                    tail = ["", "", q["respondents"], q["groups"], o["first"], _pct(o["first_percent"])]
+                    tail.append("" if o["average_rank"] is None else f"{o['average_rank']:.2f}")
+                else:
+                    tail = [o["count"], _pct(o["percent"]), q["respondents"], q["groups"], "", "", ""]
+                rows.append([*base, o["code"], o["label"], *tail, results["weighting"]])
+    return _csv(header, rows)
+
+
+def group_rows(rows: list[dict], specs: dict[int, list[QuestionSpec]]) -> list[list]:
+    """Per group, question and option: the count (individual), 1 if chosen (group), or the rank."""
+    out = []
+    for row in rows:
+        answers = (row["data"] or {}).get("answers", {})
+        for spec in specs.get(row["session_id"], []):
+            answer = answers.get(spec.code)
+            if answer is None or spec.kind == "open":
+                continue
+            base = [row["group"], row["session"], row["revision"], spec.code, spec.kind]
+            if "counts" in answer:
+                for code in spec.options:
+                    out.append([*base, code, answer["counts"].get(code, 0), answer.get("valid"), ""])
+            elif "ranking" in answer:
+                for position, code in enumerate(answer["ranking"], start=1):
+                    out.append([*base, code, "", "", position])
+            else:
+                chosen = answer.get("choices") or [answer.get("choice")]
+                for code in spec.options:
+                    out.append([*base, code, 1 if code in chosen else 0, 1, ""])
+    return out
+
+
+def groups_csv(rows: list[dict], specs: dict[int, list[QuestionSpec]]) -> str:
+    header = ["group", "session", "revision", "question_code", "kind", "option_code", "count", "valid", "rank"]
+    return _csv(header, group_rows(rows, specs))
+
+
+def key_points(rows: list[dict], specs: dict[int, list[QuestionSpec]]) -> list[dict]:
+    points = []
+    for row in rows:
+        answers = (row["data"] or {}).get("answers", {})
+        for spec in specs.get(row["session_id"], []):
+            text = (answers.get(spec.code) or {}).get("text") if spec.kind == "open" else None
+            if text:
+                points.append(
+                    {
+                        "group": row["group"],
+                        "session": row["session"],
+                        "question_code": spec.code,
+                        "question": spec.text,
+                        "text": text,
+                    }
+                )
+    return points
+
+
+def key_points_csv(points: list[dict]) -> str:
+    header = ["group", "session", "question_code", "question", "text"]
+    return _csv(header, ([p[key] for key in header] for p in points))
+
+
+def _md_escape(text: str) -> str:
+    """Markdown that shows the text as typed: no headings, links or HTML from a note."""
+    out = []
+    for ch in text:
+        out.append("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~" else ch)
+    return "".join(out)
+
+
+def key_points_markdown(title: str, points: list[dict]) -> str:
+    lines = [f"# {_md_escape(title)}", ""]
+    current = None
+    for p in points:
+        if p["group"] != current:
+            current = p["group"]
+            lines += [f"## {_md_escape(current)}", ""]
+        lines.append(f"**{_md_escape(p['question'])}**")
+        lines.append("")
+        lines += [f"> {_md_escape(line)}" if line.strip() else ">" for line in p["text"].splitlines()]
+        lines.append("")
+    return "\n".join(lines)

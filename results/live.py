@@ -1,0 +1,51 @@
+"""The plenary's live updates, coalesced: a burst of submissions causes a few broadcasts, not one each.
+
+The first change in a window marks the event "pending" in the cache and schedules one broadcast
+a short moment later (Celery countdown); changes while it is pending only ride along. The
+broadcast clears the mark *before* it reads the database, so a change committed after the read
+schedules another broadcast: the last one always reflects every submission.
+"""
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+
+from results.plenary import plenary_group_name
+from wetheinternet.broadcast import send_on_commit
+
+COALESCE_SECONDS = 0.4
+# If a scheduled broadcast is lost (a worker died), the next change schedules again after this.
+PENDING_TIMEOUT = 10
+
+
+def _pending_key(event_id: int) -> str:
+    return f"results:plenary-pending:{event_id}"
+
+
+def plenary_changed(event_id: int) -> None:
+    """Something the plenary shows changed: schedule a (coalesced) broadcast once committed."""
+    transaction.on_commit(lambda: _schedule(event_id))
+
+
+def _schedule(event_id: int) -> None:
+    if cache.add(_pending_key(event_id), 1, timeout=PENDING_TIMEOUT):
+        from results.tasks import plenary_broadcast_task
+
+        plenary_broadcast_task.apply_async((event_id,), countdown=COALESCE_SECONDS)
+
+
+def plenary_broadcast(*, event_id: int) -> dict | None:
+    """Recompute the plenary once, with a new version, and send it to the screens."""
+    from results.models import PlenarySettings
+    from results.selectors import plenary_snapshot
+    from sessions_app.models import Event
+
+    cache.delete(_pending_key(event_id))
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None:
+        return None
+    settings_, _created = PlenarySettings.objects.get_or_create(event=event)
+    PlenarySettings.objects.filter(pk=settings_.pk).update(version=F("version") + 1)
+    snapshot = plenary_snapshot(event)
+    send_on_commit(plenary_group_name(event_id), snapshot)
+    return snapshot

@@ -1,0 +1,41 @@
+"""The control room's results section (questions opening, plenary settings, submissions)."""
+
+from django import template
+
+from groups.models import BreakoutGroup
+from results import selectors
+from results.models import NoteSubmission
+from sessions_app.models import Question
+
+register = template.Library()
+
+
+@register.inclusion_tag("results/_control_section.html", takes_context=True)
+def results_control_panel(context, event):
+    settings_ = selectors.plenary_settings_of(event)
+    questions = (
+        Question.objects.filter(session__event=event, respondent=Question.Respondent.INDIVIDUAL)
+        .exclude(kind__in=[Question.Kind.OPEN, Question.Kind.RANKING])
+        .select_related("session")
+        .order_by("session__order", "order")
+    )
+    groups = list(BreakoutGroup.objects.filter(event=event, allocation__is_current=True).order_by("round", "number"))
+    status = dict(
+        NoteSubmission.objects.filter(group__in=groups)
+        .exclude(version=0)
+        .values_list("group_id", "status")
+        .order_by("group_id", "status")
+    )
+    current = ""
+    if settings_.reference_dataset_id:
+        current = f"{settings_.reference_dataset_id}|{settings_.scope}|{settings_.scope_name}"
+    return {
+        "event": event,
+        "csrf_token": context.get("csrf_token"),
+        "settings": settings_,
+        "scopes": selectors.plenary_scopes(),
+        "current_scope": current,
+        "questions": questions,
+        "groups": [{"group": g, "status": status.get(g.pk)} for g in groups],
+        "submitted": sum(1 for s in status.values() if s == NoteSubmission.Status.SUBMITTED),
+    }

@@ -1,0 +1,100 @@
+/* The plenary screen: renders the full snapshot it is sent, keeping only the newest version. */
+(function () {
+  "use strict";
+  var T = JSON.parse(document.getElementById("plenary-labels").textContent);
+  var current = null;
+
+  function fmt(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_m, name) { return values[name] === undefined ? "" : values[name]; });
+  }
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+  function pct(value) { return value === null || value === undefined ? null : Math.round(value) + " %"; }
+
+  function bar(kind, percent, label) {
+    var outer = el("div", "bar " + kind);
+    var fill = el("span");
+    fill.style.width = Math.max(0, Math.min(100, percent || 0)) + "%";
+    outer.appendChild(fill);
+    outer.appendChild(el("b", "", label));
+    return outer;
+  }
+
+  function scopeLabel(ref) {
+    if (!ref) return "";
+    return ref.scope === "global" ? T.global : ref.scope_name;
+  }
+
+  function render(s) {
+    document.getElementById("groups-submitted").textContent = fmt(T.submitted, { n: s.groups_submitted, total: s.groups_total });
+    document.getElementById("reference-label").textContent = s.reference ? fmt(T.reference, { scope: scopeLabel(s.reference) }) : "";
+    document.getElementById("illustrative").hidden = !(s.reference && s.reference.illustrative);
+
+    var screen = document.getElementById("on-screen");
+    screen.textContent = "";
+    if (s.on_screen) {
+      screen.appendChild(el("h2", "", fmt(T.onScreen, { group: s.on_screen.group })));
+      if (!s.on_screen.points.length) screen.appendChild(el("p", "", T.noPoints));
+      s.on_screen.points.forEach(function (p) {
+        screen.appendChild(el("h3", "", p.question));
+        screen.appendChild(el("blockquote", "", p.text));
+      });
+    }
+    screen.hidden = !s.on_screen;
+
+    var root = document.getElementById("plenary-results");
+    root.textContent = "";
+    if (!s.results_visible) { root.appendChild(el("p", "hidden-results", T.hidden)); return; }
+    var legend = el("p", "legend");
+    var a = el("span"); a.appendChild(el("span", "key ours")); a.appendChild(document.createTextNode(T.ours)); legend.appendChild(a);
+    if (s.reference) {
+      var b = el("span"); b.appendChild(el("span", "key reference"));
+      b.appendChild(document.createTextNode(fmt(T.reference, { scope: scopeLabel(s.reference) }))); legend.appendChild(b);
+    }
+    root.appendChild(legend);
+    var any = false;
+    s.sessions.forEach(function (session) {
+      if (s.sessions.length > 1) root.appendChild(el("h2", "", session.title));
+      session.questions.forEach(function (q) {
+        any = true;
+        var box = el("section", "plenary-question");
+        box.appendChild(el("h3", "", q.text));
+        var n = q.measure === "ranked_first" ? fmt(T.nGroups, { n: q.n }) + " · " + T.rankedFirst : fmt(T.n, { n: q.n });
+        if (q.mean !== undefined && q.mean !== null) n += " · " + fmt(T.mean, { mean: q.mean });
+        var refN = null;
+        q.options.forEach(function (o) { if (o.reference) refN = o.reference.n; });
+        if (refN !== null) n += " | " + fmt(T.reference, { scope: scopeLabel(s.reference) }) + ": " + fmt(T.n, { n: refN });
+        box.appendChild(el("p", "n", n));
+        q.options.forEach(function (o) {
+          var row = el("div", "bar-row");
+          row.appendChild(el("span", "", o.label));
+          var pair = el("div", "bar-pair");
+          pair.appendChild(bar("ours", o.percent, (pct(o.percent) || T.noData) + (o.percent !== null ? " (" + o.count + ")" : "")));
+          if (s.reference) pair.appendChild(bar("reference", o.reference ? o.reference.percent : 0, o.reference ? pct(o.reference.percent) : T.noData));
+          row.appendChild(pair);
+          box.appendChild(row);
+        });
+        root.appendChild(box);
+      });
+    });
+    if (!any) root.appendChild(el("p", "hidden-results", T.empty));
+  }
+
+  function accept(snapshot) {
+    if (!snapshot || snapshot.type !== "plenary.snapshot") return;
+    if (current && snapshot.version < current.version) return; // an older recompute arriving late
+    current = snapshot;
+    render(snapshot);
+  }
+
+  accept(JSON.parse(document.getElementById("plenary-snapshot").textContent));
+  new window.LiveSocket(document.body.dataset.stream, {
+    indicator: document.getElementById("connection"),
+    labels: { live: T.live, reconnecting: T.reconnecting, refused: T.refused },
+    onMessage: accept
+  });
+})();
