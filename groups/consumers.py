@@ -25,12 +25,12 @@ class ParticipantConsumer(StreamConsumer):
         if participant is None:
             return None
         self.participant_id, self.event_id = participant.pk, event.pk
-        view, membership = live.person_view(participant, event)
+        snapshot = live.event_state(event, cached=True)
+        view, membership = live.person_view(participant, snapshot)
         self.group_id = membership.group_id if membership else None
         groups = [live.event_group(event.pk), live.person_group(participant.pk)]
         if self.group_id:
             groups.append(live.room_group(self.group_id))
-        snapshot = live.event_state(event)
         snapshot["view"] = view
         snapshot["group"] = self.group_id
         return groups, snapshot

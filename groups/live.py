@@ -3,6 +3,7 @@
 Every payload is JSON with a `type` and the event's `version` (Event.live_version): a client
 that sees a gap asks for the snapshot again."""
 
+from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 
@@ -48,18 +49,35 @@ def current_allocation(event: Event) -> Allocation | None:
     return Allocation.objects.filter(event=event, is_current=True).first()
 
 
-def event_state(event: Event) -> dict:
-    """What every page of the event follows: the phase and its clock, the grouping, the last message."""
-    allocation = current_allocation(event)
+STATE_CACHE_SECONDS = 60
+
+
+def _event_state(event: Event) -> dict:
+    allocation_id = Allocation.objects.filter(event=event, is_current=True).values_list("pk", flat=True).first()
     message = RoomMessage.objects.filter(event=event, group__isnull=True).first()
     return {
         "type": "event.state",
         "version": event.live_version,
-        "server_time": timezone.now().isoformat(),
         "phase": phase_payload(event.running_phase()),
-        "allocation": allocation.pk if allocation else None,
+        "allocation": allocation_id,
         "message": {"id": message.pk, "text": message.text, "at": _iso(message.created_at)} if message else None,
     }
+
+
+def event_state(event: Event, *, cached: bool = False) -> dict:
+    """What every page of the event follows: the phase and its clock, the grouping, the last message.
+
+    Pages read it `cached`: every change bumps the event's version, so the state of a committed
+    version never changes and a join storm computes it once, not once per person."""
+    if cached:
+        key = f"event-state:{event.pk}:{event.live_version}"
+        state = cache.get(key)
+        if state is None:
+            state = _event_state(event)
+            cache.set(key, state, STATE_CACHE_SECONDS)
+    else:
+        state = _event_state(event)
+    return {**state, "server_time": timezone.now().isoformat()}
 
 
 def membership_of(participant: Participant) -> GroupMembership | None:
@@ -71,11 +89,11 @@ def membership_of(participant: Participant) -> GroupMembership | None:
     )
 
 
-def person_view(participant: Participant, event: Event) -> tuple[str, GroupMembership | None]:
+def person_view(participant: Participant, state: dict) -> tuple[str, GroupMembership | None]:
     """Which page a person should see now: their room during the breakout phase, else the lobby."""
-    phase = event.running_phase()
-    membership = membership_of(participant)
-    if phase is not None and phase.kind == Phase.Kind.BREAKOUT and membership is not None:
+    phase = state["phase"]
+    membership = membership_of(participant) if state["allocation"] else None
+    if phase is not None and phase["kind"] == Phase.Kind.BREAKOUT and membership is not None:
         return "room", membership
     return "lobby", membership
 

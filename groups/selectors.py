@@ -5,7 +5,7 @@ from collections import defaultdict
 from groups import live
 from groups.models import Allocation, BreakoutGroup, GroupMembership, HelpCall, RoomMessage
 from groups.presence import presence_connected
-from sessions_app.models import Event, Participant, Phase
+from sessions_app.models import Event, Participant, Phase, Session
 
 
 def video_room(event: Event, group: BreakoutGroup) -> dict:
@@ -15,12 +15,13 @@ def video_room(event: Event, group: BreakoutGroup) -> dict:
     return {"table": group.number}
 
 
-def room_page(*, participant: Participant, membership: GroupMembership) -> dict:
+def room_page(*, participant: Participant, membership: GroupMembership, state: dict) -> dict:
+    """What a room page shows; `state` is the event's live state (its phase among it)."""
     group = membership.group
     event = participant.event
     members = list(group.memberships.select_related("participant").order_by("role", "participant__first_name"))
-    phase = event.running_phase()
-    session = phase.session if phase and phase.session_id else event.sessions.first()
+    phase_id = state["phase"]["id"] if state["phase"] else None
+    session = (Session.objects.filter(phases__id=phase_id).first() if phase_id else None) or event.sessions.first()
     messages = RoomMessage.objects.filter(event=event, group__in=[None, group]).order_by("-created_at")[:5]
     return {
         "group": group,
@@ -29,11 +30,10 @@ def room_page(*, participant: Participant, membership: GroupMembership) -> dict:
         "connected": presence_connected(m.participant_id for m in members),
         "session": session,
         "questions": session.questions.prefetch_related("options") if session else [],
-        "phase": phase,
         "video": video_room(event, group),
         "room_messages": messages,
         "open_help_call": HelpCall.objects.filter(participant=participant, acknowledged_at__isnull=True).first(),
-        "phases": event.phases.all(),
+        "phases": event.phases.all() if membership.role == GroupMembership.Role.FACILITATOR else [],
     }
 
 

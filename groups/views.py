@@ -16,10 +16,11 @@ from sessions_app.forms import ProfileForm
 @participant_of_event
 def participant_home(request, event, participant):
     """The person's page for the current phase: their room during the breakout, else the lobby."""
-    view, membership = live.person_view(participant, event)
-    context = {"event": event, "participant": participant, "state": live.event_state(event), "view": view}
+    state = live.event_state(event, cached=True)
+    view, membership = live.person_view(participant, state)
+    context = {"event": event, "participant": participant, "state": state, "view": view}
     if view == "room":
-        context.update(selectors.room_page(participant=participant, membership=membership))
+        context.update(selectors.room_page(participant=participant, membership=membership, state=state))
         return render(request, "groups/room.html", context)
     initial = {
         "languages": ", ".join(participant.language_list),

@@ -25,9 +25,13 @@ def participant_for_session(session, user, event: Event) -> Participant | None:
     if participant_id is not None:
         participant = Participant.objects.filter(pk=participant_id, event=event, join_revoked_at__isnull=True).first()
         if participant is not None:
+            participant.event = event  # already loaded: spare a query
             return participant
     if user is not None and user.is_authenticated:
-        return Participant.objects.filter(event=event, user=user).first()
+        participant = Participant.objects.filter(event=event, user=user).first()
+        if participant is not None:
+            participant.event = event
+        return participant
     return None
 
 

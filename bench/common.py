@@ -1,0 +1,120 @@
+"""Shared pieces of the load tools: a fresh PostgreSQL database, the two-process ASGI server,
+and percentiles. Everything runs on this machine (127.0.0.1) and stops by itself."""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def fresh_database(database_url: str) -> None:
+    """Drop and create the benchmark's own database (never the product's)."""
+    parsed = urlparse(database_url)
+    name = parsed.path.lstrip("/")
+    if not name.startswith("wti_bench"):
+        raise SystemExit(f"refusing to recreate {name!r}: benchmark databases are named wti_bench*")
+    admin = parsed._replace(path="/postgres").geturl()
+    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
+        subprocess.run(["psql", admin, "-q", "-c", sql], check=True, capture_output=True)
+
+
+def server_env(database_url: str, redis_url: str, port: int) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "DEBUG": "0",
+            "SECRET_KEY": "bench-" + "k" * 50,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SITE_URL": f"http://127.0.0.1:{port}",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+def manage(env: dict, *args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600
+    ).stdout
+
+
+class Servers:
+    """`uvicorn --workers N`: N ASGI processes on one port, sharing PostgreSQL and Redis."""
+
+    def __init__(
+        self,
+        env: dict,
+        port: int,
+        workers: int = 2,
+        app: str = "wetheinternet.asgi:application",
+        log: Path | None = None,
+    ):
+        self.port = port
+        self.log = open(log or os.devnull, "w")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                app,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
+                return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    raise SystemExit("the ASGI servers did not start") from None
+                time.sleep(0.3)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.log.close()
+
+
+def percentile(values, p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(values) -> dict:
+    return {
+        "n": len(values),
+        "p50": percentile(values, 50),
+        "p95": percentile(values, 95),
+        "p99": percentile(values, 99),
+        "max": max(values) if values else float("nan"),
+        "mean": statistics.fmean(values) if values else float("nan"),
+    }
