@@ -11,13 +11,13 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from wetheinternet.concurrency import HttpConcurrencyLimit  # noqa: E402
+from wetheinternet.concurrency import PersistentThreads  # noqa: E402
 from wetheinternet.env import envint  # noqa: E402
 from wetheinternet.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": HttpConcurrencyLimit(django_asgi_app, envint("HTTP_CONCURRENCY", 16)),
+        "http": PersistentThreads(django_asgi_app, envint("HTTP_THREADS", 16)),
         # Refuse websockets opened from foreign pages; authenticate with the Django session.
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }

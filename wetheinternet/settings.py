@@ -73,8 +73,8 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        # Persistent connections do not mix with ASGI's thread-per-request sync views.
-        conn_max_age=0,
+        # Kept between requests by the long-lived HTTP threads (wetheinternet/concurrency.py).
+        conn_max_age=envint("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
