@@ -1,10 +1,14 @@
 """The plenary's live updates, coalesced: a burst of submissions causes a few broadcasts, not one each.
 
-The first change in a window marks the event "pending" in the cache and schedules one broadcast
-a short moment later (Celery countdown); changes while it is pending only ride along. The
-broadcast clears the mark *before* it reads the database, so a change committed after the read
-schedules another broadcast: the last one always reflects every submission.
+A change marks the event "pending" in the cache and schedules one broadcast: at once if the last
+broadcast is older than MIN_INTERVAL, else when that interval is over (Celery countdown), so a
+lone submission shows within a fraction of a second and a burst gives a few broadcasts a second.
+Changes while one is pending only ride along. The broadcast clears the mark *before* it reads
+the database, so a change committed after the read schedules another: the last broadcast always
+reflects every submission.
 """
+
+import time
 
 from django.core.cache import cache
 from django.db import transaction
@@ -13,7 +17,7 @@ from django.db.models import F
 from results.plenary import plenary_group_name
 from wetheinternet.broadcast import send_on_commit
 
-COALESCE_SECONDS = 0.4
+MIN_INTERVAL = 0.25
 # If a scheduled broadcast is lost (a worker died), the next change schedules again after this.
 PENDING_TIMEOUT = 10
 
@@ -27,11 +31,17 @@ def plenary_changed(event_id: int) -> None:
     transaction.on_commit(lambda: _schedule(event_id))
 
 
+def _last_key(event_id: int) -> str:
+    return f"results:plenary-last:{event_id}"
+
+
 def _schedule(event_id: int) -> None:
     if cache.add(_pending_key(event_id), 1, timeout=PENDING_TIMEOUT):
         from results.tasks import plenary_broadcast_task
 
-        plenary_broadcast_task.apply_async((event_id,), countdown=COALESCE_SECONDS)
+        last = cache.get(_last_key(event_id)) or 0.0
+        delay = max(0.0, last + MIN_INTERVAL - time.time())
+        plenary_broadcast_task.apply_async((event_id,), countdown=round(delay, 3))
 
 
 def plenary_broadcast(*, event_id: int) -> dict | None:
@@ -41,6 +51,7 @@ def plenary_broadcast(*, event_id: int) -> dict | None:
     from sessions_app.models import Event
 
     cache.delete(_pending_key(event_id))
+    cache.set(_last_key(event_id), time.time(), timeout=PENDING_TIMEOUT)
     event = Event.objects.filter(pk=event_id).first()
     if event is None:
         return None

@@ -203,3 +203,24 @@ async def test_the_plenary_stream_sends_the_snapshot_and_refuses_a_wrong_token(e
     connected, code = await intruder.connect()
     assert not connected and code == 4403
     await intruder.disconnect()
+
+
+def test_a_lone_submission_is_broadcast_at_once_and_the_next_within_the_interval(
+    event, session, django_capture_on_commit_callbacks
+):
+    groups = make_groups(event, 2)
+    countdowns = []
+    with (
+        mock.patch(
+            "results.tasks.plenary_broadcast_task.apply_async",
+            side_effect=lambda args, countdown: countdowns.append(countdown),
+        ),
+        mock.patch("results.live.send_on_commit"),
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.note_submit(group=groups[0], session=session, data=answers(1, 0), idempotency_key=uuid.uuid4())
+        live.plenary_broadcast(event_id=event.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.note_submit(group=groups[1], session=session, data=answers(0, 1), idempotency_key=uuid.uuid4())
+    assert countdowns[0] == 0
+    assert 0 < countdowns[1] <= live.MIN_INTERVAL
