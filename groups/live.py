@@ -11,6 +11,7 @@ from groups.models import Allocation, BreakoutGroup, GroupMembership, RoomMessag
 from groups.presence import presence_connected
 from sessions_app.models import Event, Participant, Phase
 from wetheinternet.broadcast import send_on_commit
+from wetheinternet.resilience import best_effort
 
 
 def event_group(event_id: int) -> str:
@@ -69,14 +70,16 @@ def event_state(event: Event, *, cached: bool = False) -> dict:
 
     Pages read it `cached`: every change bumps the event's version, so the state of a committed
     version never changes and a join storm computes it once, not once per person."""
+    state = None
     if cached:
         key = f"event-state:{event.pk}:{event.live_version}"
-        state = cache.get(key)
-        if state is None:
-            state = _event_state(event)
-            cache.set(key, state, STATE_CACHE_SECONDS)
-    else:
+        with best_effort("event state cache"):
+            state = cache.get(key)
+    if state is None:
         state = _event_state(event)
+        if cached:
+            with best_effort("event state cache"):
+                cache.set(key, state, STATE_CACHE_SECONDS)
     return {**state, "server_time": timezone.now().isoformat()}
 
 

@@ -1,13 +1,32 @@
 """The plenary stream: a read-only screen opened with the event's plenary token."""
 
+import time
+
 from results.plenary import event_for_plenary_token, plenary_group_name, plenary_snapshot
 from wetheinternet.consumers import StreamConsumer
 
+# Screens ask for the snapshot again every few seconds (a safety net for a lost broadcast, e.g.
+# while Redis restarts); a process builds it at most once per REFRESH_REUSE_SECONDS per event.
+REFRESH_REUSE_SECONDS = 2.0
+_recent: dict[int, tuple[float, dict]] = {}
+
 
 class PlenaryConsumer(StreamConsumer):
+    event_id = None
+
     def authorise(self):
         kwargs = self.scope["url_route"]["kwargs"]
         event = event_for_plenary_token(kwargs["slug"], kwargs["token"])
         if event is None:
             return None
-        return [plenary_group_name(event.pk)], plenary_snapshot(event)
+        self.event_id = event.pk
+        snapshot = plenary_snapshot(event)
+        _recent[event.pk] = (time.monotonic(), snapshot)
+        return [plenary_group_name(event.pk)], snapshot
+
+    def snapshot_again(self):
+        built_at, snapshot = _recent.get(self.event_id, (0.0, None))
+        if snapshot is not None and time.monotonic() - built_at < REFRESH_REUSE_SECONDS:
+            return snapshot
+        authorised = self.authorise()
+        return authorised[1] if authorised else None

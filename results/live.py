@@ -16,6 +16,7 @@ from django.db.models import F
 
 from results.plenary import plenary_group_name
 from wetheinternet.broadcast import send_on_commit
+from wetheinternet.resilience import best_effort
 
 MIN_INTERVAL = 0.25
 # If a scheduled broadcast is lost (a worker died), the next change schedules again after this.
@@ -36,12 +37,13 @@ def _last_key(event_id: int) -> str:
 
 
 def _schedule(event_id: int) -> None:
-    if cache.add(_pending_key(event_id), 1, timeout=PENDING_TIMEOUT):
-        from results.tasks import plenary_broadcast_task
+    from results.tasks import plenary_broadcast_task
 
-        last = cache.get(_last_key(event_id)) or 0.0
-        delay = max(0.0, last + MIN_INTERVAL - time.time())
-        plenary_broadcast_task.apply_async((event_id,), countdown=round(delay, 3))
+    with best_effort("plenary broadcast"):
+        if cache.add(_pending_key(event_id), 1, timeout=PENDING_TIMEOUT):
+            last = cache.get(_last_key(event_id)) or 0.0
+            delay = max(0.0, last + MIN_INTERVAL - time.time())
+            plenary_broadcast_task.apply_async((event_id,), countdown=round(delay, 3))
 
 
 def plenary_broadcast(*, event_id: int) -> dict | None:
@@ -50,8 +52,9 @@ def plenary_broadcast(*, event_id: int) -> dict | None:
     from results.selectors import plenary_snapshot
     from sessions_app.models import Event
 
-    cache.delete(_pending_key(event_id))
-    cache.set(_last_key(event_id), time.time(), timeout=PENDING_TIMEOUT)
+    with best_effort("plenary broadcast bookkeeping"):
+        cache.delete(_pending_key(event_id))
+        cache.set(_last_key(event_id), time.time(), timeout=PENDING_TIMEOUT)
     event = Event.objects.filter(pk=event_id).first()
     if event is None:
         return None

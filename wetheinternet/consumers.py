@@ -50,14 +50,19 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.send_error('Send an object with a "type", e.g. {"type": "refresh"}.')
             return
         if content["type"] == "refresh":
-            authorised = await database_sync_to_async(self.authorise)()
-            if authorised is None:
+            snapshot = await database_sync_to_async(self.snapshot_again)()
+            if snapshot is None:
                 await self.close(code=4403)
                 return
-            await self.send_json(authorised[1])
+            await self.send_json(snapshot)
             return
         if not await self.handle(content):
             await self.send_error(f"Unknown message type “{content['type'][:40]}”.")
+
+    def snapshot_again(self):
+        """The current snapshot for a client that asks again (sync); None to disconnect it."""
+        authorised = self.authorise()
+        return authorised[1] if authorised else None
 
     async def handle(self, content) -> bool:
         """Handle another message type; return False when it is unknown."""

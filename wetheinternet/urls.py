@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 
@@ -28,5 +29,5 @@ urlpatterns = [
     path("", include("results.urls")),
 ]
 
-admin.site.site_header = "WeTheInternet – organisers"
+admin.site.site_header = _("WeTheInternet – organisers")
 admin.site.site_title = "WeTheInternet"

@@ -92,9 +92,13 @@
   }
 
   accept(JSON.parse(document.getElementById("plenary-snapshot").textContent));
-  new window.LiveSocket(document.body.dataset.stream, {
+  var socket = new window.LiveSocket(document.body.dataset.stream, {
     indicator: document.getElementById("connection"),
     labels: { live: T.live, reconnecting: T.reconnecting, refused: T.refused },
     onMessage: accept
   });
+  // A safety net: if a broadcast was lost (Redis restarting), ask again every few seconds.
+  (function again() {
+    setTimeout(function () { socket.send({ type: "refresh" }); again(); }, 5000 + Math.random() * 2000);
+  })();
 })();

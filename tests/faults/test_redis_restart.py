@@ -1,0 +1,230 @@
+"""Redis restarted while plenary screens are open: nothing is lost from PostgreSQL, and every
+screen reaches the latest figures within 10 s of Redis being back."""
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from results.models import NoteRevision, PlenarySettings
+from results.services import api_token_create
+from tests.results.conftest import make_groups, make_questionnaire
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENS = 5
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_redis(port: int, workdir: Path) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("redis-server did not start")
+
+
+def wait_http(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our own local server
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+class Screens:
+    """Plenary screens as the page runs them: keep the newest snapshot, ask again every 5 s."""
+
+    def __init__(self, url: str, origin: str, count: int):
+        self.url, self.origin, self.count = url, origin, count
+        self.latest: list[dict | None] = [None] * count
+        self.stop = False
+        self.thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
+        self.thread.start()
+
+    async def _screen(self, index: int):
+        from websockets.asyncio.client import connect
+
+        while not self.stop:
+            try:
+                async with connect(self.url, origin=self.origin, open_timeout=5) as ws:
+
+                    async def ask_again(ws=ws):
+                        while True:
+                            await asyncio.sleep(5 + index * 0.3)
+                            await ws.send(json.dumps({"type": "refresh"}))
+
+                    asker = asyncio.create_task(ask_again())
+                    try:
+                        while not self.stop:
+                            try:
+                                message = json.loads(await asyncio.wait_for(ws.recv(), timeout=0.5))
+                            except TimeoutError:
+                                continue
+                            current = self.latest[index]
+                            if message.get("type") == "plenary.snapshot" and (
+                                current is None or message["version"] >= current["version"]
+                            ):
+                                self.latest[index] = message
+                    finally:
+                        asker.cancel()
+            except OSError:
+                await asyncio.sleep(0.5)  # the server restarts: reconnect
+
+    async def _run(self):
+        await asyncio.gather(*(self._screen(i) for i in range(self.count)))
+
+    def submitted(self) -> list:
+        return [s["groups_submitted"] if s else None for s in self.latest]
+
+    def wait_all(self, groups_submitted: int, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.submitted() == [groups_submitted] * self.count:
+                return True
+            time.sleep(0.1)
+        return False
+
+
+def submit(base: str, event, group, key: str) -> int:
+    body = json.dumps(
+        {"idempotency_key": str(uuid.uuid4()), "data": {"answers": {"q1": {"counts": {"opportunity": 1}, "valid": 1}}}}
+    ).encode()
+    request = urllib.request.Request(
+        f"{base}/api/events/{event.slug}/groups/{group.pk}/sessions/digital-public-sphere/results/",
+        data=body,
+        method="POST",
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return response.status
+
+
+@pytest.mark.skipif(
+    shutil.which("redis-server") is None and os.environ.get("CI") != "true", reason="redis-server is not installed"
+)
+def test_screens_catch_up_after_redis_restarts(event, tmp_path):
+    from django.db import connection
+
+    make_questionnaire(event)
+    groups = make_groups(event, 3)
+    PlenarySettings.objects.create(event=event, results_visible=True)
+    _token, key = api_token_create(event=event, name="fault test")
+
+    redis_port, port = free_port(), free_port()
+    redis = start_redis(redis_port, tmp_path)
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "DEBUG": "0",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+    }
+    log = open(tmp_path / "server.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "wetheinternet.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "wetheinternet",
+            "worker",
+            "--pool=solo",
+            "--loglevel=warning",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    screens = None
+    try:
+        wait_http(f"{base}/healthz", 60)
+        screens = Screens(f"ws://127.0.0.1:{port}/ws/events/{event.slug}/plenary/{event.plenary_token}/", base, SCREENS)
+        assert screens.wait_all(0, 30), screens.submitted()
+        assert submit(base, event, groups[0], key) == 201
+        assert screens.wait_all(1, 10), f"before the restart: {screens.submitted()}"
+
+        redis.terminate()
+        redis.wait(timeout=10)
+        assert submit(base, event, groups[1], key) == 201  # Redis down: the database takes it
+        assert submit(base, event, groups[2], key) == 201
+        assert NoteRevision.objects.filter(submission__group__event=event).count() == 3
+
+        redis = start_redis(redis_port, tmp_path)
+        back = time.monotonic()
+        assert screens.wait_all(3, 10), f"10 s after Redis came back: {screens.submitted()}"
+        caught_up = time.monotonic() - back
+        print(f"screens caught up {caught_up:.1f} s after Redis came back")
+    finally:
+        if screens is not None:
+            screens.stop = True
+            screens.thread.join(timeout=10)
+        for process in (worker, server, redis):
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        log.close()
