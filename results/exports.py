@@ -1,27 +1,7 @@
 """Results as files: CSV (formula-safe), JSON and Markdown, built from the selectors' plain data."""
 
-import csv
-import io
-
 from results.aggregation import QuestionSpec
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A CSV cell that a spreadsheet will not run as a formula: text starting with = + - @ gets a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return "" if value is None else value
-
-
-def _csv(header: list[str], rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return out.getvalue()
+from wetheinternet.csvfiles import csv_text as _csv
 
 
 def _pct(value):

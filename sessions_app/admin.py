@@ -2,13 +2,15 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Q
 from django.forms import Textarea
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from sessions_app import services
+from sessions_app import invitations, services
 from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin
 from sessions_app.auth import is_organiser
 from sessions_app.forms import ParticipantImportForm
@@ -179,11 +181,18 @@ class AttributeFilter(admin.SimpleListFilter):
 
 @admin.register(Participant)
 class ParticipantAdmin(OrganiserScopedAdmin):
-    list_display = ["__str__", "event", "role", "languages", "checked_in_at", "join_last_opened_at"]
+    list_display = ["__str__", "event", "role", "languages", "invited_at", "join_last_opened_at", "checked_in_at"]
     list_filter = ["event", "role", CheckedInFilter, AttributeFilter]
     search_fields = ["first_name", "last_name", "email"]
-    readonly_fields = ["join_link", "join_last_opened_at", "join_revoked_at", "checked_in_at", "consent_given_at"]
-    actions = ["revoke_join_links", "reissue_join_links"]
+    readonly_fields = [
+        "join_link",
+        "invited_at",
+        "join_last_opened_at",
+        "join_revoked_at",
+        "checked_in_at",
+        "consent_given_at",
+    ]
+    actions = ["send_invitations", "export_join_links", "print_join_links", "revoke_join_links", "reissue_join_links"]
     fields = [
         "event",
         "first_name",
@@ -212,6 +221,29 @@ class ParticipantAdmin(OrganiserScopedAdmin):
         return format_html(
             '<input type="text" readonly value="{}" size="80" aria-label="{}">', join_url(obj), _("personal join link")
         )
+
+    @admin.action(description=_("Send the selected people their join link by e-mail"))
+    def send_invitations(self, request, queryset):
+        sent, skipped = invitations.invitations_send(participants=queryset.select_related("event"))
+        self.message_user(
+            request,
+            _("Invitations sent: %(sent)s. Skipped (no e-mail or link withdrawn): %(skipped)s.")
+            % {"sent": sent, "skipped": skipped},
+        )
+
+    @admin.action(description=_("Export the selected people's join links (CSV)"))
+    def export_join_links(self, request, queryset):
+        response = HttpResponse(invitations.invitations_csv(participants=queryset), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="join-links.csv"'
+        return response
+
+    @admin.action(description=_("Print the selected people's join links as QR codes"))
+    def print_join_links(self, request, queryset):
+        cards = []
+        for person in queryset.select_related("event").filter(join_revoked_at__isnull=True):
+            url = join_url(person)
+            cards.append({"person": person, "url": url, "svg": mark_safe(invitations.join_qr_svg(url))})  # noqa: S308
+        return TemplateResponse(request, "admin/sessions_app/participant/join_links_print.html", {"cards": cards})
 
     @admin.action(description=_("Withdraw the join links of the selected people"))
     def revoke_join_links(self, request, queryset):

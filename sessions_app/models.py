@@ -338,6 +338,7 @@ class Participant(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     join_nonce = models.CharField(max_length=32, default=new_token, editable=False)
     join_revoked_at = models.DateTimeField(_("join link revoked at"), null=True, blank=True)
+    invited_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
     join_last_opened_at = models.DateTimeField(_("join link last opened"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
