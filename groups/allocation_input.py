@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from groups.allocation import api
 from groups.allocation.core import allocate
 from groups.allocation.problem import GroupSizes
@@ -40,7 +42,7 @@ def solve_event(*, event: Event, seed: int, time_limit: float, progress=None) ->
     count when they differ. Raises ValueError (AllocationInfeasible) with a message for people."""
     participants, staff = event_people(event)
     if not participants:
-        raise ValueError("Nobody is checked in yet: there is no one to put in groups.")
+        raise ValueError(_("Nobody is checked in yet: there is no one to put in groups."))
     attributes = list(event.diversity_attributes.all())
     records = []
     for person in participants:

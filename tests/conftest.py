@@ -148,3 +148,13 @@ def outsider(other_organiser):
     from sessions_app.models import Event
 
     return make_person(Event.objects.get(slug="other"), first_name="Olga")
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """The test client leaves a request's language active in the thread: start each test in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
