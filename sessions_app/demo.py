@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from sessions_app.models import DiversityAttribute, Event, Option, Organisation, Participant, Phase, Question, Session
@@ -300,6 +301,8 @@ def _person(rng, event, index, role, attributes, second_language) -> Participant
         email=f"{slugify(first)}.{slugify(last)}.{index}@example.org",
         languages=",".join(code for code in ["en", second_language] if code),
         attributes=attributes,
+        # Demo people answered the diversity questions when they registered.
+        consent_given_at=timezone.now() if attributes else None,
     )
 
 
