@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from results.models import ReferenceDataset, ReferenceResult
-from sessions_app.services import IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, ImportError_, ImportResult, _decode
+from sessions_app.services import IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, ImportError_, ImportResult, decode_upload
 
 REQUIRED_COLUMNS = ["question_code", "option_code", "scope", "n"]
 COLUMNS = ["question_code", "option_code", "scope", "scope_name", "count", "percent", "n"]
@@ -45,7 +45,7 @@ def reference_import_csv(*, dataset: ReferenceDataset, data: bytes, replace: boo
         result.errors.append(ImportError_(0, "", _("The file is larger than 5 MB.")))
         return result
     try:
-        text = _decode(data)
+        text = decode_upload(data)
     except ValidationError as exc:
         result.errors.append(ImportError_(0, "", exc.messages[0]))
         return result

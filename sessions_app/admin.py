@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Q
 from django.forms import Textarea
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -10,10 +10,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from sessions_app import invitations, services
+from sessions_app import invitations, services, translations
 from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin
 from sessions_app.auth import is_organiser
-from sessions_app.forms import ParticipantImportForm
+from sessions_app.forms import ParticipantImportForm, TranslationsImportForm
 from sessions_app.join_links import join_url
 from sessions_app.models import DiversityAttribute, Event, Option, Organisation, Participant, Phase, Question, Session
 
@@ -75,6 +75,8 @@ class EventAdmin(OrganiserScopedAdmin):
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PhaseInline, SessionInline, DiversityAttributeInline]
+    actions = ["export_translations"]
+    change_form_template = "admin/sessions_app/event/change_form.html"
     fieldsets = [
         (None, {"fields": ["organisation", "title", "slug", "description", "status"]}),
         (_("When"), {"fields": ["starts_at", "ends_at", "timezone", "language"]}),
@@ -96,6 +98,51 @@ class EventAdmin(OrganiserScopedAdmin):
     @admin.display(description=_("people"))
     def people(self, obj):
         return obj.participants.count()
+
+    @admin.action(description=_("Export the questionnaire's texts for translation (CSV)"))
+    def export_translations(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select one event."), messages.WARNING)
+            return None
+        event = queryset.get()
+        response = HttpResponse(translations.translations_export_csv(event=event), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{event.slug}-translations.csv"'
+        return response
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/translations/",
+                self.admin_site.admin_view(self.import_translations),
+                name="sessions_app_event_translations",
+            ),
+        ] + super().get_urls()
+
+    def import_translations(self, request, pk):
+        event = self.get_queryset(request).filter(pk=pk).first()
+        if event is None or not self.has_change_permission(request, event):
+            raise Http404(_("No such event among yours."))
+        errors = []
+        form = TranslationsImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            result = translations.translations_import_csv(event=event, data=form.cleaned_data["file"].read())
+            if result.ok:
+                self.message_user(
+                    request, _("Translations saved for %(n)s texts.") % {"n": result.created}, messages.SUCCESS
+                )
+                return redirect("admin:sessions_app_event_change", event.pk)
+            errors = result.errors
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Translations of %(event)s") % {"event": event},
+            "form": form,
+            "errors": errors,
+            "event": event,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/sessions_app/event/translations.html", context, status=400 if errors else 200
+        )
 
     @admin.display(description=_("live pages"))
     def links(self, obj):

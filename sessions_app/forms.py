@@ -75,3 +75,19 @@ class ProfileForm(forms.Form):
         return {
             a.key: self.cleaned_data[f"attr_{a.key}"] for a in self.attributes if self.cleaned_data.get(f"attr_{a.key}")
         }
+
+
+class TranslationsImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Translated CSV file"),
+        help_text=_(
+            "The file exported with “Export the questionnaire's texts for translation”, with the "
+            "language columns filled in. A file with any bad row is refused whole."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload

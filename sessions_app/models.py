@@ -186,6 +186,12 @@ class Session(models.Model):
     title = models.CharField(_("title"), max_length=200)
     material = models.TextField(_("information material"), blank=True)
     material_url = models.URLField(_("material link (e.g. video)"), blank=True)
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_('By language, e.g. {"fr": {"title": "...", "material": "..."}}; or use the CSV on the event.'),
+    )
 
     class Meta:
         ordering = ["event", "order"]
@@ -223,6 +229,12 @@ class Question(models.Model):
     max_choices = models.PositiveSmallIntegerField(
         _("maximum choices"), null=True, blank=True, help_text=_("For multiple choice only.")
     )
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_('By language, e.g. {"fr": {"text": "..."}}; or use the CSV on the event.'),
+    )
     is_open = models.BooleanField(
         _("open for votes"), default=False, help_text=_("Participants may answer it on their own device.")
     )
@@ -255,6 +267,7 @@ class Option(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     code = models.SlugField(_("code"))
     label = models.CharField(_("label"), max_length=300)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
 
     class Meta:
         ordering = ["question", "order"]

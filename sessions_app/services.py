@@ -69,7 +69,7 @@ class ImportResult:
         return not self.errors
 
 
-def _decode(data: bytes) -> str:
+def decode_upload(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -88,7 +88,7 @@ def participants_import_csv(*, event: Event, data: bytes) -> ImportResult:
         result.errors.append(ImportError_(0, "", _("The file is larger than 5 MB.")))
         return result
     try:
-        text = _decode(data)
+        text = decode_upload(data)
     except ValidationError as exc:
         result.errors.append(ImportError_(0, "", exc.messages[0]))
         return result

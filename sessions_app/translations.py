@@ -1,0 +1,124 @@
+"""Translations of the questionnaire: sessions, questions and options carry their text in other
+languages; people see their language, falling back to the original. Results stay keyed by codes,
+so they add up across languages. Translators work in a spreadsheet (CSV export and import)."""
+
+import csv
+import io
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from sessions_app.models import Event, Session
+from sessions_app.services import LANGUAGE_CODE_RE, ImportError_, ImportResult, decode_upload
+from wetheinternet.csvfiles import csv_text
+
+FIELDS = {"session": ["title", "material"], "question": ["text", "help_text"], "option": ["label"]}
+KEY_COLUMNS = ["object", "session", "question", "option", "field", "original"]
+MAX_TEXT = 10_000
+
+
+def translated(obj, field: str, language: str | None = None) -> str:
+    """The field in the language (e.g. "pt-br", then "pt"), or the original."""
+    original = getattr(obj, field)
+    language = (language or get_language() or "").lower()
+    translations = obj.translations or {}
+    for code in (language, language.split("-")[0]):
+        text = (translations.get(code) or {}).get(field)
+        if text:
+            return text
+    return original
+
+
+def _rows(event: Event):
+    """(object kind, session code, question code, option code, field, the object) in order."""
+    for session in Session.objects.filter(event=event).prefetch_related("questions__options").order_by("order"):
+        for field in FIELDS["session"]:
+            yield "session", session.code, "", "", field, session
+        for question in session.questions.all():
+            for field in FIELDS["question"]:
+                yield "question", session.code, question.code, "", field, question
+            for option in question.options.all():
+                yield "option", session.code, question.code, option.code, "label", option
+
+
+def translations_export_csv(*, event: Event, languages: list[str] | None = None) -> str:
+    """One row per translatable text, one column per language (existing translations filled in)."""
+    rows = list(_rows(event))
+    if languages is None:
+        found = {code for *_, obj in rows for code in (obj.translations or {})}
+        languages = sorted(found | {code for code, _name in settings.LANGUAGES} - {event.language})
+    body = [
+        [kind, session, question, option, field, getattr(obj, field)]
+        + [((obj.translations or {}).get(code) or {}).get(field, "") for code in languages]
+        for kind, session, question, option, field, obj in rows
+    ]
+    return csv_text(KEY_COLUMNS + languages, body)
+
+
+def translations_import_csv(*, event: Event, data: bytes) -> ImportResult:
+    """Apply a translated spreadsheet; a file with any bad row is refused whole, nothing written."""
+    result = ImportResult()
+    try:
+        text = decode_upload(data)
+    except ValidationError as exc:
+        result.errors.append(ImportError_(0, "", exc.messages[0]))
+        return result
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [name for name in KEY_COLUMNS if name not in header]
+    if missing:
+        result.errors.append(ImportError_(1, ", ".join(missing), _("these columns are required.")))
+        return result
+    languages = [name for name in header if name not in KEY_COLUMNS]
+    bad = [name for name in languages if not LANGUAGE_CODE_RE.match(name)]
+    if bad:
+        result.errors.append(
+            ImportError_(1, ", ".join(bad), _("a language column must be named by its code, e.g. fr."))
+        )
+    if not languages:
+        result.errors.append(ImportError_(1, "", _("add at least one language column, e.g. fr.")))
+    if result.errors:
+        return result
+    reader.fieldnames = header
+    objects = {(kind, s, q, o): obj for kind, s, q, o, _f, obj in _rows(event)}
+    changes: dict[int, tuple] = {}
+    for index, row in enumerate(reader):
+        line = index + 2
+        if None in row:
+            result.errors.append(ImportError_(line, "", _("this row has more cells than the header.")))
+            continue
+        values = {key: (value or "").strip() for key, value in row.items()}
+        kind, field = values["object"], values["field"]
+        obj = objects.get((kind, values["session"], values["question"], values["option"]))
+        if obj is None:
+            result.errors.append(
+                ImportError_(line, "object", _("no %(kind)s with these codes in this event.") % {"kind": kind or "?"})
+            )
+            continue
+        if field not in FIELDS[kind]:
+            result.errors.append(
+                ImportError_(line, "field", _("“%(field)s” cannot be translated here.") % {"field": field})
+            )
+            continue
+        for code in languages:
+            if len(values[code]) > MAX_TEXT:
+                result.errors.append(ImportError_(line, code, _("at most %(n)s characters.") % {"n": MAX_TEXT}))
+                continue
+            key = (type(obj), obj.pk)
+            _obj, merged = changes.get(key, (obj, {k: dict(v) for k, v in (obj.translations or {}).items()}))
+            if values[code]:
+                merged.setdefault(code.lower(), {})[field] = values[code]
+            else:
+                merged.get(code.lower(), {}).pop(field, None)
+            changes[key] = (obj, merged)
+    if result.errors:
+        return result
+    with transaction.atomic():
+        for obj, merged in changes.values():
+            obj.translations = {code: texts for code, texts in merged.items() if texts}
+            obj.save(update_fields=["translations"])
+    result.created = len(changes)
+    return result
