@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,6 +91,8 @@ class GroupResults:
     group_id: int
     label: str
     data: Any
+    # Set for stored revisions (immutable): their validation is remembered between builds.
+    cache_key: Any = None
 
 
 @dataclass
@@ -372,8 +375,9 @@ def aggregate_session(
     questions = list(questions)
     tallies = {q.code: _Tally() for q in questions}
     invalid = []
+    questions_key = tuple(questions)
     for group in groups:
-        clean, errors = validate_group_results(questions, group.data)
+        clean, errors = _validated(questions, questions_key, group)
         if errors:
             invalid.append({"group_id": group.group_id, "group": group.label, "errors": [str(e) for e in errors]})
         for code, answer in clean["answers"].items():
@@ -407,6 +411,24 @@ def aggregate_session(
         "questions": results,
         "invalid": invalid,
     }
+
+
+# A submitted revision never changes: check it once per questionnaire, not on every plenary build.
+_VALIDATED: OrderedDict = OrderedDict()
+_VALIDATED_MAX = 50_000
+
+
+def _validated(questions, questions_key, group: GroupResults):
+    if group.cache_key is None:
+        return validate_group_results(questions, group.data)
+    key = (group.cache_key, questions_key)
+    found = _VALIDATED.get(key)
+    if found is None:
+        found = validate_group_results(questions, group.data)
+        _VALIDATED[key] = found
+        if len(_VALIDATED) > _VALIDATED_MAX:
+            _VALIDATED.popitem(last=False)
+    return found
 
 
 def _aggregate_counted(question: QuestionSpec, tally: _Tally, weighting: Weighting) -> dict:

@@ -61,7 +61,7 @@ def latest_revisions(event: Event):
         submission__group__event=event,
         submission__group__allocation__is_current=True,
         number=Subquery(latest_number),
-    ).values("submission__group_id", "submission__session_id", "data")
+    ).values("id", "idempotency_key", "submission__group_id", "submission__session_id", "data")
 
 
 def event_results(event: Event, *, weighting: Weighting | str = Weighting.POOLED) -> dict:
@@ -85,7 +85,12 @@ def event_results(event: Event, *, weighting: Weighting | str = Weighting.POOLED
     for row in revisions:
         group_id = row["submission__group_id"]
         by_session.setdefault(row["submission__session_id"], []).append(
-            GroupResults(group_id=group_id, label=labels.get(group_id, str(group_id)), data=row["data"])
+            GroupResults(
+                group_id=group_id,
+                label=labels.get(group_id, str(group_id)),
+                data=row["data"],
+                cache_key=(row["id"], row["idempotency_key"]),
+            )
         )
     results = []
     for session in sessions:

@@ -1,0 +1,169 @@
+"""Building the plenary snapshot: 1,000 groups x 20 questions, on PostgreSQL.
+
+    python bench/plenary_snapshot.py [--groups 1000] [--questions 20]
+        [--database-url postgres://postgres@127.0.0.1:5432/wti_bench_snapshot]
+
+Target: at most 50 ms (median), with a constant number of queries (the same for 10 groups as for
+1,000). Baseline in the same run: only reading the groups' submitted data from the database,
+the floor any snapshot has to pay. Prints a table; exits non-zero when a target is missed."""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import fresh_database  # noqa: E402
+
+TARGET_MS = 50.0
+KINDS = ["single"] * 8 + ["multiple"] * 4 + ["scale"] * 4 + ["ranking"] * 2 + ["open"] * 2
+
+
+def build(groups: int, questions: int, rng: random.Random):
+    from django.utils import timezone
+
+    from groups.models import Allocation, BreakoutGroup
+    from results.models import NoteRevision, NoteSubmission, PlenarySettings
+    from sessions_app.models import Event, Option, Organisation, Question, Session
+
+    organisation = Organisation.objects.create(name="Bench", slug=f"bench-{uuid.uuid4().hex[:6]}")
+    now = timezone.now()
+    event = Event.objects.create(
+        organisation=organisation,
+        title="Bench",
+        slug=f"bench-{uuid.uuid4().hex[:8]}",
+        starts_at=now,
+        ends_at=now + timezone.timedelta(hours=2),
+    )
+    session = Session.objects.create(event=event, order=1, code="s1", title="Session")
+    specs = []
+    for i in range(questions):
+        kind = KINDS[i % len(KINDS)]
+        respondent = "group" if kind in ("ranking", "open") else "individual"
+        question = Question.objects.create(
+            session=session,
+            order=i + 1,
+            code=f"q{i + 1}",
+            kind=kind,
+            respondent=respondent,
+            text=f"Question {i + 1}",
+            max_choices=2 if kind == "multiple" else None,
+        )
+        codes = (
+            [str(v) for v in range(1, 6)]
+            if kind == "scale"
+            else ([] if kind == "open" else [f"o{j}" for j in range(1, 6)])
+        )
+        Option.objects.bulk_create(Option(question=question, order=j + 1, code=c, label=c) for j, c in enumerate(codes))
+        specs.append((question.code, kind, codes))
+    allocation = Allocation.objects.create(event=event, seed=1, is_current=True, status="succeeded")
+    created = BreakoutGroup.objects.bulk_create(
+        BreakoutGroup(event=event, allocation=allocation, number=n) for n in range(1, groups + 1)
+    )
+    submissions = NoteSubmission.objects.bulk_create(
+        NoteSubmission(group=g, session=session, status="submitted") for g in created
+    )
+    revisions = []
+    for submission in submissions:
+        answers = {}
+        for code, kind, options in specs:
+            valid = rng.randint(3, 6)
+            if kind in ("single", "scale"):
+                counts = dict.fromkeys(options, 0)
+                for _ in range(valid):
+                    counts[rng.choice(options)] += 1
+                answers[code] = {"counts": counts, "valid": valid}
+            elif kind == "multiple":
+                counts = dict.fromkeys(options, 0)
+                for _ in range(valid):
+                    for option in rng.sample(options, rng.randint(1, 2)):
+                        counts[option] += 1
+                answers[code] = {"counts": counts, "valid": valid}
+            elif kind == "ranking":
+                answers[code] = {"ranking": rng.sample(options, len(options))}
+            else:
+                answers[code] = {"text": "Key points of the group. " * 5}
+        revisions.append(
+            NoteRevision(submission=submission, number=1, data={"answers": answers}, idempotency_key=uuid.uuid4())
+        )
+    NoteRevision.objects.bulk_create(revisions, batch_size=500)
+    PlenarySettings.objects.create(event=event, results_visible=True)
+    return event
+
+
+def measure(function, runs: int) -> list[float]:
+    function()  # warm up
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--groups", type=int, default=1000)
+    parser.add_argument("--questions", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/wti_bench_snapshot")
+    args = parser.parse_args()
+    if not 1 <= args.groups <= 20_000 or not 1 <= args.questions <= 100 or not 1 <= args.runs <= 200:
+        parser.error("--groups 1..20000, --questions 1..100, --runs 1..200")
+    fresh_database(args.database_url)
+    os.environ.update({"DATABASE_URL": args.database_url, "DJANGO_SETTINGS_MODULE": "wetheinternet.settings"})
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from results.models import NoteRevision
+    from results.selectors import plenary_snapshot
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(1)
+    small = build(10, args.questions, rng)
+    event = build(args.groups, args.questions, rng)
+    queries = {}
+    for name, target in (("10 groups", small), (f"{args.groups} groups", event)):
+        with CaptureQueriesContext(connection) as captured:
+            snapshot = plenary_snapshot(target)
+        queries[name] = len(captured.captured_queries)
+    assert snapshot["groups_submitted"] == args.groups
+
+    def baseline():
+        return list(NoteRevision.objects.filter(submission__group__event=event).values_list("data", flat=True))
+
+    rows = {
+        "baseline: read the submitted data": measure(baseline, args.runs),
+        "plenary snapshot": measure(lambda: plenary_snapshot(event), args.runs),
+    }
+    print(f"\n{args.groups} groups x {args.questions} questions, {args.runs} runs (ms)")
+    print(f"  {'':<36}{'median':>8}{'p95':>8}{'max':>8}")
+    for name, times in rows.items():
+        ordered = sorted(times)
+        print(
+            f"  {name:<36}{statistics.median(times):>8.1f}{ordered[int(0.95 * (len(ordered) - 1))]:>8.1f}"
+            f"{ordered[-1]:>8.1f}"
+        )
+    print("  queries:", ", ".join(f"{k}: {v}" for k, v in queries.items()))
+    median = statistics.median(rows["plenary snapshot"])
+    missed = []
+    if median > TARGET_MS:
+        missed.append(f"median {median:.1f} ms > {TARGET_MS:.0f} ms")
+    if len(set(queries.values())) != 1:
+        missed.append(f"queries depend on the number of groups: {queries}")
+    print("targets:", "met" if not missed else "MISSED: " + "; ".join(missed))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
