@@ -33,13 +33,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, ROOT)
 
 MARGINALS = {
-    "age_band": (["18-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"],
-                 [0.11, 0.17, 0.17, 0.17, 0.16, 0.12, 0.10]),
+    "age_band": (
+        ["18-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"],
+        [0.11, 0.17, 0.17, 0.17, 0.16, 0.12, 0.10],
+    ),
     "gender": (["female", "male", "other"], [0.505, 0.485, 0.01]),
-    "education": (["none", "secondary", "vocational", "bachelor", "master+"],
-                  [0.08, 0.35, 0.22, 0.22, 0.13]),
-    "occupation": (["employed", "self-employed", "unemployed", "student", "retired", "home", "other"],
-                   [0.46, 0.08, 0.06, 0.09, 0.22, 0.05, 0.04]),
+    "education": (["none", "secondary", "vocational", "bachelor", "master+"], [0.08, 0.35, 0.22, 0.22, 0.13]),
+    "occupation": (
+        ["employed", "self-employed", "unemployed", "student", "retired", "home", "other"],
+        [0.46, 0.08, 0.06, 0.09, 0.22, 0.05, 0.04],
+    ),
     "region": ([f"R{k}" for k in range(12)], list(np.full(12, 1 / 12))),
     "area": (["urban", "rural"], [0.72, 0.28]),
     "language": (["en", "fr", "de", "it"], [0.72, 0.18, 0.07, 0.03]),
@@ -60,7 +63,7 @@ def generate(n, seed=0):
 
 def one_size(n, seed):
     """Child process: allocate n people, print a JSON line."""
-    from groups.allocation import build_problem, allocate
+    from groups.allocation import allocate, build_problem
 
     people = generate(n, seed)
     t = time.perf_counter()
@@ -70,9 +73,19 @@ def one_size(n, seed):
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     r = alloc.report
     paths = sorted({p["path"] for p in alloc.info["partitions"]})
-    print(json.dumps({"n": n, "seconds": el, "peak_rss_mb": rss, "pct": r["percent_of_upper_bound"],
-                      "random_pct": r["random_percent_of_upper_bound"], "violations": r["constraint_violations"],
-                      "paths": paths}))
+    print(
+        json.dumps(
+            {
+                "n": n,
+                "seconds": el,
+                "peak_rss_mb": rss,
+                "pct": r["percent_of_upper_bound"],
+                "random_pct": r["random_percent_of_upper_bound"],
+                "violations": r["constraint_violations"],
+                "paths": paths,
+            }
+        )
+    )
 
 
 def rounds_check(n, seed):
@@ -86,8 +99,13 @@ def rounds_check(n, seed):
     allocs, rep = allocate_rounds(prob, 4, seed=seed)
     el = time.perf_counter() - t
     rel = [100 * a.score / single for a in allocs]
-    return {"n": n, "repeated_pairs": rep["repeated_pairs"], "share": rep["repeated_pairs_share"],
-            "round_pct_of_single": rel, "seconds": el}
+    return {
+        "n": n,
+        "repeated_pairs": rep["repeated_pairs"],
+        "share": rep["repeated_pairs_share"],
+        "round_pct_of_single": rel,
+        "seconds": el,
+    }
 
 
 def main(argv=None):
@@ -100,8 +118,11 @@ def main(argv=None):
     if a.child:
         one_size(a.child, a.seed)
         return 0
-    sizes = [int(x) for x in a.sizes.split(",")] if a.sizes else (
-        [100, 1000, 10000] if a.quick else [100, 1000, 10000, 100000])
+    sizes = (
+        [int(x) for x in a.sizes.split(",")]
+        if a.sizes
+        else ([100, 1000, 10000] if a.quick else [100, 1000, 10000, 100000])
+    )
     # warm the numba cache so the timings below exclude compilation
     t = time.perf_counter()
     subprocess.run([sys.executable, __file__, "--child", "100", "--seed", "0"], capture_output=True)
@@ -109,15 +130,21 @@ def main(argv=None):
     ok = True
     print(f"{'n':>7s} {'seconds':>8s} {'peak_MB':>8s} {'%bound':>8s} {'random%':>8s} {'viol':>5s}  path")
     for n in sizes:
-        res = subprocess.run([sys.executable, __file__, "--child", str(n), "--seed", str(a.seed)],
-                             capture_output=True, text=True, timeout=CAPS[n] * 3)
+        res = subprocess.run(
+            [sys.executable, __file__, "--child", str(n), "--seed", str(a.seed)],
+            capture_output=True,
+            text=True,
+            timeout=CAPS[n] * 3,
+        )
         if res.returncode:
             print(f"{n:7d} FAILED: {res.stderr.strip().splitlines()[-1:]}")
             ok = False
             continue
         r = json.loads(res.stdout.strip().splitlines()[-1])
-        print(f"{n:7d} {r['seconds']:8.2f} {r['peak_rss_mb']:8.0f} {r['pct']:8.3f} {r['random_pct']:8.3f} "
-              f"{r['violations']:5d}  {'+'.join(r['paths'])}")
+        print(
+            f"{n:7d} {r['seconds']:8.2f} {r['peak_rss_mb']:8.0f} {r['pct']:8.3f} {r['random_pct']:8.3f} "
+            f"{r['violations']:5d}  {'+'.join(r['paths'])}"
+        )
         limit = {1000: 1.0, 10000: 10.0, 100000: 120.0}.get(n)
         if n >= 1000 and r["pct"] < 99.5:
             ok = False
@@ -125,12 +152,14 @@ def main(argv=None):
             ok = False
         if n == 100000 and r["peak_rss_mb"] > 2048:
             ok = False
-    for n in ([100] if a.quick else [100, 1000]):
+    for n in [100] if a.quick else [100, 1000]:
         r = rounds_check(n, a.seed)
         worst = min(r["round_pct_of_single"])
-        print(f"rounds: 4 x {n}: repeated pairs {r['repeated_pairs']} (share {r['share']:.4f}), "
-              f"rounds at {', '.join(f'{x:.2f}' for x in r['round_pct_of_single'])} % of a single "
-              f"round, {r['seconds']:.1f} s")
+        print(
+            f"rounds: 4 x {n}: repeated pairs {r['repeated_pairs']} (share {r['share']:.4f}), "
+            f"rounds at {', '.join(f'{x:.2f}' for x in r['round_pct_of_single'])} % of a single "
+            f"round, {r['seconds']:.1f} s"
+        )
         if r["repeated_pairs"] or worst < 99.5:
             ok = False
     print("targets:", "OK" if ok else "MISSED")

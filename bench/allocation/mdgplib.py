@@ -39,8 +39,8 @@ LIMITS = {120: 3.0, 240: 20.0, 480: 120.0, 960: 600.0}
 def _run(args):
     path, seed, seconds, gen = args
     from groups.allocation.io import read_mdgplib
-    from groups.allocation.search import objective_matrix, random_assignment, run_ils
     from groups.allocation.rng import make_state
+    from groups.allocation.search import objective_matrix, random_assignment, run_ils
 
     if gen is None:
         inst = read_mdgplib(path)
@@ -56,8 +56,7 @@ def _run(args):
     t = time.perf_counter()
     grp, f, info = run_ils(d, lo, hi, seed=seed, time_limit=seconds, max_iterations=10**12)
     el = time.perf_counter() - t
-    rnd = objective_matrix(d, random_assignment(n, lo, hi, -np.ones(n, dtype=np.int64),
-                                                make_state(seed + 999)))
+    rnd = objective_matrix(d, random_assignment(n, lo, hi, -np.ones(n, dtype=np.int64), make_state(seed + 999)))
     return name, n, seed, f, rnd, el, info["iterations"]
 
 
@@ -90,10 +89,9 @@ def main(argv=None):
     with ProcessPoolExecutor(max_workers=a.jobs) as ex:
         results = list(ex.map(_run, tasks))
     by = {}
-    for name, n, seed, f, rnd, el, its in results:
+    for name, _n, _seed, f, rnd, el, its in results:
         by.setdefault(name, []).append((f, rnd, el, its))
-    print(f"{'instance':26s} {'limit_s':>7s} {'avg_%':>8s} {'min_%':>8s} {'max_%':>8s} "
-          f"{'random_%':>8s} {'iters':>9s}")
+    print(f"{'instance':26s} {'limit_s':>7s} {'avg_%':>8s} {'min_%':>8s} {'max_%':>8s} {'random_%':>8s} {'iters':>9s}")
     ran = []
     for name, rows in by.items():
         ref = bks.get(name) or max(r[0] for r in rows)
@@ -101,8 +99,10 @@ def main(argv=None):
         rp = np.mean([100 * r[1] / ref for r in rows])
         n = int(name.split("_n")[1].split("_")[0])
         ref_note = "" if name in bks else "  (vs best run)"
-        print(f"{name:26s} {LIMITS.get(n, 3) * a.scale:7.1f} {np.mean(pct):8.3f} {min(pct):8.3f} "
-              f"{max(pct):8.3f} {rp:8.2f} {int(np.mean([r[3] for r in rows])):9d}{ref_note}")
+        print(
+            f"{name:26s} {LIMITS.get(n, 3) * a.scale:7.1f} {np.mean(pct):8.3f} {min(pct):8.3f} "
+            f"{max(pct):8.3f} {rp:8.2f} {int(np.mean([r[3] for r in rows])):9d}{ref_note}"
+        )
         if name.startswith("RanReal"):
             ran.extend(pct)
     print(f"wall time {time.time() - t0:.0f} s, {len(results)} runs, {a.jobs} parallel processes")
@@ -110,8 +110,10 @@ def main(argv=None):
         return 0
     avg, worst = float(np.mean(ran)), float(np.min(ran))
     ok = avg >= 99.9 and worst >= 99.7
-    print(f"RanReal: average {avg:.3f} % (target >= 99.9), worst run {worst:.3f} % (target >= 99.7): "
-          f"{'OK' if ok else 'MISSED'}")
+    print(
+        f"RanReal: average {avg:.3f} % (target >= 99.9), worst run {worst:.3f} % (target >= 99.7): "
+        f"{'OK' if ok else 'MISSED'}"
+    )
     return 0 if ok else 1
 
 

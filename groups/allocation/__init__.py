@@ -50,17 +50,45 @@ from .rounds import allocate_rounds, repeated_pairs_share
 from .search import run_ils
 
 __all__ = [
-    "Allocation", "AllocationInfeasible", "AttributeSpec", "GroupSizes", "Problem",
-    "StaffMember", "add_late_joiners", "allocate", "allocate_people", "allocate_rounds",
-    "build_problem", "matrix_problem", "quality_report", "rebalance", "repeated_pairs_share",
+    "Allocation",
+    "AllocationInfeasible",
+    "AttributeSpec",
+    "GroupSizes",
+    "Problem",
+    "StaffMember",
+    "add_late_joiners",
+    "allocate",
+    "allocate_people",
+    "allocate_rounds",
+    "build_problem",
+    "matrix_problem",
+    "quality_report",
+    "rebalance",
+    "repeated_pairs_share",
     "run_ils",
 ]
 
 
-def allocate_people(people, attributes, *, keep_together=(), pins=None, keep_apart=(),
-                    staff=None, group_size=5, rounding="nearest", min_size=None, max_size=None,
-                    bounds=None, allow_volunteer_note_takers=False, seed=0, time_limit=None,
-                    progress=None, rounds=1, id_key="id"):
+def allocate_people(
+    people,
+    attributes,
+    *,
+    keep_together=(),
+    pins=None,
+    keep_apart=(),
+    staff=None,
+    group_size=5,
+    rounding="nearest",
+    min_size=None,
+    max_size=None,
+    bounds=None,
+    allow_volunteer_note_takers=False,
+    seed=0,
+    time_limit=None,
+    progress=None,
+    rounds=1,
+    id_key="id",
+):
     """One-call helper over :func:`build_problem` and :func:`allocate`.
 
     ``attributes``: list of ``(name, kind, weight)`` tuples, dicts or
@@ -71,11 +99,24 @@ def allocate_people(people, attributes, *, keep_together=(), pins=None, keep_apa
     ``(list of Allocation, rounds report)`` from :func:`allocate_rounds`,
     else one :class:`Allocation`.  Raises :class:`AllocationInfeasible`.
     """
-    sizes = GroupSizes(size=group_size, rounding=rounding, min_size=min_size, max_size=max_size,
-                       bounds=None if bounds is None else tuple(tuple(b) for b in bounds))
-    problem = build_problem(people, attributes, keep_together=keep_together, pins=pins,
-                            keep_apart=keep_apart, staff=staff, sizes=sizes, id_key=id_key,
-                            allow_volunteer_note_takers=allow_volunteer_note_takers)
+    sizes = GroupSizes(
+        size=group_size,
+        rounding=rounding,
+        min_size=min_size,
+        max_size=max_size,
+        bounds=None if bounds is None else tuple(tuple(b) for b in bounds),
+    )
+    problem = build_problem(
+        people,
+        attributes,
+        keep_together=keep_together,
+        pins=pins,
+        keep_apart=keep_apart,
+        staff=staff,
+        sizes=sizes,
+        id_key=id_key,
+        allow_volunteer_note_takers=allow_volunteer_note_takers,
+    )
     if rounds > 1:
         return allocate_rounds(problem, rounds, seed=seed, time_limit=time_limit, progress=progress)
     return allocate(problem, seed=seed, time_limit=time_limit, progress=progress)

@@ -42,11 +42,12 @@ def _mdgp(args):
 
     inst = read_mdgplib(args.file)
     if inst.lo.sum() > inst.n or inst.hi.sum() < inst.n:
-        raise ValueError(f"{args.file}: size bounds cannot hold {inst.n} elements "
-                         f"(total min {int(inst.lo.sum())}, total max {int(inst.hi.sum())})")
+        raise ValueError(
+            f"{args.file}: size bounds cannot hold {inst.n} elements "
+            f"(total min {int(inst.lo.sum())}, total max {int(inst.hi.sum())})"
+        )
     max_it = args.iterations if args.iterations is not None else 10**12
-    grp, obj, _ = run_ils(inst.d, inst.lo, inst.hi, seed=args.seed, time_limit=args.seconds,
-                          max_iterations=max_it)
+    grp, obj, _ = run_ils(inst.d, inst.lo, inst.hi, seed=args.seed, time_limit=args.seconds, max_iterations=max_it)
     groups = [[] for _ in range(inst.g)]
     for i, k in enumerate(grp):
         groups[int(k)].append(i)
@@ -79,8 +80,10 @@ def _participants(args):
         if col in args.keep_together:
             continue
         numeric = col in args.numeric or (
-            col not in args.categorical and all(_is_number(v) for v in values if v != "")
-            and any(v != "" for v in values))
+            col not in args.categorical
+            and all(_is_number(v) for v in values if v != "")
+            and any(v != "" for v in values)
+        )
         specs.append(AttributeSpec(col, "numeric" if numeric else "categorical", weights.get(col, 1.0)))
     people = [{"id": pid, **{c: columns[c][i] for c in columns}} for i, pid in enumerate(ids)]
     sizes = GroupSizes(size=args.group_size, rounding=args.rounding)
@@ -102,8 +105,9 @@ def main(argv=None):
     p.add_argument("file")
     p.add_argument("--seconds", type=float, default=3.0)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--iterations", type=int, default=None,
-                   help="deterministic iteration budget (default: run until --seconds)")
+    p.add_argument(
+        "--iterations", type=int, default=None, help="deterministic iteration budget (default: run until --seconds)"
+    )
     p.set_defaults(func=_mdgp)
     q = sub.add_parser("participants", help="allocate participants from a CSV")
     q.add_argument("file")

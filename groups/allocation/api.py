@@ -6,9 +6,19 @@ import numpy as np
 from .problem import AllocationInfeasible, AttributeSpec, GroupSizes, Problem, StaffMember
 
 
-def build_problem(people, attributes, *, keep_together=(), pins=None, keep_apart=(), staff=None,
-                  sizes=None, id_key="id", staff_language_field="language",
-                  allow_volunteer_note_takers=False) -> Problem:
+def build_problem(
+    people,
+    attributes,
+    *,
+    keep_together=(),
+    pins=None,
+    keep_apart=(),
+    staff=None,
+    sizes=None,
+    id_key="id",
+    staff_language_field="language",
+    allow_volunteer_note_takers=False,
+) -> Problem:
     """Encode participants into a :class:`Problem`.
 
     * ``people``: list of dicts; ``person[id_key]`` is the id (index if absent).
@@ -90,20 +100,30 @@ def build_problem(people, attributes, *, keep_together=(), pins=None, keep_apart
                 roles = s.get("roles", ("facilitator", "note_taker"))
                 if isinstance(roles, str):
                     roles = (roles,)
-                staff_list.append(StaffMember(id=str(s["id"]), roles=tuple(roles),
-                                              language=s.get("language")))
+                staff_list.append(StaffMember(id=str(s["id"]), roles=tuple(roles), language=s.get("language")))
     if sizes is None:
         sizes = GroupSizes()
     elif isinstance(sizes, int):
         sizes = GroupSizes(size=sizes)
     return Problem(
-        n=n, ids=ids, cat=cat, cat_weights=np.array([s.weight for s in cats], dtype=np.float64),
-        cat_names=[s.name for s in cats], cat_levels=levels, num=num,
+        n=n,
+        ids=ids,
+        cat=cat,
+        cat_weights=np.array([s.weight for s in cats], dtype=np.float64),
+        cat_names=[s.name for s in cats],
+        cat_levels=levels,
+        num=num,
         num_weights=np.array([s.weight for s in nums], dtype=np.float64),
-        num_names=[s.name for s in nums], sizes=sizes, keep_together=tuple(keep_together),
-        keys=keys, pins=pin_idx, keep_apart=apart, staff=staff_list,
+        num_names=[s.name for s in nums],
+        sizes=sizes,
+        keep_together=tuple(keep_together),
+        keys=keys,
+        pins=pin_idx,
+        keep_apart=apart,
+        staff=staff_list,
         staff_language_field=staff_language_field,
-        allow_volunteer_note_takers=allow_volunteer_note_takers)
+        allow_volunteer_note_takers=allow_volunteer_note_takers,
+    )
 
 
 def matrix_problem(d, lo=None, hi=None, sizes=None) -> Problem:
@@ -115,8 +135,18 @@ def matrix_problem(d, lo=None, hi=None, sizes=None) -> Problem:
     d = np.ascontiguousarray(d, dtype=np.float64)
     n = d.shape[0]
     if lo is not None:
-        sizes = GroupSizes(bounds=tuple(zip(np.asarray(lo).tolist(), np.asarray(hi).tolist())))
-    return Problem(n=n, ids=list(range(n)), cat=np.zeros((n, 0), dtype=np.int64),
-                   cat_weights=np.zeros(0), cat_names=[], cat_levels=[], num=np.zeros((n, 0)),
-                   num_weights=np.zeros(0), num_names=[], sizes=sizes or GroupSizes(),
-                   keys=[()] * n, distance=d)
+        sizes = GroupSizes(bounds=tuple(zip(np.asarray(lo).tolist(), np.asarray(hi).tolist(), strict=False)))
+    return Problem(
+        n=n,
+        ids=list(range(n)),
+        cat=np.zeros((n, 0), dtype=np.int64),
+        cat_weights=np.zeros(0),
+        cat_names=[],
+        cat_levels=[],
+        num=np.zeros((n, 0)),
+        num_weights=np.zeros(0),
+        num_names=[],
+        sizes=sizes or GroupSizes(),
+        keys=[()] * n,
+        distance=d,
+    )

@@ -37,7 +37,7 @@ class Partition:
 def describe_key(fields, key) -> str:
     if not fields:
         return "participants"
-    return ", ".join(f"{f}={v!r}" for f, v in zip(fields, key))
+    return ", ".join(f"{f}={v!r}" for f, v in zip(fields, key, strict=False))
 
 
 def layout(problem: Problem) -> list:
@@ -54,7 +54,8 @@ def layout(problem: Problem) -> list:
     if sizes.bounds is not None and len(by_key) > 1:
         raise AllocationInfeasible(
             "group sizes: explicit per-group bounds cannot be combined with keep-together "
-            f"fields ({', '.join(problem.keep_together)}) that split people into {len(by_key)} sets")
+            f"fields ({', '.join(problem.keep_together)}) that split people into {len(by_key)} sets"
+        )
     for key in sorted(by_key):
         idx = np.array(by_key[key], dtype=np.int64)
         what = describe_key(problem.keep_together, key)
@@ -84,21 +85,24 @@ def check_pins(problem: Problem, parts) -> np.ndarray:
     for person, group in problem.pins.items():
         who = problem.ids[person]
         if not (0 <= group < n_groups):
-            raise AllocationInfeasible(f"pin: person {who!r} pinned to group {group}, "
-                                       f"but there are only {n_groups} groups (0..{n_groups - 1})")
+            raise AllocationInfeasible(
+                f"pin: person {who!r} pinned to group {group}, but there are only {n_groups} groups (0..{n_groups - 1})"
+            )
         p = parts[part_of[person]]
         if group not in p.groups:
             raise AllocationInfeasible(
                 f"pin: person {who!r} ({describe_key(problem.keep_together, p.key)}) pinned to "
                 f"group {group}, which is reserved for another keep-together set "
-                f"(allowed groups {p.groups.start}..{p.groups.stop - 1})")
+                f"(allowed groups {p.groups.start}..{p.groups.stop - 1})"
+            )
         pinned[person] = group
         count[group] += 1
     for p in parts:
         for k, gidx in enumerate(p.groups):
             if count[gidx] > p.hi[k]:
-                raise AllocationInfeasible(f"pin: {count[gidx]} people pinned to group {gidx}, "
-                                           f"which holds at most {p.hi[k]}")
+                raise AllocationInfeasible(
+                    f"pin: {count[gidx]} people pinned to group {gidx}, which holds at most {p.hi[k]}"
+                )
     return pinned
 
 
@@ -111,12 +115,14 @@ def check_keep_apart(problem: Problem, parts, pinned):
         if i == j:
             raise AllocationInfeasible(f"keep apart: person {problem.ids[i]!r} paired with themself")
         if pinned[i] >= 0 and pinned[i] == pinned[j]:
-            raise AllocationInfeasible(f"keep apart: {problem.ids[i]!r} and {problem.ids[j]!r} "
-                                       f"are both pinned to group {pinned[i]}")
+            raise AllocationInfeasible(
+                f"keep apart: {problem.ids[i]!r} and {problem.ids[j]!r} are both pinned to group {pinned[i]}"
+            )
         if part_of[i] == part_of[j] and parts[part_of[i]].n_groups < 2:
             raise AllocationInfeasible(
                 f"keep apart: {problem.ids[i]!r} and {problem.ids[j]!r} must be kept together "
-                f"({describe_key(problem.keep_together, parts[part_of[i]].key)}) in a single group")
+                f"({describe_key(problem.keep_together, parts[part_of[i]].key)}) in a single group"
+            )
 
 
 def count_violations(problem: Problem, grp, parts, pinned) -> dict:
@@ -127,7 +133,7 @@ def count_violations(problem: Problem, grp, parts, pinned) -> dict:
         sizes = np.bincount(grp[p.idx], minlength=p.first_group + p.n_groups)
         inside = (grp[p.idx] >= p.first_group) & (grp[p.idx] < p.first_group + p.n_groups)
         v["keep_together"] += int(np.sum(~inside))
-        local = sizes[p.first_group:p.first_group + p.n_groups]
+        local = sizes[p.first_group : p.first_group + p.n_groups]
         v["size"] += int(np.sum((local < p.lo) | (local > p.hi)))
     v["pins"] = int(np.sum((pinned >= 0) & (grp != pinned)))
     v["keep_apart"] = int(sum(1 for i, j in problem.keep_apart if grp[i] == grp[j]))
@@ -182,9 +188,10 @@ def assign_staff(problem: Problem, grp, group_language, seed):
     """
     G = len(group_language)
     staff = list(problem.staff)
-    langs = sorted({lang for lang in group_language}, key=lambda x: (x is None, str(x)))
-    types = sorted({(s.language, tuple(r for r in ROLES if r in s.roles)) for s in staff},
-                   key=lambda x: (str(x[0]), x[1]))
+    langs = sorted(set(group_language), key=lambda x: (x is None, str(x)))
+    types = sorted(
+        {(s.language, tuple(r for r in ROLES if r in s.roles)) for s in staff}, key=lambda x: (str(x[0]), x[1])
+    )
     for s in staff:
         bad = [r for r in s.roles if r not in ROLES]
         if bad:
@@ -195,7 +202,7 @@ def assign_staff(problem: Problem, grp, group_language, seed):
     N = 2 + T + len(slots)
     sink = N - 1
     cap = [[0] * N for _ in range(N)]
-    type_count = {ty: 0 for ty in types}
+    type_count = dict.fromkeys(types, 0)
     for s in staff:
         type_count[(s.language, tuple(r for r in ROLES if r in s.roles))] += 1
     groups_of = {lang: [k for k in range(G) if group_language[k] == lang] for lang in langs}
@@ -217,7 +224,7 @@ def assign_staff(problem: Problem, grp, group_language, seed):
         pool[(s.language, tuple(r for r in ROLES if r in s.roles))].append(s.id)
     for ty in types:
         rng.shuffle(pool[ty])
-    filled = {(lang, role): 0 for lang, role in slots}
+    filled = dict.fromkeys(slots, 0)
     out = {"facilitator": {}, "note_taker": {}}
     order_groups = {lang: list(rng.permutation(groups_of[lang])) for lang in langs}
     for a, ty in enumerate(types):
@@ -233,14 +240,15 @@ def assign_staff(problem: Problem, grp, group_language, seed):
         where = "" if lang is None else f" for language {lang!r}"
         got = filled[(lang, "facilitator")]
         if got < need:
-            raise AllocationInfeasible(f"staff: not enough facilitators{where}: "
-                                       f"{need} groups, {got} facilitator(s) available")
+            raise AllocationInfeasible(
+                f"staff: not enough facilitators{where}: {need} groups, {got} facilitator(s) available"
+            )
         got = filled[(lang, "note_taker")]
-        if got < need:
-            if not problem.allow_volunteer_note_takers:
-                raise AllocationInfeasible(
-                    f"staff: not enough note takers{where}: {need} groups, {got} note taker(s) "
-                    "available (set allow_volunteer_note_takers to let a participant take notes)")
+        if got < need and not problem.allow_volunteer_note_takers:
+            raise AllocationInfeasible(
+                f"staff: not enough note takers{where}: {need} groups, {got} note taker(s) "
+                "available (set allow_volunteer_note_takers to let a participant take notes)"
+            )
     if problem.allow_volunteer_note_takers:
         grp = np.asarray(grp)
         for k in range(G):

@@ -23,7 +23,7 @@ import numpy as np
 from . import counts as ck
 from . import search as sk
 from .constraints import assign_staff, check_keep_apart, check_pins, count_violations, layout
-from .objective import pair_matrix
+from .objective import pair_matrix, partition_bound
 from .problem import AllocationInfeasible, Problem
 from .rng import make_state
 
@@ -111,8 +111,16 @@ def _global_codes(problem, idx):
     return codes, int(offs[-1])
 
 
-def _search_partition(problem, part, pinned_local, pairs, seed, time_limit, max_iterations,
-                      progress, search_options):
+def _balanced_sizes(part):
+    """The multiset of group sizes when bounds are floor/ceil of p/g."""
+    p, g = len(part.idx), part.n_groups
+    if np.all(part.lo == p // g) and np.all(part.hi == -(-p // g)):
+        big = p - g * (p // g)
+        return np.array([p // g + 1] * big + [p // g] * (g - big))
+    return None
+
+
+def _search_partition(problem, part, pinned_local, pairs, seed, time_limit, max_iterations, progress, search_options):
     p = len(part.idx)
     g = part.n_groups
     if g == 1:
@@ -122,9 +130,24 @@ def _search_partition(problem, part, pinned_local, pairs, seed, time_limit, max_
         for (a, b), w in pairs.items():
             d[a, b] += w
             d[b, a] += w
-        grp, _, info = sk.run_ils(d, part.lo, part.hi, seed=seed, time_limit=time_limit,
-                                  max_iterations=max_iterations, pinned=pinned_local,
-                                  progress=progress, **(search_options or {}))
+        target = None
+        if problem.distance is None and not len(problem.num_names):
+            # balanced sizes are known in advance: the bound is a stopping target
+            sizes = _balanced_sizes(part)
+            if sizes is not None:
+                target = partition_bound(problem, part.idx, sizes)
+        grp, _, info = sk.run_ils(
+            d,
+            part.lo,
+            part.hi,
+            seed=seed,
+            time_limit=time_limit,
+            max_iterations=max_iterations,
+            pinned=pinned_local,
+            progress=progress,
+            target=target,
+            **(search_options or {}),
+        )
         info["path"] = "matrix"
         return grp, info
     # large partition: counts / sums representation
@@ -140,15 +163,41 @@ def _search_partition(problem, part, pinned_local, pairs, seed, time_limit, max_
     n_cand = int(opts.get("n_cand", 12))
     max_passes = int(opts.get("max_passes", 60) if max_iterations is None else max_iterations)
     passes = 0
+    sizes = _balanced_sizes(part)
+    target = None
+    if not len(problem.num_names) and sizes is not None and not pairs:
+        target = partition_bound(problem, part.idx, sizes)
     # one pass per kernel call so that the clock and the callback are
     # consulted between passes (pass count -> determinism)
     while passes < max_passes:
-        gain, _ = ck.sampled_local_search(codes, problem.cat_weights, X, problem.num_weights,
-                                          grp, counts, S, Q, size, part.lo, part.hi, movable,
-                                          ptr, idx, w, rng, 1, n_cand, 0.0)
+        gain, _ = ck.sampled_local_search(
+            codes,
+            problem.cat_weights,
+            X,
+            problem.num_weights,
+            grp,
+            counts,
+            S,
+            Q,
+            size,
+            part.lo,
+            part.hi,
+            movable,
+            ptr,
+            idx,
+            w,
+            rng,
+            1,
+            n_cand,
+            0.0,
+        )
         passes += 1
-        if progress is not None:
-            progress(passes / max_passes, float("nan"))
+        if progress is not None or target is not None:
+            val = ck.objective_counts(codes, problem.cat_weights, X, problem.num_weights, grp, g, K, ptr, idx, w)
+            if progress is not None:
+                progress(passes / max_passes, float(val))
+            if target is not None and val >= target - 1e-9 * max(1.0, target):
+                break
         scale = (problem.cat_weights.sum() + problem.num_weights.sum()) * len(movable)
         if gain <= 2e-4 * scale:
             break
@@ -157,9 +206,17 @@ def _search_partition(problem, part, pinned_local, pairs, seed, time_limit, max_
     return grp, {"path": "counts", "passes": passes, "seconds": time.perf_counter() - t0}
 
 
-def allocate(problem: Problem, *, seed: int = 0, time_limit: float = None, progress=None,
-             max_iterations: int = None, pair_weights: dict = None, search_options: dict = None,
-             report: bool = True) -> Allocation:
+def allocate(
+    problem: Problem,
+    *,
+    seed: int = 0,
+    time_limit: float = None,
+    progress=None,
+    max_iterations: int = None,
+    pair_weights: dict = None,
+    search_options: dict = None,
+    report: bool = True,
+) -> Allocation:
     """Allocate ``problem.n`` people to groups of maximum diversity.
 
     * ``seed``: same seed and same input give the same allocation (see the
@@ -199,8 +256,9 @@ def allocate(problem: Problem, *, seed: int = 0, time_limit: float = None, progr
                 progress(min(1.0, base + share * frac), best)
 
         tl = None if time_limit is None else max(0.05, time_limit * p / problem.n)
-        local, info = _search_partition(problem, part, local_pins, pairs, _sub_seed(seed, k), tl,
-                                        max_iterations, sub_progress, search_options)
+        local, info = _search_partition(
+            problem, part, local_pins, pairs, _sub_seed(seed, k), tl, max_iterations, sub_progress, search_options
+        )
         grp[part.idx] = local + part.first_group
         info["key"] = list(part.key)
         info["people"] = p
@@ -209,9 +267,11 @@ def allocate(problem: Problem, *, seed: int = 0, time_limit: float = None, progr
     violations = count_violations(problem, grp, parts, pinned)
     if violations["keep_apart"]:
         bad = [(problem.ids[i], problem.ids[j]) for i, j in problem.keep_apart if grp[i] == grp[j]]
-        raise AllocationInfeasible(f"keep apart: could not separate {len(bad)} pair(s), "
-                                   f"e.g. {bad[0][0]!r} and {bad[0][1]!r} (too many conflicts "
-                                   "for the number of groups)")
+        raise AllocationInfeasible(
+            f"keep apart: could not separate {len(bad)} pair(s), "
+            f"e.g. {bad[0][0]!r} and {bad[0][1]!r} (too many conflicts "
+            "for the number of groups)"
+        )
     if any(violations.values()):  # pragma: no cover - would be a bug
         raise AssertionError(f"internal error: constraint violations {violations}")
     group_keys = [None] * n_groups
@@ -223,18 +283,24 @@ def allocate(problem: Problem, *, seed: int = 0, time_limit: float = None, progr
         lang_pos = None
         if problem.staff_language_field and problem.staff_language_field in problem.keep_together:
             lang_pos = list(problem.keep_together).index(problem.staff_language_field)
-        group_language = [None if lang_pos is None else group_keys[k][lang_pos]
-                          for k in range(n_groups)]
+        group_language = [None if lang_pos is None else group_keys[k][lang_pos] for k in range(n_groups)]
         fac, notes, vol = assign_staff(problem, grp, group_language, seed)
     from .objective import score as score_fn
 
-    alloc = Allocation(groups=grp, n_groups=n_groups, score=score_fn(problem, grp, n_groups),
-                       facilitators=fac, note_takers=notes, volunteer_note_takers=vol,
-                       group_keys=group_keys,
-                       info={"partitions": infos, "seconds": time.perf_counter() - t0})
+    alloc = Allocation(
+        groups=grp,
+        n_groups=n_groups,
+        score=score_fn(problem, grp, n_groups),
+        facilitators=fac,
+        note_takers=notes,
+        volunteer_note_takers=vol,
+        group_keys=group_keys,
+        info={"partitions": infos, "seconds": time.perf_counter() - t0},
+    )
     if report:
         from .report import quality_report
 
-        alloc.report = quality_report(problem, alloc, parts=parts, pinned=pinned, seed=seed,
-                                      duration=time.perf_counter() - t0)
+        alloc.report = quality_report(
+            problem, alloc, parts=parts, pinned=pinned, seed=seed, duration=time.perf_counter() - t0
+        )
     return alloc

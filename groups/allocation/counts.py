@@ -127,8 +127,9 @@ def objective_counts(codes, cw, X, nw, grp, g, K, ptr, idx, pw):
 
 
 @njit(cache=True)
-def sampled_local_search(codes, cw, X, nw, grp, counts, S, Q, size, lo, hi, movable,
-                         ptr, idx, pw, rng, max_passes, n_cand, min_gain_share):
+def sampled_local_search(
+    codes, cw, X, nw, grp, counts, S, Q, size, lo, hi, movable, ptr, idx, pw, rng, max_passes, n_cand, min_gain_share
+):
     """Randomised descent: each pass visits every movable person once (random
     order), evaluates swaps with ``n_cand`` random partners (and one-moves to
     their groups when the size bounds leave room) and applies the best
@@ -164,10 +165,7 @@ def sampled_local_search(codes, cw, X, nw, grp, counts, S, Q, size, lo, hi, mova
             can_leave = size[a] > lo[a]
             ncand = m if full else n_cand
             for cc in range(ncand):
-                if full:
-                    j = order[cc]
-                else:
-                    j = movable[randint(rng, m)]
+                j = order[cc] if full else movable[randint(rng, m)]
                 b = grp[j]
                 if b == a:
                     continue

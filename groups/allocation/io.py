@@ -50,8 +50,7 @@ def read_mdgplib(path: str) -> MDGPInstance:
         if n < 1 or g < 1 or g > n:
             raise InputError(f"{path}:1: need 1 <= g <= n, got n={n} g={g}")
         if len(header) != 3 + 2 * g:
-            raise InputError(f"{path}:1: expected {2 * g} size bounds after 'n g {size_type}', "
-                             f"got {len(header) - 3}")
+            raise InputError(f"{path}:1: expected {2 * g} size bounds after 'n g {size_type}', got {len(header) - 3}")
         try:
             bounds = np.array([int(x) for x in header[3:]], dtype=np.int64).reshape(g, 2)
         except ValueError:

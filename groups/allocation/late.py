@@ -62,8 +62,7 @@ def add_late_joiners(problem, groups, *, n_groups=None, max_size=None):
     groups = np.asarray(groups, dtype=np.int64).copy()
     if n_groups is None:
         n_groups = int(groups.max()) + 1
-    _, hi = _bounds(problem, n_groups, None if max_size is None else 0,
-                    None if max_size is None else max_size)
+    _, hi = _bounds(problem, n_groups, None if max_size is None else 0, None if max_size is None else max_size)
     keys = _group_keys(problem, groups, n_groups)
     partners = _apart_partners(problem)
     new = [int(i) for i in np.flatnonzero(groups < 0)]
@@ -91,10 +90,11 @@ def add_late_joiners(problem, groups, *, n_groups=None, max_size=None):
         i = min(remaining, key=lambda x: (len(opts[x]), x))
         if not opts[i]:
             key = tuple(problem.keys[i]) if problem.keys else ()
-            what = ", ".join(f"{f}={v!r}" for f, v in zip(problem.keep_together, key))
+            what = ", ".join(f"{f}={v!r}" for f, v in zip(problem.keep_together, key, strict=False))
             raise AllocationInfeasible(
                 f"late joiner {problem.ids[i]!r}: no group{' with ' + what if what else ''} "
-                f"has a free seat (max size {int(hi.max())}) without breaking a constraint")
+                f"has a free seat (max size {int(hi.max())}) without breaking a constraint"
+            )
         dist = _dist_to_all(problem, i)
         placed = groups >= 0
         per_group = np.bincount(groups[placed], weights=dist[placed], minlength=n_groups)
@@ -132,10 +132,11 @@ def rebalance(problem, groups, *, n_groups=None, lo=None, hi=None):
         gs = [k for k in range(n_groups) if keys[k] == key and size[k] > 0]
         total = int(size[gs].sum())
         if total < int(lo[gs].sum()) or total > int(hi[gs].sum()):
-            what = ", ".join(f"{f}={v!r}" for f, v in zip(problem.keep_together, key)) or "participants"
+            what = ", ".join(f"{f}={v!r}" for f, v in zip(problem.keep_together, key, strict=False)) or "participants"
             raise AllocationInfeasible(
                 f"rebalance: {what} ({total} people in {len(gs)} groups) cannot fit sizes "
-                f"{int(lo[gs].min())}..{int(hi[gs].max())} without adding or removing groups")
+                f"{int(lo[gs].min())}..{int(hi[gs].max())} without adding or removing groups"
+            )
         while True:
             over = [k for k in gs if size[k] > hi[k]]
             under = [k for k in gs if size[k] < lo[k]]
@@ -158,8 +159,10 @@ def rebalance(problem, groups, *, n_groups=None, lo=None, hi=None):
                         if best is None or gain > best[0]:
                             best = (gain, int(i), a, b)
             if best is None:
-                raise AllocationInfeasible("rebalance: no movable person can restore the size "
-                                           "bounds (pins or keep-apart pairs block every move)")
+                raise AllocationInfeasible(
+                    "rebalance: no movable person can restore the size "
+                    "bounds (pins or keep-apart pairs block every move)"
+                )
             _, i, a, b = best
             groups[i] = b
             size[a] -= 1

@@ -36,8 +36,12 @@ def pair_matrix(problem: Problem, idx=None) -> np.ndarray:
         idx = np.arange(problem.n)
     if problem.distance is not None:
         return np.ascontiguousarray(problem.distance[np.ix_(idx, idx)], dtype=np.float64)
-    return _pair_matrix(np.ascontiguousarray(problem.cat[idx]), problem.cat_weights,
-                        np.ascontiguousarray(problem.num[idx]), problem.num_weights)
+    return _pair_matrix(
+        np.ascontiguousarray(problem.cat[idx]),
+        problem.cat_weights,
+        np.ascontiguousarray(problem.num[idx]),
+        problem.num_weights,
+    )
 
 
 def group_sizes(grp: np.ndarray, g: int) -> np.ndarray:
@@ -80,6 +84,30 @@ def _min_same_pairs(count: int, g: int) -> float:
     return r * (q + 1) * q / 2 + (g - r) * q * (q - 1) / 2
 
 
+def partition_bound(problem: Problem, idx, sizes) -> float:
+    """Upper bound of the objective of people ``idx`` split into groups of
+    the given ``sizes`` (see :func:`upper_bound`)."""
+    sizes = np.asarray(sizes, dtype=np.float64)
+    sizes = sizes[sizes > 0]
+    G = len(sizes)
+    if G == 0:
+        return 0.0
+    pairs = float(np.sum(sizes * (sizes - 1) / 2))
+    if problem.distance is not None:
+        dd = problem.distance[np.ix_(idx, idx)]
+        vals = np.sort(dd[np.triu_indices(len(idx), 1)])[::-1]
+        return float(vals[: int(pairs)].sum())
+    total = 0.0
+    for t in range(len(problem.cat_names)):
+        cnt = np.bincount(problem.cat[idx, t])
+        same = sum(_min_same_pairs(int(c), G) for c in cnt if c > 1)
+        total += float(problem.cat_weights[t]) * (pairs - same)
+    for u in range(len(problem.num_names)):
+        x = problem.num[idx, u]
+        total += float(problem.num_weights[u]) * float(sizes.max()) * float(np.sum((x - x.mean()) ** 2))
+    return total
+
+
 def upper_bound(problem: Problem, grp: np.ndarray, g: int, partitions) -> float:
     """Upper bound of the objective for the group sizes of ``grp``.
 
@@ -93,8 +121,8 @@ def upper_bound(problem: Problem, grp: np.ndarray, g: int, partitions) -> float:
       pair sum is ``m_k`` times its within-group scatter, and the
       within-group scatters add up to at most the total scatter.
 
-    For an explicit distance matrix the bound is the sum, over groups, of the
-    C(m_k,2) largest distances of the partition (loose; documented as such).
+    For an explicit distance matrix the bound is the sum of the
+    sum_k C(m_k,2) largest distances of the partition (loose).
     """
     grp = np.asarray(grp, dtype=np.int64)
     total = 0.0
@@ -102,21 +130,8 @@ def upper_bound(problem: Problem, grp: np.ndarray, g: int, partitions) -> float:
         if len(idx) == 0:
             continue
         groups = np.unique(grp[idx])
-        sizes = np.bincount(grp[idx], minlength=g)[groups].astype(np.float64)
-        G = len(groups)
-        pairs = float(np.sum(sizes * (sizes - 1) / 2))
-        if problem.distance is not None:
-            dd = problem.distance[np.ix_(idx, idx)]
-            vals = np.sort(dd[np.triu_indices(len(idx), 1)])[::-1]
-            total += float(vals[: int(pairs)].sum())
-            continue
-        for t in range(len(problem.cat_names)):
-            cnt = np.bincount(problem.cat[idx, t])
-            same = sum(_min_same_pairs(int(c), G) for c in cnt if c > 1)
-            total += float(problem.cat_weights[t]) * (pairs - same)
-        for u in range(len(problem.num_names)):
-            x = problem.num[idx, u]
-            total += float(problem.num_weights[u]) * float(sizes.max()) * float(np.sum((x - x.mean()) ** 2))
+        sizes = np.bincount(grp[idx], minlength=g)[groups]
+        total += partition_bound(problem, idx, sizes)
     return total
 
 

@@ -15,8 +15,8 @@ sum over every pair of people sitting in the same group):
 A categorical value ``""`` (missing) is a category like any other.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
 import numpy as np
 
@@ -64,9 +64,9 @@ class GroupSizes:
 
     size: int = 5
     rounding: str = "nearest"
-    min_size: Optional[int] = None
-    max_size: Optional[int] = None
-    bounds: Optional[tuple] = None
+    min_size: int | None = None
+    max_size: int | None = None
+    bounds: tuple | None = None
 
     def limits(self):
         lo = self.size - 1 if self.min_size is None else self.min_size
@@ -81,7 +81,7 @@ class StaffMember:
 
     id: str
     roles: tuple = ("facilitator", "note_taker")
-    language: Optional[str] = None
+    language: str | None = None
 
 
 ROLES = ("facilitator", "note_taker")
@@ -113,9 +113,9 @@ class Problem:
     pins: dict = field(default_factory=dict)  # person index -> group index
     keep_apart: list = field(default_factory=list)  # [(i, j)] person indices
     staff: list = field(default_factory=list)  # [StaffMember]
-    staff_language_field: Optional[str] = "language"
+    staff_language_field: str | None = "language"
     allow_volunteer_note_takers: bool = False
-    distance: Optional[np.ndarray] = None
+    distance: np.ndarray | None = None
 
     def pair_distance(self, i: int, j: int) -> float:
         """Distance between persons i and j (reference implementation)."""

@@ -17,8 +17,9 @@ def random_score(problem, grp, parts, seed=0) -> float:
     return score(problem, rnd, int(np.max(grp)) + 1)
 
 
-def quality_report(problem, alloc, *, parts=None, pinned=None, seed=0, duration=None,
-                   repeated_pairs_share=None) -> dict:
+def quality_report(
+    problem, alloc, *, parts=None, pinned=None, seed=0, duration=None, repeated_pairs_share=None
+) -> dict:
     """Build the report.
 
     Fields: ``score``, ``upper_bound`` and ``percent_of_upper_bound`` (see
@@ -43,13 +44,15 @@ def quality_report(problem, alloc, *, parts=None, pinned=None, seed=0, duration=
     rnd = float(random_score(problem, grp, parts, seed))
     viol = count_violations(problem, grp, parts, pinned)
     if problem.staff is not None:
-        viol["staff"] = int(sum(1 for k in range(g) if k not in alloc.facilitators)
-                            + sum(1 for k in range(g) if k not in alloc.note_takers))
+        viol["staff"] = int(
+            sum(1 for k in range(g) if k not in alloc.facilitators)
+            + sum(1 for k in range(g) if k not in alloc.note_takers)
+        )
     sizes = np.bincount(grp, minlength=g)
     return {
         "participants": int(problem.n),
         "groups": int(g),
-        "group_sizes": {str(k): int(v) for k, v in zip(*np.unique(sizes, return_counts=True))},
+        "group_sizes": {str(k): int(v) for k, v in zip(*np.unique(sizes, return_counts=True), strict=False)},
         "score": s,
         "upper_bound": ub,
         "percent_of_upper_bound": 100.0 * s / ub if ub > 0 else 100.0,

@@ -8,8 +8,8 @@ gain in diversity), so repeats only survive when they cannot be avoided.
 
 import time
 
-from .core import allocate, penalty_unit
 from .constraints import layout
+from .core import allocate, penalty_unit
 
 
 def pairs_of(groups) -> set:
@@ -37,8 +37,9 @@ def repeated_pairs_share(rounds_groups) -> float:
     return repeated / total if total else 0.0
 
 
-def allocate_rounds(problem, rounds: int, *, seed: int = 0, time_limit: float = None,
-                    progress=None, max_iterations: int = None):
+def allocate_rounds(
+    problem, rounds: int, *, seed: int = 0, time_limit: float = None, progress=None, max_iterations: int = None
+):
     """Allocate ``rounds`` rounds; returns ``(list of Allocation, report dict)``.
 
     Round r uses seed ``seed + r``; ``time_limit`` is split evenly between
@@ -60,8 +61,9 @@ def allocate_rounds(problem, rounds: int, *, seed: int = 0, time_limit: float = 
 
         weights = {pair: -unit * c for pair, c in met.items()}
         tl = None if time_limit is None else time_limit / rounds
-        alloc = allocate(problem, seed=seed + r, time_limit=tl, progress=sub,
-                         max_iterations=max_iterations, pair_weights=weights)
+        alloc = allocate(
+            problem, seed=seed + r, time_limit=tl, progress=sub, max_iterations=max_iterations, pair_weights=weights
+        )
         for pair in pairs_of(alloc.groups):
             met[pair] = met.get(pair, 0) + 1
         allocations.append(alloc)

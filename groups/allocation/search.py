@@ -45,7 +45,7 @@ from .rng import make_state, randint, shuffle, uniform
 _EPS = 1e-9
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def build_state(d, grp, g):
     """Return (DT, Dself, size) for assignment ``grp`` (O(n^2))."""
     n = d.shape[0]
@@ -64,7 +64,7 @@ def build_state(d, grp, g):
     return DT, Dself, size
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def objective_matrix(d, grp):
     """Sum over groups of the distances between every pair of members."""
     n = d.shape[0]
@@ -78,7 +78,7 @@ def objective_matrix(d, grp):
     return s
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _apply_move(d, grp, DT, Dself, size, i, b):
     a = grp[i]
     row = d[i]
@@ -96,7 +96,7 @@ def _apply_move(d, grp, DT, Dself, size, i, b):
         Dself[v] = DT[grp[v], v]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _apply_swap(d, grp, DT, Dself, i, j):
     a = grp[i]
     b = grp[j]
@@ -115,7 +115,7 @@ def _apply_swap(d, grp, DT, Dself, i, j):
         Dself[v] = DT[grp[v], v]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _push(queue, inq, head_tail, k):
     # circular FIFO of dirty groups, capacity g (a group is in it at most once)
     if not inq[k]:
@@ -125,7 +125,7 @@ def _push(queue, inq, head_tail, k):
         inq[k] = True
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def local_search(d, grp, DT, Dself, size, lo, hi, fixed, queue, inq, head_tail, rng):
     """Descent (first improvement) over one-moves and swaps.
 
@@ -188,7 +188,7 @@ def local_search(d, grp, DT, Dself, size, lo, hi, fixed, queue, inq, head_tail, 
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _perturb(d, grp, DT, Dself, size, lo, hi, movable, strength, queue, inq, head_tail, rng):
     """Apply ``strength`` random swaps / moves; return the (signed) gain."""
     m = movable.shape[0]
@@ -216,9 +216,27 @@ def _perturb(d, grp, DT, Dself, size, lo, hi, movable, strength, queue, inq, hea
     return total
 
 
-@njit(cache=True)
-def ils_chunk(d, lo, hi, fixed, movable, grp, DT, Dself, size, best_grp, fstate, istate,
-              rng, n_iters, weak_max, restart_after, strong, tol):
+@njit(cache=True, nogil=True)
+def ils_chunk(
+    d,
+    lo,
+    hi,
+    fixed,
+    movable,
+    grp,
+    DT,
+    Dself,
+    size,
+    best_grp,
+    fstate,
+    istate,
+    rng,
+    n_iters,
+    weak_max,
+    restart_after,
+    strong,
+    tol,
+):
     """Run ``n_iters`` iterations of the iterated local search.
 
     ``fstate = [current f, best f]`` and ``istate = [iterations since best
@@ -252,8 +270,7 @@ def ils_chunk(d, lo, hi, fixed, movable, grp, DT, Dself, size, best_grp, fstate,
         s_Dself[:] = Dself
         s_size[:] = size
         f = fstate[0]
-        f += _perturb(d, grp, DT, Dself, size, lo, hi, movable, 1 + randint(rng, weak_max),
-                      queue, inq, head_tail, rng)
+        f += _perturb(d, grp, DT, Dself, size, lo, hi, movable, 1 + randint(rng, weak_max), queue, inq, head_tail, rng)
         f += local_search(d, grp, DT, Dself, size, lo, hi, fixed, queue, inq, head_tail, rng)
         if f >= fstate[0] - tol - _EPS:
             fstate[0] = f
@@ -277,8 +294,7 @@ def ils_chunk(d, lo, hi, fixed, movable, grp, DT, Dself, size, best_grp, fstate,
             Dself[:] = Dself2
             size[:] = size2
             f = fstate[1]
-            f += _perturb(d, grp, DT, Dself, size, lo, hi, movable, strong,
-                          queue, inq, head_tail, rng)
+            f += _perturb(d, grp, DT, Dself, size, lo, hi, movable, strong, queue, inq, head_tail, rng)
             f += local_search(d, grp, DT, Dself, size, lo, hi, fixed, queue, inq, head_tail, rng)
             fstate[0] = f
             if f > fstate[1] + _EPS:
@@ -292,7 +308,7 @@ def ils_chunk(d, lo, hi, fixed, movable, grp, DT, Dself, size, best_grp, fstate,
     fstate[0] = 0.5 * s
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def random_assignment(n, lo, hi, pinned, rng):
     """Random assignment with ``lo[k] <= size[k] <= hi[k]`` and pins.
 
@@ -333,9 +349,27 @@ def random_assignment(n, lo, hi, pinned, rng):
     return grp
 
 
-def run_ils(d, lo, hi, *, seed, time_limit=None, max_iterations=None, pinned=None,
-            init=None, progress=None, method="auto", weak_max=3, restart_after=None,
-            strong=None, tol=0.0, tenure=None, stall=None):
+def run_ils(
+    d,
+    lo,
+    hi,
+    *,
+    seed,
+    time_limit=None,
+    max_iterations=None,
+    pinned=None,
+    init=None,
+    progress=None,
+    method="auto",
+    weak_max=3,
+    restart_after=None,
+    strong=None,
+    tol=0.0,
+    tenure=None,
+    stall=None,
+    target=None,
+    n_cand=0,
+):
     """Search for a high-value assignment of distance matrix ``d`` (maximise).
 
     ``lo``/``hi``: per-group size bounds (length g).  ``pinned``: forced group
@@ -345,8 +379,9 @@ def run_ils(d, lo, hi, *, seed, time_limit=None, max_iterations=None, pinned=Non
     one-move neighbourhood with restarts from a strongly perturbed best
     solution after ``stall`` non-improving iterations: the stronger method,
     O(n^2) per iteration), ``"ils"`` (iterated local search with weak
-    perturbations: cheaper iterations, used for big matrices) or ``"auto"``
-    (tabu up to 600 elements).
+    perturbations: cheaper iterations, used for big matrices), ``"memetic"``
+    (:func:`run_memetic`, no pins; measured weaker than tabu on MDGPLIB at
+    equal work, kept as an option) or ``"auto"`` (tabu up to 600 elements).
 
     Stopping and determinism: the search stops after ``max_iterations``
     iterations (default :func:`default_iterations`) or when ``time_limit``
@@ -355,6 +390,9 @@ def run_ils(d, lo, hi, *, seed, time_limit=None, max_iterations=None, pinned=Non
     so a run that stops on its iteration budget is exactly reproducible for
     a given seed; a run cut by the time limit returns the best solution
     found so far (which then depends on the machine speed).
+
+    ``target``: stop as soon as the best value reaches it (an upper bound:
+    nothing better exists); checked between chunks, so still deterministic.
 
     Returns ``(grp, objective, info)``.
     """
@@ -370,12 +408,23 @@ def run_ils(d, lo, hi, *, seed, time_limit=None, max_iterations=None, pinned=Non
     movable = np.flatnonzero(~fixed).astype(np.int64)
     if method == "auto":
         method = "tabu" if n <= 600 else "ils"
+    if method == "memetic":
+        if np.any(fixed):
+            raise ValueError("method 'memetic' does not support pinned elements")
+        return run_memetic(
+            d, lo, hi, seed=seed, time_limit=time_limit, max_iterations=max_iterations, progress=progress
+        )
     rng = make_state(seed)
     t0 = time.perf_counter()
-    if init is None:
-        grp = random_assignment(n, lo, hi, pinned, rng)
-    else:
+    if init is not None:
         grp = np.asarray(init, dtype=np.int64).copy()
+    elif np.any(lo < hi):
+        # varying sizes: start from the sizes with the most within-group pairs
+        floor = np.maximum(lo, np.bincount(pinned[pinned >= 0], minlength=g))
+        t = pair_maximising_sizes(floor, hi, n)
+        grp = random_assignment(n, t, t, pinned, rng)
+    else:
+        grp = random_assignment(n, lo, hi, pinned, rng)
     if max_iterations is None:
         max_iterations = default_iterations(n, method)
     m = max(1, n // max(g, 1))  # typical group size
@@ -393,11 +442,30 @@ def run_ils(d, lo, hi, *, seed, time_limit=None, max_iterations=None, pinned=Non
     best_grp = grp.copy()
     if method == "tabu":
         # descent first (cheap), then tabu chunks of ~2e7 pair evaluations
-        ils_chunk(d, lo, hi, fixed, movable, grp, DT, Dself, size, best_grp, fstate, istate,
-                  rng, 0, weak_max, restart_after, strong, tol)
+        ils_chunk(
+            d,
+            lo,
+            hi,
+            fixed,
+            movable,
+            grp,
+            DT,
+            Dself,
+            size,
+            best_grp,
+            fstate,
+            istate,
+            rng,
+            0,
+            weak_max,
+            restart_after,
+            strong,
+            tol,
+        )
         istate[:] = 0
         tabu_until = np.zeros(n, dtype=np.int64)
-        chunk = max(1, int(2e7 // max(n * n // 2, 1)))
+        per_it = n * n // 2 if not (0 < n_cand < n) else n_cand * n + n * g
+        chunk = max(1, int(2e7 // max(per_it, 1)))
     else:
         chunk = max(1, int(200000 // max(n, 1)))
     done = 0
@@ -405,8 +473,25 @@ def run_ils(d, lo, hi, *, seed, time_limit=None, max_iterations=None, pinned=Non
     while True:
         step = max(0, min(chunk, max_iterations - done))
         if method == "tabu":
-            tabu_chunk(d, lo, hi, fixed, grp, DT, Dself, size, best_grp, fstate, istate,
-                       tabu_until, rng, step, tenure[0], tenure[1])
+            tabu_chunk(
+                d,
+                lo,
+                hi,
+                fixed,
+                grp,
+                DT,
+                Dself,
+                size,
+                best_grp,
+                fstate,
+                istate,
+                tabu_until,
+                rng,
+                step,
+                tenure[0],
+                tenure[1],
+                n_cand,
+            )
             if istate[0] >= stall and movable.shape[0] >= 2:
                 # restart: strong perturbation of the best solution, then descent
                 restarts += 1
@@ -421,8 +506,26 @@ def run_ils(d, lo, hi, *, seed, time_limit=None, max_iterations=None, pinned=Non
                 istate[0] = 0
                 tabu_until[:] = 0
         else:
-            ils_chunk(d, lo, hi, fixed, movable, grp, DT, Dself, size, best_grp, fstate, istate,
-                      rng, step, weak_max, restart_after, strong, tol)
+            ils_chunk(
+                d,
+                lo,
+                hi,
+                fixed,
+                movable,
+                grp,
+                DT,
+                Dself,
+                size,
+                best_grp,
+                fstate,
+                istate,
+                rng,
+                step,
+                weak_max,
+                restart_after,
+                strong,
+                tol,
+            )
         done += step
         elapsed = time.perf_counter() - t0
         if progress is not None:
@@ -430,26 +533,34 @@ def run_ils(d, lo, hi, *, seed, time_limit=None, max_iterations=None, pinned=Non
             if time_limit:
                 frac = max(frac, elapsed / time_limit)
             progress(min(1.0, frac), float(fstate[1]))
-        if done >= max_iterations or (time_limit is not None and elapsed >= time_limit):
+        if target is not None and fstate[1] >= target - 1e-9 * max(1.0, abs(target)):
+            stopped = "bound"
             break
-    info = {"method": method, "iterations": int(done), "restarts": restarts,
-            "seconds": time.perf_counter() - t0,
-            "stopped_by": "iterations" if done >= max_iterations else "time"}
+        if done >= max_iterations or (time_limit is not None and elapsed >= time_limit):
+            stopped = "iterations" if done >= max_iterations else "time"
+            break
+    info = {
+        "method": method,
+        "iterations": int(done),
+        "restarts": restarts,
+        "seconds": time.perf_counter() - t0,
+        "stopped_by": stopped,
+    }
     return best_grp, float(objective_matrix(d, best_grp)), info
 
 
 def default_iterations(n: int, method: str = "tabu") -> int:
-    """Deterministic iteration budget used when the caller gives none:
-    about 1 s of work on one core for n up to a few hundred, a few seconds
-    for n = 1,500."""
+    """Deterministic iteration budget used when the caller gives none: a
+    fraction of a second on one core for n up to a few hundred, about a
+    second for n = 1,500 (attribute problems usually stop earlier, on their
+    upper bound)."""
     if method == "tabu":
-        return int(min(10000, max(1000, 2e8 // max(n * n, 1))))
-    return int(min(10000, max(500, 1000000 // max(n, 1))))
+        return int(min(5000, max(500, 1e8 // max(n * n, 1))))
+    return int(min(5000, max(300, 500000 // max(n, 1))))
 
 
-@njit(cache=True)
-def sa_chunk(d, lo, hi, fixed, movable, grp, DT, Dself, size, best_grp, fstate, rng,
-             steps, t_start, t_end):
+@njit(cache=True, nogil=True)
+def sa_chunk(d, lo, hi, fixed, movable, grp, DT, Dself, size, best_grp, fstate, rng, steps, t_start, t_end):
     """Simulated annealing over swaps / one-moves, geometric cooling from
     ``t_start`` to ``t_end`` in ``steps`` steps, then a descent.
 
@@ -511,7 +622,7 @@ def sa_chunk(d, lo, hi, fixed, movable, grp, DT, Dself, size, best_grp, fstate, 
         best_grp[:] = grp
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def mean_abs_swap_gain(d, grp, DT, Dself, movable, rng, samples):
     """Average |gain| of random swaps: the natural temperature scale."""
     m = movable.shape[0]
@@ -529,9 +640,26 @@ def mean_abs_swap_gain(d, grp, DT, Dself, movable, rng, samples):
     return s / max(c, 1)
 
 
-@njit(cache=True)
-def tabu_chunk(d, lo, hi, fixed, grp, DT, Dself, size, best_grp, fstate, istate, tabu_until,
-               rng, n_iters, tenure_min, tenure_span):
+@njit(cache=True, nogil=True)
+def tabu_chunk(
+    d,
+    lo,
+    hi,
+    fixed,
+    grp,
+    DT,
+    Dself,
+    size,
+    best_grp,
+    fstate,
+    istate,
+    tabu_until,
+    rng,
+    n_iters,
+    tenure_min,
+    tenure_span,
+    n_cand=0,
+):
     """Tabu search: every iteration applies the best non-tabu swap / one-move
     (even a worsening one); moved elements stay tabu for a random tenure.
     Aspiration: a tabu move is allowed when it gives a new best solution.
@@ -551,6 +679,9 @@ def tabu_chunk(d, lo, hi, fixed, grp, DT, Dself, size, best_grp, fstate, istate,
     for k in range(g):
         if lo[k] < hi[k]:
             has_ds = True
+    use_cand = n_cand > 0 and n_cand < n
+    score = np.empty(n)
+    cand = np.arange(n)
     for _ in range(n_iters):
         it = istate[1]
         istate[1] += 1
@@ -561,7 +692,22 @@ def tabu_chunk(d, lo, hi, fixed, grp, DT, Dself, size, best_grp, fstate, istate,
         bj = -1
         nties = 0
         need = fstate[1] - f  # a gain above this gives a new best
-        for i in range(n - 1):
+        n_i = n - 1
+        if use_cand:
+            # candidate list: the n_cand elements that would gain most by
+            # leaving their group (best one-move gain ignoring sizes); every
+            # swap partner j is still examined for them
+            for v in range(n):
+                a = grp[v]
+                m = -np.inf
+                for b in range(g):
+                    if b != a and DT[b, v] > m:
+                        m = DT[b, v]
+                score[v] = -np.inf if fixed[v] else m - Dself[v]
+            cand = np.argsort(-score)[:n_cand]
+            n_i = n_cand
+        for ii in range(n_i):
+            i = cand[ii] if use_cand else ii
             if fixed[i]:
                 continue
             a = grp[i]
@@ -592,7 +738,8 @@ def tabu_chunk(d, lo, hi, fixed, grp, DT, Dself, size, best_grp, fstate, istate,
             Da = DT[a]
             row = d[i]
             thr = best_gain - _EPS
-            for j in range(i + 1, n):
+            jstart = 0 if use_cand else i + 1
+            for j in range(jstart, n):
                 gain = gi[grp[j]] + Da[j] - dself2[j] - 2.0 * row[j]
                 if gain >= thr:
                     if (tabu_i or tabu_until[j] > it) and gain <= need + _EPS:
@@ -629,7 +776,7 @@ def tabu_chunk(d, lo, hi, fixed, grp, DT, Dself, size, best_grp, fstate, istate,
     fstate[0] = 0.5 * s
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def crossover(d, p1, p2, lo, hi, rng):
     """Group-based crossover: alternately take from each parent the group
     whose still-unplaced members have the largest mean pair distance,
@@ -730,26 +877,45 @@ def _tabu_improve(d, lo, hi, fixed, grp, rng, budget, stall, tenure, deadline):
     done = 0
     while done < budget and istate[0] < stall:
         step = min(chunk, budget - done)
-        tabu_chunk(d, lo, hi, fixed, grp, DT, Dself, size, best, fstate, istate, tabu_until,
-                   rng, step, tenure[0], tenure[1])
+        tabu_chunk(
+            d, lo, hi, fixed, grp, DT, Dself, size, best, fstate, istate, tabu_until, rng, step, tenure[0], tenure[1]
+        )
         done += step
         if deadline is not None and time.perf_counter() >= deadline:
             break
     return best, float(fstate[1]), done
 
 
-def run_memetic(d, lo, hi, *, seed, time_limit=None, max_iterations=None, progress=None,
-                pop_size=10, stall=None, tenure=None):
+def run_memetic(
+    d,
+    lo,
+    hi,
+    *,
+    seed,
+    time_limit=None,
+    max_iterations=None,
+    progress=None,
+    pop_size=4,
+    stall=None,
+    tenure=None,
+    threads=2,
+):
     """Memetic search (population + crossover + tabu improvement), in the
     spirit of TPSDP (Yang et al. 2022) and hybrid evolutionary MDGP methods.
 
-    A pool of ``pop_size`` solutions improved by tabu search; then repeatedly
-    two random parents -> :func:`crossover` -> tabu improvement (until
-    ``stall`` iterations without a new best) -> replaces the worst pool
-    member when better and not a duplicate.  ``max_iterations`` counts tabu
-    iterations (deterministic budget); ``time_limit`` is checked between
+    A pool of ``pop_size`` solutions improved by tabu search; then, each
+    generation, ``threads`` children are bred from random parent pairs by
+    :func:`crossover`, improved by tabu search in parallel threads (the
+    numba kernels release the GIL) until ``stall`` iterations without a new
+    best, and each replaces the worst pool member when better and not a
+    duplicate (in a fixed order).  Every child has its own random stream
+    derived from (seed, child number), so the result does not depend on
+    thread timing: it is deterministic for a given seed when the run ends on
+    ``max_iterations`` (tabu iterations); ``time_limit`` is checked between
     chunks.  Without pins only.  Returns ``(grp, objective, info)``.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     d = np.ascontiguousarray(d, dtype=np.float64)
     n = d.shape[0]
     lo = np.asarray(lo, dtype=np.int64)
@@ -759,50 +925,70 @@ def run_memetic(d, lo, hi, *, seed, time_limit=None, max_iterations=None, progre
     if tenure is None:
         tenure = (max(2, m // 4), max(2, m // 3))
     if stall is None:
-        stall = 5 * n
+        stall = 10 * n
     if max_iterations is None:
         max_iterations = default_iterations(n, "tabu")
+    threads = max(1, int(threads))
     rng = make_state(seed)
     t0 = time.perf_counter()
     deadline = None if time_limit is None else t0 + time_limit
     fixed = np.zeros(n, dtype=np.bool_)
     nopin = -np.ones(n, dtype=np.int64)
     pool, vals = [], []
-    done = 0
-    offspring = 0
+    state = {"done": 0, "children": 0}
 
     def out_of_budget():
-        return done >= max_iterations or (deadline is not None and time.perf_counter() >= deadline)
+        return state["done"] >= max_iterations or (deadline is not None and time.perf_counter() >= deadline)
 
-    while len(pool) < pop_size and not (pool and out_of_budget()):
-        grp = random_assignment(n, lo, hi, nopin, rng)
-        best, f, it = _tabu_improve(d, lo, hi, fixed, grp, rng, max_iterations - done, stall,
-                                    tenure, deadline)
-        done += it
-        pool.append(best)
-        vals.append(f)
-    while not out_of_budget() and len(pool) >= 2:
-        a = randint_py(rng, len(pool))
-        b = randint_py(rng, len(pool) - 1)
-        b = b + 1 if b >= a else b
-        child = crossover(d, pool[a], pool[b], lo, hi, rng)
-        best, f, it = _tabu_improve(d, lo, hi, fixed, child, rng, max_iterations - done, stall,
-                                    tenure, deadline)
-        done += it
-        offspring += 1
-        worst = int(np.argmin(vals))
-        if f > vals[worst] + _EPS and all(abs(f - v) > 1e-6 for v in vals):
-            pool[worst] = best
-            vals[worst] = f
-        if progress is not None:
-            frac = done / max_iterations
-            if time_limit:
-                frac = max(frac, (time.perf_counter() - t0) / time_limit)
-            progress(min(1.0, frac), float(max(vals)))
+    def improve(start, crng, budget):
+        return _tabu_improve(d, lo, hi, fixed, start, crng, budget, stall, tenure, deadline)
+
+    ex = ThreadPoolExecutor(threads) if threads > 1 else None
+    try:
+        while not out_of_budget():
+            starts = []
+            for _ in range(threads):
+                crng = make_state(seed * 1_000_003 + 104_729 * (state["children"] + 1))
+                state["children"] += 1
+                if len(pool) < pop_size:
+                    starts.append((random_assignment(n, lo, hi, nopin, crng), crng))
+                else:
+                    a = randint_py(rng, len(pool))
+                    b = randint_py(rng, len(pool) - 1)
+                    b = b + 1 if b >= a else b
+                    starts.append((crossover(d, pool[a], pool[b], lo, hi, crng), crng))
+            budget = max(1, (max_iterations - state["done"]) // len(starts))
+            if ex is None:
+                results = [improve(s, r, budget) for s, r in starts]
+            else:
+                results = list(ex.map(lambda sr, b=budget: improve(sr[0], sr[1], b), starts))
+            for best, f, it in results:
+                state["done"] += it
+                if len(pool) < pop_size:
+                    pool.append(best)
+                    vals.append(f)
+                    continue
+                worst = int(np.argmin(vals))
+                if f > vals[worst] + _EPS and all(abs(f - v) > 1e-6 for v in vals):
+                    pool[worst] = best
+                    vals[worst] = f
+            if progress is not None:
+                frac = state["done"] / max_iterations
+                if time_limit:
+                    frac = max(frac, (time.perf_counter() - t0) / time_limit)
+                progress(min(1.0, frac), float(max(vals)))
+    finally:
+        if ex is not None:
+            ex.shutdown()
     k = int(np.argmax(vals))
-    info = {"method": "memetic", "iterations": int(done), "offspring": offspring,
-            "seconds": time.perf_counter() - t0,
-            "stopped_by": "iterations" if done >= max_iterations else "time"}
+    info = {
+        "method": "memetic",
+        "iterations": int(state["done"]),
+        "offspring": state["children"],
+        "threads": threads,
+        "seconds": time.perf_counter() - t0,
+        "stopped_by": "iterations" if state["done"] >= max_iterations else "time",
+    }
     return pool[k], float(objective_matrix(d, pool[k])), info
 
 
@@ -810,33 +996,31 @@ def randint_py(state, n):
     return int(_randint_kernel(state, n))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _randint_kernel(state, n):
     return randint(state, n)
 
 
 def pair_maximising_sizes(lo, hi, n):
     """Group sizes within ``lo..hi`` adding up to n with the most within-group
-    pairs (sum of C(m_k, 2)), by dynamic programming over groups.
+    pairs (sum of C(m_k, 2)), by dynamic programming over the groups.
 
-    The objective sums pair distances, so with varying sizes ("ds") the
-    number of pairs dominates; sum C(m,2) is convex, which makes the best
-    configuration extreme and hard to reach by single moves (every
-    intermediate step loses pairs).  Searches therefore start from (and
-    keep) this size vector.
+    The objective sums pair distances, so when sizes may vary ("ds") the
+    number of pairs dominates.  sum C(m, 2) is convex: the best size vector
+    is extreme and hard to reach by one-moves (every intermediate step loses
+    pairs), so the search starts from it (measured on RanReal_n120_ds_01,
+    8 seeds, equal budget: 99.89 % of the best known value instead of
+    99.57 % from random sizes).  Bounds must be satisfiable.
     """
     lo = np.asarray(lo, dtype=np.int64)
     hi = np.asarray(hi, dtype=np.int64)
     g = len(lo)
-    NEG = -1
-    best = np.full(n + 1, NEG, dtype=np.int64)
+    best = np.full(n + 1, -1, dtype=np.int64)
     best[0] = 0
     choice = np.zeros((g, n + 1), dtype=np.int64)
     for k in range(g):
-        nb = np.full(n + 1, NEG, dtype=np.int64)
-        for s in range(n + 1):
-            if best[s] < 0:
-                continue
+        nb = np.full(n + 1, -1, dtype=np.int64)
+        for s in np.flatnonzero(best >= 0):
             for m in range(int(lo[k]), int(hi[k]) + 1):
                 t = s + m
                 if t > n:
@@ -847,7 +1031,7 @@ def pair_maximising_sizes(lo, hi, n):
                     choice[k, t] = m
         best = nb
     if best[n] < 0:
-        raise ValueError("size bounds cannot hold n elements")
+        raise ValueError("size bounds cannot hold the elements")
     sizes = np.zeros(g, dtype=np.int64)
     s = n
     for k in range(g - 1, -1, -1):

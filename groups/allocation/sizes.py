@@ -48,7 +48,8 @@ def balanced_bounds(p: int, sizes: GroupSizes, what: str = "participants"):
     raise AllocationInfeasible(
         f"group sizes: {what} ({p} people) cannot be split into groups of "
         f"{lo_lim}..{hi_lim} with rounding '{sizes.rounding}' "
-        f"({g} group(s) would have {p // g}..{math.ceil(p / g)} people)")
+        f"({g} group(s) would have {p // g}..{math.ceil(p / g)} people)"
+    )
 
 
 def explicit_bounds(p: int, bounds, what: str = "participants"):
@@ -60,5 +61,6 @@ def explicit_bounds(p: int, bounds, what: str = "participants"):
     if lo.sum() > p or hi.sum() < p:
         raise AllocationInfeasible(
             f"group sizes: {what} ({p} people) do not fit the explicit bounds "
-            f"(total min {int(lo.sum())}, total max {int(hi.sum())})")
+            f"(total min {int(lo.sum())}, total max {int(hi.sum())})"
+        )
     return lo, hi

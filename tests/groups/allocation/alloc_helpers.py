@@ -7,17 +7,25 @@ def people(n, seed=0, languages=None):
     rs = np.random.default_rng(seed)
     out = []
     for i in range(n):
-        p = {"id": f"p{i}", "gender": str(rs.choice(["f", "m", "x"], p=[0.48, 0.48, 0.04])),
-             "edu": str(rs.choice(["low", "mid", "high"])), "region": str(rs.choice(list("ABCDE"))),
-             "age": int(rs.integers(18, 80))}
+        p = {
+            "id": f"p{i}",
+            "gender": str(rs.choice(["f", "m", "x"], p=[0.48, 0.48, 0.04])),
+            "edu": str(rs.choice(["low", "mid", "high"])),
+            "region": str(rs.choice(list("ABCDE"))),
+            "age": int(rs.integers(18, 80)),
+        }
         if languages:
             p["language"] = languages[i % len(languages)]
         out.append(p)
     return out
 
 
-ATTRS = [("gender", "categorical", 1.0), ("edu", "categorical", 1.0),
-         ("region", "categorical", 2.0), ("age", "numeric", 1.0)]
+ATTRS = [
+    ("gender", "categorical", 1.0),
+    ("edu", "categorical", 1.0),
+    ("region", "categorical", 2.0),
+    ("age", "numeric", 1.0),
+]
 
 
 def brute_objective(problem, grp):

@@ -4,7 +4,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
@@ -12,8 +11,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.a
 def run(*args):
     env = dict(os.environ, PYTHONPATH=ROOT)
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run([sys.executable, "-m", "groups.allocation", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "groups.allocation", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def write_mdgp(path, n=12, g=3, kind="ss", bounds=None):
@@ -65,16 +70,30 @@ def write_csv(path, n=23, lang=True):
     rs = np.random.default_rng(1)
     rows = ["id,gender,age,language,job"]
     for i in range(n):
-        rows.append(f"p{i},{rs.choice(['f', 'm'])},{rs.integers(18, 90)},"
-                    f"{'en' if (i % 3 or not lang) else 'fr'},{rs.choice(['a', 'b', 'c'])}")
+        rows.append(
+            f"p{i},{rs.choice(['f', 'm'])},{rs.integers(18, 90)},"
+            f"{'en' if (i % 3 or not lang) else 'fr'},{rs.choice(['a', 'b', 'c'])}"
+        )
     path.write_text("\n".join(rows) + "\n")
 
 
 def test_participants_ok(tmp_path):
     f = tmp_path / "p.csv"
     write_csv(f, n=30)
-    res = run("participants", str(f), "--group-size", "5", "--seed", "2", "--seconds", "10",
-              "--weights", "gender=2,job=1", "--rounds", "2")
+    res = run(
+        "participants",
+        str(f),
+        "--group-size",
+        "5",
+        "--seed",
+        "2",
+        "--seconds",
+        "10",
+        "--weights",
+        "gender=2,job=1",
+        "--rounds",
+        "2",
+    )
     assert res.returncode == 0, res.stderr
     out = json.loads(res.stdout)
     assert len(out["rounds"]) == 2
@@ -104,7 +123,17 @@ def test_participants_errors(tmp_path):
 
 def test_no_django_import():
     env = dict(os.environ, PYTHONPATH=ROOT)
-    res = subprocess.run([sys.executable, "-c", "import groups.allocation, groups.allocation.__main__, sys; "
-                          "assert not any(m.startswith('django') for m in sys.modules)"],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import groups.allocation, groups.allocation.__main__, sys; "
+            "assert not any(m.startswith('django') for m in sys.modules)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 0, res.stderr

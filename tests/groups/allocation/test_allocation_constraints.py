@@ -1,9 +1,8 @@
 import numpy as np
 import pytest
-
 from alloc_helpers import ATTRS, people
-from groups.allocation import (AllocationInfeasible, GroupSizes, StaffMember, allocate,
-                               allocate_people, build_problem)
+
+from groups.allocation import AllocationInfeasible, GroupSizes, StaffMember, allocate_people, build_problem
 from groups.allocation.sizes import balanced_bounds
 
 
@@ -72,8 +71,9 @@ def test_keep_apart():
 
 
 def staff(n_fac, n_note, lang=None):
-    return ([StaffMember(f"f{lang}{i}", ("facilitator",), lang) for i in range(n_fac)]
-            + [StaffMember(f"n{lang}{i}", ("note_taker",), lang) for i in range(n_note)])
+    return [StaffMember(f"f{lang}{i}", ("facilitator",), lang) for i in range(n_fac)] + [
+        StaffMember(f"n{lang}{i}", ("note_taker",), lang) for i in range(n_note)
+    ]
 
 
 def test_staff_assignment_with_languages():

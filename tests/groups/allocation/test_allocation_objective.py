@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
-
 from alloc_helpers import ATTRS, brute_best, brute_objective, people
+
 from groups.allocation import allocate, build_problem, run_ils
 from groups.allocation import counts as ck
 from groups.allocation.core import _global_codes
@@ -19,8 +19,7 @@ def test_score_matches_brute_force_and_matrix():
     codes, K = _global_codes(prob, np.arange(23))
     empty = np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
     ptr = np.zeros(24, dtype=np.int64)
-    val = ck.objective_counts(codes, prob.cat_weights, prob.num, prob.num_weights, grp, 5, K,
-                              ptr, empty[1], empty[2])
+    val = ck.objective_counts(codes, prob.cat_weights, prob.num, prob.num_weights, grp, 5, K, ptr, empty[1], empty[2])
     assert val == pytest.approx(bf)
 
 
@@ -56,9 +55,13 @@ def test_counts_swap_gain_is_exact():
     for i, j in [(0, 1), (3, 17), (9, 30)]:
         a, b = grp[i], grp[j]
         args = (prob.cat_weights, prob.num, prob.num_weights, counts, S, Q, size, grp, ptr, idx, w)
-        gain = (ck._to_group(i, b, codes, *args) - ck._to_group(i, a, codes, *args)
-                + ck._to_group(j, a, codes, *args) - ck._to_group(j, b, codes, *args)
-                - 2 * ck._pair(i, j, codes, prob.cat_weights, prob.num, prob.num_weights, ptr, idx, w))
+        gain = (
+            ck._to_group(i, b, codes, *args)
+            - ck._to_group(i, a, codes, *args)
+            + ck._to_group(j, a, codes, *args)
+            - ck._to_group(j, b, codes, *args)
+            - 2 * ck._pair(i, j, codes, prob.cat_weights, prob.num, prob.num_weights, ptr, idx, w)
+        )
         g2 = grp.copy()
         g2[i], g2[j] = b, a
         assert score(prob, g2, 8) - f0 == pytest.approx(gain)
@@ -70,7 +73,7 @@ def test_search_finds_brute_force_optimum():
     d = np.triu(d, 1)
     d = d + d.T
     opt = brute_best(d, [3, 3, 3])
-    for method in ("tabu", "ils"):
+    for method in ("tabu", "ils", "memetic"):
         _, f, _ = run_ils(d, [3, 3, 3], [3, 3, 3], seed=1, max_iterations=300, method=method)
         assert f == pytest.approx(opt)
 
@@ -94,3 +97,30 @@ def test_counts_path_for_large_partition(monkeypatch):
     assert np.all(np.bincount(alloc.groups) == 5)
     assert alloc.report["percent_of_upper_bound"] > 97.0
     assert alloc.score > alloc.report["random_score"]
+
+
+def test_pair_maximising_sizes_matches_brute_force():
+    import itertools
+
+    from groups.allocation.search import pair_maximising_sizes
+
+    lo, hi, n = [2, 3, 1, 4], [5, 4, 6, 6], 15
+    best = max(
+        sum(m * (m - 1) // 2 for m in ms)
+        for ms in itertools.product(*[range(a, b + 1) for a, b in zip(lo, hi, strict=False)])
+        if sum(ms) == n
+    )
+    sizes = pair_maximising_sizes(lo, hi, n)
+    assert sizes.sum() == n and all(a <= m <= b for a, m, b in zip(lo, sizes, hi, strict=False))
+    assert sum(m * (m - 1) // 2 for m in sizes) == best
+
+
+def test_counts_path_progress_reports_scores(monkeypatch):
+    import groups.allocation.core as core
+
+    monkeypatch.setattr(core, "MATRIX_MAX", 50)
+    calls = []
+    prob = build_problem(people(120, seed=8), ATTRS, sizes=5)
+    alloc = allocate(prob, seed=1, progress=lambda f, b: calls.append((f, b)))
+    assert calls and all(np.isfinite(b) for _, b in calls)
+    assert calls[-1][1] == pytest.approx(alloc.score, rel=1e-9)

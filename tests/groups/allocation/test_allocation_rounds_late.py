@@ -1,9 +1,17 @@
 import numpy as np
 import pytest
-
 from alloc_helpers import ATTRS, people
-from groups.allocation import (AllocationInfeasible, add_late_joiners, allocate, allocate_people,
-                               allocate_rounds, build_problem, rebalance, repeated_pairs_share)
+
+from groups.allocation import (
+    AllocationInfeasible,
+    add_late_joiners,
+    allocate,
+    allocate_people,
+    allocate_rounds,
+    build_problem,
+    rebalance,
+    repeated_pairs_share,
+)
 from groups.allocation.rounds import pairs_of
 
 
@@ -12,7 +20,7 @@ def test_determinism_and_seed_variation():
     a = allocate_people(ps, ATTRS, seed=5)
     b = allocate_people(ps, ATTRS, seed=5)
     c = allocate_people(ps, ATTRS, seed=6)
-    assert a.info["partitions"][0]["stopped_by"] == "iterations"
+    assert a.info["partitions"][0]["stopped_by"] in ("iterations", "bound")
     assert np.array_equal(a.groups, b.groups)
     assert pairs_of(a.groups) != pairs_of(c.groups)
     assert c.score == pytest.approx(a.score, rel=0.02)
@@ -35,8 +43,10 @@ def test_late_joiners_nobody_moves_and_best_group():
     ps = people(20, seed=3, languages=["en", "fr"])
     prob = build_problem(ps, ATTRS, keep_together=["language"], sizes=5)
     old = allocate(prob, seed=0).groups
-    ps2 = ps + [{"id": "new1", "gender": "x", "edu": "low", "region": "A", "age": 30, "language": "fr"},
-                {"id": "new2", "gender": "f", "edu": "high", "region": "E", "age": 70, "language": "en"}]
+    ps2 = ps + [
+        {"id": "new1", "gender": "x", "edu": "low", "region": "A", "age": 30, "language": "fr"},
+        {"id": "new2", "gender": "f", "edu": "high", "region": "E", "age": 70, "language": "en"},
+    ]
     prob2 = build_problem(ps2, ATTRS, keep_together=["language"], sizes=5)
     groups = np.concatenate([old, [-1, -1]])
     new, placed = add_late_joiners(prob2, groups)
@@ -46,8 +56,11 @@ def test_late_joiners_nobody_moves_and_best_group():
     assert ps2[[i for i, g in enumerate(new[:20]) if g == new[21]][0]]["language"] == "en"
     # the chosen group adds at least as much diversity as any other allowed one
     i = 20
-    gain = {k: sum(prob2.pair_distance(i, j) for j in range(20) if new[j] == k)
-            for k in set(new[:20]) if ps2[np.flatnonzero(new[:20] == k)[0]]["language"] == "fr"}
+    gain = {
+        k: sum(prob2.pair_distance(i, j) for j in range(20) if new[j] == k)
+        for k in set(new[:20])
+        if ps2[np.flatnonzero(new[:20] == k)[0]]["language"] == "fr"
+    }
     assert gain[new[i]] == pytest.approx(max(gain.values()))
 
 
@@ -80,8 +93,16 @@ def test_report_fields():
     import json
 
     json.dumps(rep)
-    for key in ("score", "upper_bound", "percent_of_upper_bound", "random_score",
-                "attributes", "constraint_violations", "repeated_pairs_share", "duration_seconds"):
+    for key in (
+        "score",
+        "upper_bound",
+        "percent_of_upper_bound",
+        "random_score",
+        "attributes",
+        "constraint_violations",
+        "repeated_pairs_share",
+        "duration_seconds",
+    ):
         assert key in rep
     assert rep["constraint_violations"] == 0
     assert rep["random_score"] < rep["score"] <= rep["upper_bound"] + 1e-9
