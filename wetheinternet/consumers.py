@@ -71,8 +71,19 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     async def send_error(self, message: str):
         await self.send_json({"type": "error", "message": message})
 
+    async def dispatch(self, message):
+        # An update touches no database: skip channels' close_old_connections(), a hop to the
+        # process's one sync thread that would otherwise run once per screen and per update.
+        if message["type"] == "stream.update":
+            await self.stream_update(message)
+            return
+        await super().dispatch(message)
+
     async def stream_update(self, message):
-        await self.send_json(message["payload"])
+        if "text" in message:  # already JSON (wetheinternet.broadcast.send_on_commit)
+            await self.send(text_data=message["text"])
+        else:
+            await self.send_json(message["payload"])
 
 
 class UnknownRouteConsumer(AsyncJsonWebsocketConsumer):
