@@ -158,3 +158,13 @@ def _english_after_each_test():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_persistent_connections_in_test_threads():
+    """Websocket tests touch the database from executor threads; with persistent connections
+    those would keep the test database open and it could not be dropped at the end."""
+    from django.db import connections
+
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
+    yield
