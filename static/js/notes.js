@@ -29,7 +29,9 @@
   };
 
   function fmt(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_m, name) { return values[name] === undefined ? "" : values[name]; });
+    // Labels come from {{ _("...") }}, which doubles every % for Python formatting.
+    return template.replace(/%?%\((\w+)\)s/g, function (_m, name) { return values[name] === undefined ? "" : values[name]; })
+      .replace(/%%/g, "%");
   }
   function now() { return new Date().toLocaleTimeString(); }
   function say(text) { if (statusEl) statusEl.textContent = text; }

@@ -5,7 +5,9 @@
   var current = null;
 
   function fmt(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_m, name) { return values[name] === undefined ? "" : values[name]; });
+    // Labels come from {{ _("...") }}, which doubles every % for Python formatting.
+    return template.replace(/%?%\((\w+)\)s/g, function (_m, name) { return values[name] === undefined ? "" : values[name]; })
+      .replace(/%%/g, "%");
   }
   function el(tag, className, text) {
     var node = document.createElement(tag);
