@@ -4,25 +4,17 @@ driven through Playwright in Debian's Chromium."""
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.servers import ROOT, free_port, start_uvicorn, stop
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +45,7 @@ def browser():
 @pytest.fixture(scope="module")
 def live_product(tmp_path_factory):
     """Migrate a fresh database, create the demo event, serve it; yields (base URL, demo JSON)."""
-    port = _free_port()
+    port = free_port()
     workdir = tmp_path_factory.mktemp("e2e")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
@@ -79,30 +71,12 @@ def live_product(tmp_path_factory):
     run("migrate", "--noinput")
     demo = json.loads(run("demo_event", "--json", "--participants", "10", "--seed", "5").stdout)
     log = open(workdir / "server.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "wetheinternet.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310 - our own local server
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError((workdir / "server.log").read_text()[-3000:]) from None
-            time.sleep(0.3)
-    yield base, demo
-    server.terminate()
     try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
+        server = start_uvicorn(env, port, output=log)
+    except OSError:
+        raise RuntimeError((workdir / "server.log").read_text()[-3000:]) from None
+    yield f"http://127.0.0.1:{port}", demo
+    stop(server)
     log.close()
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(workdir / "server.log", ARTIFACTS / "e2e-server.log")

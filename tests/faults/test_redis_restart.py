@@ -7,7 +7,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -19,16 +18,10 @@ import pytest
 from results.models import NoteRevision, PlenarySettings
 from results.services import api_token_create
 from tests.results.conftest import make_groups, make_questionnaire
+from tests.servers import free_port, start_celery_worker, start_uvicorn, stop, subprocess_database_url
 
-ROOT = Path(__file__).resolve().parents[2]
 SCREENS = 5
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_redis(port: int, workdir: Path) -> subprocess.Popen:
@@ -57,18 +50,6 @@ def start_redis(port: int, workdir: Path) -> subprocess.Popen:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("redis-server did not start")
-
-
-def wait_http(url: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our own local server
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
 
 
 class Screens:
@@ -143,8 +124,6 @@ def submit(base: str, event, group, key: str) -> int:
     shutil.which("redis-server") is None and os.environ.get("CI") != "true", reason="redis-server is not installed"
 )
 def test_screens_catch_up_after_redis_restarts(event, tmp_path):
-    from django.db import connection
-
     make_questionnaire(event)
     groups = make_groups(event, 3)
     PlenarySettings.objects.create(event=event, results_visible=True)
@@ -152,55 +131,18 @@ def test_screens_catch_up_after_redis_restarts(event, tmp_path):
 
     redis_port, port = free_port(), free_port()
     redis = start_redis(redis_port, tmp_path)
-    db = connection.settings_dict
     env = {
         **os.environ,
         "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
         "DEBUG": "0",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": subprocess_database_url(),
     }
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "wetheinternet.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "wetheinternet",
-            "worker",
-            "--pool=solo",
-            "--loglevel=warning",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server = start_uvicorn(env, port, workers=2, output=log)
+    worker = start_celery_worker(env, output=log)
     base = f"http://127.0.0.1:{port}"
     screens = None
     try:
-        wait_http(f"{base}/healthz", 60)
         screens = Screens(f"ws://127.0.0.1:{port}/ws/events/{event.slug}/plenary/{event.plenary_token}/", base, SCREENS)
         assert screens.wait_all(0, 30), screens.submitted()
         assert submit(base, event, groups[0], key) == 201
@@ -222,9 +164,5 @@ def test_screens_catch_up_after_redis_restarts(event, tmp_path):
             screens.stop = True
             screens.thread.join(timeout=10)
         for process in (worker, server, redis):
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
         log.close()

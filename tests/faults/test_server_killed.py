@@ -5,45 +5,30 @@ import json
 import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 
 from results.models import NoteRevision
 from results.services import api_token_create
-from tests.faults.test_redis_restart import free_port, wait_http
 from tests.results.conftest import make_groups, make_questionnaire
+from tests.servers import free_port, start_uvicorn, stop, subprocess_database_url
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def start_server(env, port, log):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "wetheinternet.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    wait_http(f"http://127.0.0.1:{port}/healthz", 60)
-    return process
+    return start_uvicorn(env, port, output=log)
 
 
 def test_a_retry_after_the_server_died_mid_submission_makes_one_submission(event, tmp_path):
-    from django.db import connection
-
     make_questionnaire(event)
     groups = make_groups(event, 6)
     _token, key = api_token_create(event=event, name="fault test")
-    db = connection.settings_dict
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env["DATABASE_URL"] = subprocess_database_url()
     port = free_port()
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115
     server = start_server(env, port, log)
@@ -82,6 +67,5 @@ def test_a_retry_after_the_server_died_mid_submission_makes_one_submission(event
             assert answer["revision"] == 1
         print("killed attempt had committed:", outcomes)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        stop(server)
         log.close()

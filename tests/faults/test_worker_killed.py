@@ -3,10 +3,7 @@ exactly one allocation is applied."""
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -15,38 +12,14 @@ from groups.allocations import allocation_request
 from groups.models import Allocation, BreakoutGroup, GroupMembership
 from sessions_app.demo import demo_event_create
 from sessions_app.models import Participant
+from tests.servers import start_celery_worker, stop, subprocess_database_url
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.postgres,
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def start_worker(env, name):
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "wetheinternet",
-            "worker",
-            "--pool=solo",
-            "--loglevel=warning",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-            "-n",
-            f"{name}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def wait_for(condition, seconds):
@@ -59,20 +32,13 @@ def wait_for(condition, seconds):
 
 
 def test_a_killed_worker_s_allocation_is_delivered_again_and_applied_once(organiser):
-    from django.db import connection
-
     from wetheinternet.celery import app
 
     app.control.purge()  # tasks left in the queue by earlier runs must not stand in front
     event = demo_event_create(start=timezone.now(), participants=5_000, seed=1).event
     Participant.objects.filter(event=event).update(checked_in_at=timezone.now())
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "CELERY_VISIBILITY_TIMEOUT": "5",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-    }
-    first = start_worker(env, "first")
+    env = {**os.environ, "CELERY_VISIBILITY_TIMEOUT": "5", "DATABASE_URL": subprocess_database_url()}
+    first = start_celery_worker(env, name="first")
     second = None
     try:
         run = allocation_request(event=event, user=organiser, seed=11, time_limit=60)
@@ -82,7 +48,7 @@ def test_a_killed_worker_s_allocation_is_delivered_again_and_applied_once(organi
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
         assert Allocation.objects.get(pk=run.pk).status == "running", "the run ended before the worker was killed"
-        second = start_worker(env, "second")
+        second = start_celery_worker(env, name="second")
         done = lambda: Allocation.objects.get(pk=run.pk).status in ("succeeded", "failed")  # noqa: E731
         assert wait_for(done, 240), "the run was not delivered again"
         run.refresh_from_db()
@@ -93,7 +59,5 @@ def test_a_killed_worker_s_allocation_is_delivered_again_and_applied_once(organi
         assert seats.filter(role="participant").count() == 5_000
         assert seats.count() == seats.values("participant").distinct().count()
     finally:
-        for worker in (first, second):
-            if worker is not None and worker.poll() is None:
-                worker.terminate()
-                worker.wait(timeout=30)
+        stop(first)
+        stop(second)

@@ -2,8 +2,6 @@
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -13,8 +11,7 @@ from groups.models import Allocation, BreakoutGroup, GroupMembership
 from groups.services import LiveActionRefused
 from sessions_app.demo import demo_event_create
 from sessions_app.models import Participant
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.servers import start_celery_worker, stop, subprocess_database_url
 
 
 @pytest.fixture
@@ -108,35 +105,10 @@ def test_one_run_at_a_time(organiser):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_allocation_from_redis(organiser):
-    from django.db import connection
-
     from wetheinternet.celery import app
 
     event = checked_in_demo(15)
-    settings_dict = connection.settings_dict
-    database_url = (
-        f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
-        f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
-    )
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "wetheinternet",
-            "worker",
-            "--pool=solo",
-            "--loglevel=warning",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database_url},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    worker = start_celery_worker({**os.environ, "DATABASE_URL": subprocess_database_url()}, output=subprocess.PIPE)
     assert not app.conf.task_always_eager
     try:
         run = allocation_request(event=event, user=organiser, seed=5, time_limit=5)
@@ -151,5 +123,4 @@ def test_a_real_worker_runs_the_allocation_from_redis(organiser):
         assert run.status == "succeeded", run.error or worker.stdout.peek(2000)
         assert run.is_current and run.groups.count() == 3
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        stop(worker)

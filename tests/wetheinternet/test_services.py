@@ -10,6 +10,8 @@ import pytest
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 
+from tests.servers import start_celery_worker, stop
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -17,33 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def celery_worker_process():
     """A real worker process on its own queue, so that no other worker can take the test's task."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "wetheinternet",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--loglevel=warning",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=ROOT,
-        env={**os.environ},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    process = start_celery_worker(queue=queue, output=subprocess.PIPE)
     yield queue, process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop(process)
 
 
 @pytest.mark.celery_worker
