@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from results.models import ReferenceDataset, ReferenceResult
-from sessions_app.services import IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, ImportError_, ImportResult, decode_upload
+from sessions_app.services import IMPORT_MAX_BYTES, ImportError_, ImportResult, csv_rows, decode_upload
 
 REQUIRED_COLUMNS = ["question_code", "option_code", "scope", "n"]
 COLUMNS = ["question_code", "option_code", "scope", "scope_name", "count", "percent", "n"]
@@ -80,17 +80,7 @@ def reference_import_csv(*, dataset: ReferenceDataset, data: bytes, replace: boo
     seen: dict[tuple, int] = {}
     n_by_question_scope: dict[tuple, tuple[int, int]] = {}
     rows: list[ReferenceResult] = []
-    for index, row in enumerate(reader):
-        line = index + 2
-        if index >= IMPORT_MAX_ROWS:
-            result.errors.append(ImportError_(line, "", _("too many rows (at most %(n)s).") % {"n": IMPORT_MAX_ROWS}))
-            break
-        if None in row:
-            result.errors.append(ImportError_(line, "", _("this row has more cells than the header.")))
-            continue
-        values = {key: (value or "").strip() for key, value in row.items()}
-        if not any(values.values()):
-            continue  # blank line
+    for line, values in csv_rows(reader, result):
         errors_before = len(result.errors)
 
         def error(column: str, message: str, line=line) -> None:

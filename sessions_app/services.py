@@ -76,6 +76,22 @@ def decode_upload(data: bytes) -> str:
         raise ValidationError(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from None
 
 
+def csv_rows(reader, result: ImportResult):
+    """The rows of a CSV file as (line number, values stripped), skipping blank lines. Rows with
+    more cells than the header are reported in `result`; reading stops after IMPORT_MAX_ROWS."""
+    for index, row in enumerate(reader):
+        line = index + 2
+        if index >= IMPORT_MAX_ROWS:
+            result.errors.append(ImportError_(line, "", _("too many rows (at most %(n)s).") % {"n": IMPORT_MAX_ROWS}))
+            return
+        if None in row:
+            result.errors.append(ImportError_(line, "", _("this row has more cells than the header.")))
+            continue
+        values = {key: (value or "").strip() for key, value in row.items()}
+        if any(values.values()):
+            yield line, values
+
+
 def participants_import_csv(*, event: Event, data: bytes) -> ImportResult:
     """Import people from a CSV file; a file with any bad row is refused whole, nothing written.
 
@@ -121,17 +137,7 @@ def participants_import_csv(*, event: Event, data: bytes) -> ImportResult:
     people: list[Participant] = []
     timezones = zoneinfo.available_timezones()
     roles = set(Participant.Role.values)
-    for index, row in enumerate(reader):
-        line = index + 2
-        if index >= IMPORT_MAX_ROWS:
-            result.errors.append(ImportError_(line, "", _("too many rows (at most %(n)s).") % {"n": IMPORT_MAX_ROWS}))
-            break
-        if None in row:
-            result.errors.append(ImportError_(line, "", _("this row has more cells than the header.")))
-            continue
-        values = {key: (value or "").strip() for key, value in row.items()}
-        if not any(values.values()):
-            continue  # blank line
+    for line, values in csv_rows(reader, result):
         errors_before = len(result.errors)
 
         def error(column: str, message: str, line=line) -> None:

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sessions_app.models import Event, Session
-from sessions_app.services import LANGUAGE_CODE_RE, ImportError_, ImportResult, decode_upload
+from sessions_app.services import LANGUAGE_CODE_RE, ImportError_, ImportResult, csv_rows, decode_upload
 from wetheinternet.csvfiles import csv_text
 
 FIELDS = {"session": ["title", "material"], "question": ["text", "help_text"], "option": ["label"]}
@@ -85,12 +85,7 @@ def translations_import_csv(*, event: Event, data: bytes) -> ImportResult:
     reader.fieldnames = header
     objects = {(kind, s, q, o): obj for kind, s, q, o, _f, obj in _rows(event)}
     changes: dict[int, tuple] = {}
-    for index, row in enumerate(reader):
-        line = index + 2
-        if None in row:
-            result.errors.append(ImportError_(line, "", _("this row has more cells than the header.")))
-            continue
-        values = {key: (value or "").strip() for key, value in row.items()}
+    for line, values in csv_rows(reader, result):
         kind, field = values["object"], values["field"]
         obj = objects.get((kind, values["session"], values["question"], values["option"]))
         if obj is None:

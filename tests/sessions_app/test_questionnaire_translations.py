@@ -128,3 +128,11 @@ def test_organisers_export_and_import_translations_in_the_admin(
     assert translated(Question.objects.get(), "text", "fr") == "Pour vous, Internet est :"
     client.force_login(other_organiser)
     assert client.get(f"/admin/sessions_app/event/{event.pk}/translations/").status_code == 404
+
+
+def test_blank_lines_in_a_translated_file_are_skipped(event, questionnaire):
+    rows = exported(event)
+    data = fill(rows, "fr", FRENCH).replace(b"\r\n", b"\r\n\r\n", 2)
+    result = translations_import_csv(event=event, data=data)
+    assert result.ok, [str(e) for e in result.errors]
+    assert translated(Question.objects.get(code="q1"), "text", "fr") == "Pour vous, Internet est :"
