@@ -2,6 +2,7 @@
 and percentiles. Everything runs on this machine (127.0.0.1) and stops by itself."""
 
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -11,6 +12,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def fresh_database(database_url: str) -> None:

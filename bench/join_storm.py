@@ -13,24 +13,17 @@ import asyncio
 import json
 import multiprocessing
 import os
-import socket
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, Servers, fresh_database, manage, server_env, summary  # noqa: E402
+from bench.common import ROOT, Servers, free_port, fresh_database, manage, server_env, summary  # noqa: E402
 
 TARGET_P95 = 1.0
 TARGET_WINDOW = 60.0
 REQUEST_TIMEOUT = 30
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare(env: dict, participants: int) -> list[str]:

@@ -32,8 +32,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import fanout_client  # noqa: E402
-from bench.common import ROOT, Servers, fresh_database, manage, server_env, summary  # noqa: E402
-from bench.join_storm import free_port  # noqa: E402
+from bench.common import (  # noqa: E402
+    ROOT,
+    Servers,
+    free_port,
+    fresh_database,
+    manage,
+    server_env,
+    summary,
+)
 
 TARGET_CLIENTS = 2000
 TARGET_P95 = 0.5
