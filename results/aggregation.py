@@ -38,7 +38,8 @@ import enum
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -93,16 +94,6 @@ class GroupResults:
     data: Any
     # Set for stored revisions (immutable): their validation is remembered between builds.
     cache_key: Any = None
-
-
-@dataclass
-class _Tally:
-    """Per question, what the groups contributed."""
-
-    counts: list[dict[str, int]] = field(default_factory=list)
-    valid: list[int] = field(default_factory=list)
-    rankings: list[list[str]] = field(default_factory=list)
-    texts: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _question_specs(session_or_questions) -> list[QuestionSpec]:
@@ -339,22 +330,110 @@ def _validate_counts(question, answer, path, errors) -> dict | None:
 
 
 # Aggregation ---------------------------------------------------------------------------------
+#
+# Groups' answers are added into a *tally*: plain JSON of whole-number sums, per question, that a
+# submission updates in place (add the new revision, take away the one it replaces) and that
+# tallies of other sessions or events can be merged with. The figures are always computed from a
+# tally, so the full recount and the kept-up-to-date tally give exactly the same numbers. To give
+# every group the same weight exactly, counts are also summed per group size (``by_valid``): the
+# sum of the groups' shares is then the sum over sizes of count / size.
 
 
-def _percent(part: float, whole: float) -> float | None:
-    return 100.0 * part / whole if whole else None
+def _percent(part, whole) -> float | None:
+    return float(100 * Fraction(part) / whole) if whole else None
 
 
-def _mean(values: Sequence[float]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
-def _scale_value(question: QuestionSpec, code: str) -> float:
+def _scale_value(question: QuestionSpec, code: str) -> int | float:
     """Scale options are "1".."5"; other codes count by their position."""
     try:
-        return float(code)
+        value = Fraction(code)
     except ValueError:
-        return float(question.options.index(code) + 1)
+        return question.options.index(code) + 1
+    return int(value) if value.denominator == 1 else float(value)
+
+
+def empty_tally() -> dict:
+    """A tally with no group in it: ``{"groups": 0, "questions": {}}``."""
+    return {"groups": 0, "questions": {}}
+
+
+def _add(entry: dict, key: str, value) -> None:
+    entry[key] = entry.get(key, 0) + value
+
+
+def tally_add(questions: Sequence[QuestionSpec], tally: dict, clean: Mapping, sign: int = 1) -> dict:
+    """Add one group's validated results into ``tally`` (``sign=-1`` takes them away again).
+
+    Per question: counted questions keep ``groups`` (groups with at least one valid answer),
+    ``valid``, ``counts`` per option and, for scales, ``value`` (the sum of all answers' values);
+    and the same per group size under ``by_valid[size]`` (``groups``, ``counts``, ``value``).
+    Rankings keep ``groups``, ``first`` and ``ranks`` (sum of ranks) per option; open questions
+    keep ``groups`` (groups that wrote something). Returns ``tally``.
+    """
+    by_code = {q.code: q for q in questions}
+    tally["groups"] = tally.get("groups", 0) + sign
+    entries = tally.setdefault("questions", {})
+    for code, answer in clean.get("answers", {}).items():
+        question = by_code.get(code)
+        if question is None:
+            continue
+        entry = entries.setdefault(code, {})
+        if "counts" in answer or "choice" in answer or "choices" in answer:
+            if "counts" in answer:
+                counts, valid = answer["counts"], answer["valid"]
+            else:
+                counts, valid = dict.fromkeys(answer.get("choices") or [answer["choice"]], 1), 1
+            if valid <= 0:
+                continue  # no valid answer to weigh
+            size = entry.setdefault("by_valid", {}).setdefault(str(valid), {})
+            _add(entry, "groups", sign)
+            _add(entry, "valid", sign * valid)
+            _add(size, "groups", sign)
+            all_counts, size_counts = entry.setdefault("counts", {}), size.setdefault("counts", {})
+            for option, count in counts.items():
+                if count:
+                    _add(all_counts, option, sign * count)
+                    _add(size_counts, option, sign * count)
+            if question.kind == SCALE:
+                value = sum(_scale_value(question, c) * n for c, n in counts.items())
+                _add(entry, "value", sign * value)
+                _add(size, "value", sign * value)
+        elif "ranking" in answer:
+            _add(entry, "groups", sign)
+            ranking = answer["ranking"]
+            _add(entry.setdefault("first", {}), ranking[0], sign)
+            ranks = entry.setdefault("ranks", {})
+            for position, option in enumerate(ranking):
+                _add(ranks, option, sign * (position + 1))
+        elif "text" in answer:
+            _add(entry, "groups", sign)
+    return tally
+
+
+def _merge_into(target: dict, source: Mapping) -> None:
+    for key, value in source.items():
+        if isinstance(value, Mapping):
+            _merge_into(target.setdefault(key, {}), value)
+        else:
+            _add(target, key, value)
+
+
+def tally_merge(tallies: Iterable[dict]) -> dict:
+    """The sum of several tallies (e.g. of many events sharing a questionnaire)."""
+    merged = empty_tally()
+    for tally in tallies:
+        _merge_into(merged, tally)
+    return merged
+
+
+def question_figures(question: QuestionSpec, entry: Mapping | None, weighting: Weighting | str) -> dict:
+    """A question's figures from its tally entry (see ``_counted_figures``, ``_ranking_figures``)."""
+    entry = entry or {}
+    if question.kind == OPEN:
+        return {"groups": entry.get("groups", 0)}
+    if question.kind == RANKING:
+        return _ranking_figures(question, entry)
+    return _counted_figures(question, entry, Weighting(weighting))
 
 
 def aggregate_session(
@@ -369,41 +448,29 @@ def aggregate_session(
     Each group's data is validated first; answers that fail are left out and listed under
     ``invalid``, the group's other answers still count. Groups with no submission are simply
     absent from ``groups``: ``groups_submitted`` says how many there were (of ``groups_total``).
-    See ``_aggregate_counted`` and ``_aggregate_ranking`` for the figures of each question.
+    See ``_counted_figures`` and ``_ranking_figures`` for the figures of each question.
     """
     weighting = Weighting(weighting)
     questions = list(questions)
-    tallies = {q.code: _Tally() for q in questions}
+    tally = empty_tally()
+    texts: dict[str, list[dict]] = {q.code: [] for q in questions}
     invalid = []
     questions_key = tuple(questions)
     for group in groups:
-        clean, errors = _validated(questions, questions_key, group)
+        clean, errors = validated(questions, group, questions_key)
         if errors:
             invalid.append({"group_id": group.group_id, "group": group.label, "errors": [str(e) for e in errors]})
+        tally_add(questions, tally, clean)
         for code, answer in clean["answers"].items():
-            tally = tallies[code]
-            if "counts" in answer:
-                tally.counts.append(answer["counts"])
-                tally.valid.append(answer["valid"])
-            elif "choice" in answer or "choices" in answer:
-                chosen = answer.get("choices") or [answer["choice"]]
-                tally.counts.append(dict.fromkeys(chosen, 1))
-                tally.valid.append(1)
-            elif "ranking" in answer:
-                tally.rankings.append(answer["ranking"])
-            elif "text" in answer:
-                tally.texts.append((group.label, answer["text"]))
+            if "text" in answer:
+                texts[code].append({"group": group.label, "text": answer["text"]})
     results = []
     for question in questions:
-        tally = tallies[question.code]
         base = {"code": question.code, "kind": question.kind, "respondent": question.respondent, "text": question.text}
+        figures = question_figures(question, tally["questions"].get(question.code), weighting)
         if question.kind == OPEN:
-            texts = [{"group": label, "text": text} for label, text in tally.texts]
-            results.append({**base, "groups": len(texts), "texts": texts})
-        elif question.kind == RANKING:
-            results.append({**base, **_aggregate_ranking(question, tally.rankings)})
-        else:
-            results.append({**base, **_aggregate_counted(question, tally, weighting)})
+            figures["texts"] = texts[question.code]
+        results.append({**base, **figures})
     return {
         "weighting": str(weighting),
         "groups_total": groups_total,
@@ -418,10 +485,11 @@ _VALIDATED: OrderedDict = OrderedDict()
 _VALIDATED_MAX = 50_000
 
 
-def _validated(questions, questions_key, group: GroupResults):
+def validated(questions: Sequence[QuestionSpec], group: GroupResults, questions_key=None):
+    """``validate_group_results`` for a stored revision, remembered by its ``cache_key``."""
     if group.cache_key is None:
         return validate_group_results(questions, group.data)
-    key = (group.cache_key, questions_key)
+    key = (group.cache_key, questions_key if questions_key is not None else tuple(questions))
     found = _VALIDATED.get(key)
     if found is None:
         found = validate_group_results(questions, group.data)
@@ -431,7 +499,11 @@ def _validated(questions, questions_key, group: GroupResults):
     return found
 
 
-def _aggregate_counted(question: QuestionSpec, tally: _Tally, weighting: Weighting) -> dict:
+def _label(question: QuestionSpec, i: int, code: str) -> str:
+    return question.option_labels[i] if i < len(question.option_labels) else code
+
+
+def _counted_figures(question: QuestionSpec, entry: Mapping, weighting: Weighting) -> dict:
     """Counts and percentages per option.
 
     percent = count / valid answers. Pooled: all groups' counts summed over all their valid
@@ -440,48 +512,43 @@ def _aggregate_counted(question: QuestionSpec, tally: _Tally, weighting: Weighti
     are shares of respondents and may add up to more than 100. Scale questions add the mean
     (pooled: over all answers; groups equal: mean of the groups' means).
     """
-    answered = [(counts, valid) for counts, valid in zip(tally.counts, tally.valid, strict=True) if valid > 0]
-    respondents = sum(valid for _counts, valid in answered)
+    groups, respondents = entry.get("groups", 0), entry.get("valid", 0)
+    counts, by_valid = entry.get("counts", {}), entry.get("by_valid", {})
     options = []
     for i, code in enumerate(question.options):
-        count = sum(counts.get(code, 0) for counts, _valid in answered)
+        count = counts.get(code, 0)
         if weighting == Weighting.POOLED:
             percent = _percent(count, respondents)
         else:
-            percent = _mean([_percent(counts.get(code, 0), valid) for counts, valid in answered])
-        label = question.option_labels[i] if i < len(question.option_labels) else code
-        options.append({"code": code, "label": label, "count": count, "percent": percent})
-    result = {"groups": len(answered), "respondents": respondents, "options": options}
+            shares = sum((Fraction(size["counts"].get(code, 0), int(v)) for v, size in by_valid.items()), Fraction(0))
+            percent = _percent(shares, groups)
+        options.append({"code": code, "label": _label(question, i, code), "count": count, "percent": percent})
+    result = {"groups": groups, "respondents": respondents, "options": options}
     if question.kind == SCALE:
         if weighting == Weighting.POOLED:
-            total = sum(_scale_value(question, c) * n for counts, _v in answered for c, n in counts.items())
-            result["mean"] = total / respondents if respondents else None
+            result["mean"] = float(Fraction(entry.get("value", 0)) / respondents) if respondents else None
         else:
-            group_means = [
-                sum(_scale_value(question, c) * n for c, n in counts.items()) / valid for counts, valid in answered
-            ]
-            result["mean"] = _mean(group_means)
+            means = sum((Fraction(size.get("value", 0)) / int(v) for v, size in by_valid.items()), Fraction(0))
+            result["mean"] = float(means / groups) if groups else None
     return result
 
 
-def _aggregate_ranking(question: QuestionSpec, rankings: list[list[str]]) -> dict:
+def _ranking_figures(question: QuestionSpec, entry: Mapping) -> dict:
     """Share of groups ranking each option first, and its average rank (1 = first).
 
     Each group is one ranking, so pooling and equal weighting give the same figures.
     """
-    groups = len(rankings)
+    groups = entry.get("groups", 0)
+    first, ranks = entry.get("first", {}), entry.get("ranks", {})
     options = []
     for i, code in enumerate(question.options):
-        first = sum(1 for ranking in rankings if ranking[0] == code)
-        ranks = [ranking.index(code) + 1 for ranking in rankings]
-        label = question.option_labels[i] if i < len(question.option_labels) else code
         options.append(
             {
                 "code": code,
-                "label": label,
-                "first": first,
-                "first_percent": _percent(first, groups),
-                "average_rank": _mean(ranks),
+                "label": _label(question, i, code),
+                "first": first.get(code, 0),
+                "first_percent": _percent(first.get(code, 0), groups),
+                "average_rank": ranks.get(code, 0) / groups if groups else None,
             }
         )
     return {"groups": groups, "respondents": groups, "options": options}

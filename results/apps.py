@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ResultsConfig(AppConfig):
     name = "results"
     verbose_name = _("Results")
+
+    def ready(self) -> None:
+        from results import signals  # noqa: F401

@@ -203,3 +203,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class SessionTally(models.Model):
+    """The running sums of a session's submitted group results, for one grouping of the event.
+
+    Kept up to date by every submission (in its transaction, under a row lock), so that the
+    plenary and the dialogue's global view read one small row per session instead of every
+    group's results. ``questions_key`` fingerprints the questionnaire it was counted against: a
+    changed questionnaire makes the next reader count again from the revisions."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="tallies")
+    allocation = models.ForeignKey("groups.Allocation", on_delete=models.CASCADE, related_name="+")
+    questions_key = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("session tally")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "allocation"], name="one_tally_per_session_allocation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"tally {self.session_id}/{self.allocation_id}"

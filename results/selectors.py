@@ -1,10 +1,11 @@
 """Reads for group results: load in a constant number of queries, then aggregate in plain Python."""
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 
 from groups.models import BreakoutGroup
-from results.aggregation import GroupResults, QuestionSpec, Weighting, aggregate_session
+from results.aggregation import GroupResults, QuestionSpec, Weighting, aggregate_session, question_figures
 from results.models import NoteRevision, NoteSubmission, PlenarySettings, ReferenceResult, Vote
+from results.tallies import session_tallies
 from sessions_app.models import Event, Option, Phase, Question, Session
 
 
@@ -247,6 +248,33 @@ def _round(value):
     return None if value is None else round(value, 1)
 
 
+def _plenary_question(spec: QuestionSpec, entry, weighting: str, figures: dict) -> dict:
+    question = question_figures(spec, entry, weighting)
+    ranking = spec.kind == "ranking"
+    options = [
+        {
+            "code": option["code"],
+            "label": option["label"],
+            "percent": _round(option["first_percent"] if ranking else option["percent"]),
+            "count": option["first"] if ranking else option["count"],
+            "reference": figures.get((spec.code, option["code"])),
+        }
+        for option in question["options"]
+    ]
+    result = {
+        "code": spec.code,
+        "kind": spec.kind,
+        "text": spec.text,
+        "n": question["respondents"],
+        "groups": question["groups"],
+        "measure": "ranked_first" if ranking else "share",
+        "options": options,
+    }
+    if "mean" in question:
+        result["mean"] = _round(question["mean"])
+    return result
+
+
 def plenary_snapshot(event: Event) -> dict:
     """The plenary screen's full state, in a constant number of queries (8, whatever the groups).
 
@@ -260,44 +288,32 @@ def plenary_snapshot(event: Event) -> dict:
     For rankings, ``percent`` is the share of groups ranking the option first.
     """
     settings_ = plenary_settings_of(event)
-    results = event_results(event, weighting=settings_.weighting)
     figures = _reference_figures(settings_)
     dataset = settings_.reference_dataset
+    current = list(
+        BreakoutGroup.objects.filter(event=event, allocation__is_current=True)
+        .values("allocation_id")
+        .annotate(groups=Count("id"))
+        .order_by()
+    )
+    allocation_id, groups_total = (current[0]["allocation_id"], current[0]["groups"]) if current else (None, 0)
+    session_rows = list(Session.objects.filter(event=event).order_by("order").prefetch_related(_questions_prefetch()))
+    questions_by_session = {session.pk: session_question_specs(session) for session in session_rows}
+    tallies = session_tallies(allocation_id, questions_by_session)
     sessions, texts_by_session = [], {}
-    for session in results["sessions"]:
-        texts_by_session[session["code"]] = {q["code"]: q["text"] for q in session["questions"] if q["kind"] == "open"}
-        questions = []
-        for question in session["questions"]:
-            if question["kind"] == "open":
-                continue
-            ranking = question["kind"] == "ranking"
-            options = [
-                {
-                    "code": option["code"],
-                    "label": option["label"],
-                    "percent": _round(option["first_percent"] if ranking else option["percent"]),
-                    "count": option["first"] if ranking else option["count"],
-                    "reference": figures.get((question["code"], option["code"])),
-                }
-                for option in question["options"]
-            ]
-            entry = {
-                "code": question["code"],
-                "kind": question["kind"],
-                "text": question["text"],
-                "n": question["respondents"],
-                "groups": question["groups"],
-                "measure": "ranked_first" if ranking else "share",
-                "options": options,
-            }
-            if "mean" in question:
-                entry["mean"] = _round(question["mean"])
-            questions.append(entry)
+    for session in session_rows:
+        specs, tally = questions_by_session[session.pk], tallies[session.pk]
+        texts_by_session[session.code] = {q.code: q.text for q in specs if q.kind == "open"}
+        questions = [
+            _plenary_question(spec, tally["questions"].get(spec.code), settings_.weighting, figures)
+            for spec in specs
+            if spec.kind != "open"
+        ]
         sessions.append(
             {
-                "code": session["code"],
-                "title": session["title"],
-                "groups_submitted": session["groups_submitted"],
+                "code": session.code,
+                "title": session.title,
+                "groups_submitted": tally["groups"],
                 "questions": questions,
             }
         )
@@ -307,8 +323,8 @@ def plenary_snapshot(event: Event) -> dict:
         "event": event.slug,
         "title": event.title,
         "results_visible": settings_.results_visible,
-        "weighting": results["weighting"],
-        "groups_total": results["groups_total"],
+        "weighting": settings_.weighting,
+        "groups_total": groups_total,
         "groups_submitted": max((s["groups_submitted"] for s in sessions), default=0),
         "reference": {
             "title": dataset.title,

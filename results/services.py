@@ -9,7 +9,6 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,8 @@ from results.models import (
     Vote,
 )
 from results.reference_import import reference_import_csv
+from results.selectors import session_question_specs
+from results.tallies import tally_record_submission
 from sessions_app.models import Event, Participant, Question, Session
 
 VOTED_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.SCALE)
@@ -190,7 +191,8 @@ def note_submit(
     (None: no check, for API clients that do not keep drafts)."""
     _check_group_session(group, session)
     existing = _revision_for_key(idempotency_key, group, session)
-    clean, errors = validate_group_results(session, data)
+    questions = session_question_specs(session)
+    clean, errors = validate_group_results(questions, data)
     if errors:
         raise NoteInvalid(errors)
     if existing is not None:
@@ -200,6 +202,7 @@ def note_submit(
             return _note_submit_locked(
                 group=group,
                 session=session,
+                questions=questions,
                 clean=clean,
                 key=idempotency_key,
                 base_version=base_version,
@@ -224,7 +227,7 @@ def _revision_for_key(key, group, session) -> NoteRevision | None:
     return revision
 
 
-def _note_submit_locked(*, group, session, clean, key, base_version, participant, user) -> SubmitResult:
+def _note_submit_locked(*, group, session, questions, clean, key, base_version, participant, user) -> SubmitResult:
     NoteSubmission.objects.get_or_create(group=group, session=session)
     submission = NoteSubmission.objects.select_for_update().get(group=group, session=session)
     # Checked again under the lock: a retry racing its first attempt finds the revision here.
@@ -233,8 +236,9 @@ def _note_submit_locked(*, group, session, clean, key, base_version, participant
         return SubmitResult(existing, created=False)
     if base_version is not None and base_version != submission.version:
         raise NoteConflict(submission)
-    number = (submission.revisions.aggregate(last=Max("number"))["last"] or 0) + 1
-    revision = NoteRevision.objects.create(
+    previous = submission.revisions.order_by("-number").values_list("number", "id", "idempotency_key", "data").first()
+    number = previous[0] + 1 if previous else 1
+    revision = NoteRevision(
         submission=submission,
         number=number,
         data=clean,
@@ -242,6 +246,8 @@ def _note_submit_locked(*, group, session, clean, key, base_version, participant
         submitted_by=participant,
         submitted_by_user=user if user is not None and user.is_authenticated else None,
     )
+    revision.tally_recorded = True  # counted into the session's tally below, not recounted
+    revision.save(force_insert=True)
     now = timezone.now()
     submission.data = clean
     submission.status = NoteSubmission.Status.SUBMITTED
@@ -249,6 +255,13 @@ def _note_submit_locked(*, group, session, clean, key, base_version, participant
     submission.updated_by = participant
     submission.submitted_at = now
     submission.save(update_fields=["data", "status", "version", "updated_by", "updated_at", "submitted_at"])
+    tally_record_submission(
+        session_id=session.pk,
+        allocation_id=group.allocation_id,
+        questions=questions,
+        previous=previous[1:] if previous else None,
+        new=(revision.pk, revision.idempotency_key, revision.data),
+    )
     plenary_changed(group.event_id)
     return SubmitResult(revision, created=True)
 
