@@ -162,6 +162,15 @@ class PlenarySettings(models.Model):
         _("reference scope"), max_length=16, choices=ReferenceResult.Scope.choices, default=ReferenceResult.Scope.GLOBAL
     )
     scope_name = models.CharField(_("scope name"), max_length=100, blank=True)
+    world_scope = models.CharField(
+        _("compare with the world so far"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "For an event of a dialogue: compare with the dialogue's live results for this scope "
+            "(“global”, “continent:europe”, “country:Kenya”, “tag:G20”) instead of the reference results."
+        ),
+    )
     results_visible = models.BooleanField(_("results shown"), default=False)
     on_screen_group = models.ForeignKey(
         BreakoutGroup,

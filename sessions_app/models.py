@@ -61,6 +61,14 @@ class Event(models.Model):
         AUTO = "auto", _("Place them automatically")
         QUEUE = "queue", _("Queue them for an organiser")
 
+    class Continent(models.TextChoices):
+        AFRICA = "africa", _("Africa")
+        ASIA = "asia", _("Asia")
+        EUROPE = "europe", _("Europe")
+        NORTH_AMERICA = "north_america", _("North America")
+        SOUTH_AMERICA = "south_america", _("South America")
+        OCEANIA = "oceania", _("Oceania")
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="events", verbose_name=_("organisation")
     )
@@ -107,6 +115,23 @@ class Event(models.Model):
             "https://meet.jit.si/wetheinternet-{room}. Leave empty for an in-person event."
         ),
     )
+    dialogue = models.ForeignKey(
+        "dialogues.Dialogue",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("dialogue"),
+    )
+    dialogue_version = models.PositiveIntegerField(_("questionnaire version"), null=True, blank=True, editable=False)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    continent = models.CharField(_("continent"), max_length=16, choices=Continent.choices, blank=True)
+    tags = models.CharField(
+        _("tags"),
+        max_length=300,
+        blank=True,
+        help_text=_("Comma-separated groupings for the global results, e.g. “G20, coastal”."),
+    )
     plenary_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     # Bumped on every change that live pages follow (phases, groups, messages): clients spot gaps.
     live_version = models.PositiveBigIntegerField(default=0, editable=False)
@@ -127,6 +152,10 @@ class Event(models.Model):
 
     def is_organised_by(self, user) -> bool:
         return Event.objects.organised_by(user).filter(pk=self.pk).exists()
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
 
     def running_phase(self):
         return self.phases.filter(started_at__isnull=False, ended_at__isnull=True).first()

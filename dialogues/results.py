@@ -1,0 +1,298 @@
+"""The dialogue's global results: every event's session tallies merged by question code, live.
+
+Events share the questionnaire of the dialogue's published version; their results are keyed by
+session, question and option codes, so they add up whatever language each event ran in. Figures
+are given for every scope: the whole world, each continent, each country and each tag (a custom
+grouping of events), pooled (every answer counts the same) or one site, one vote (the mean of the
+sites' own pooled percentages). A figure with fewer answering units than the dialogue's
+``min_respondents`` (people for individual questions, groups for group questions) is suppressed:
+only the fact that it is suppressed is shown, never its N or its counts. Individual answers and
+group texts never leave their event: only tallies are read here.
+
+The snapshot takes a constant number of queries (4, whatever the number of events and groups)
+and is cached; a cached copy older than ``FRESH_SECONDS`` is rebuilt by one request at a time
+while the others are served the previous copy.
+"""
+
+import time
+from collections import defaultdict
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dialogues.models import Dialogue, DialoguePartner
+from groups.models import BreakoutGroup
+from results.aggregation import GROUP, OPEN, RANKING, SCALE, QuestionSpec, Weighting, question_figures, tally_merge
+from results.models import SessionTally
+from results.tallies import tally_refresh
+from sessions_app.models import Event
+
+FRESH_SECONDS = 2.0
+GLOBAL = "global"
+
+
+def version_sessions(questionnaire: dict) -> list[dict]:
+    """The published questionnaire as ``[{"code", "title", "questions": [QuestionSpec]}]``."""
+    sessions = []
+    for session in sorted(questionnaire.get("sessions", []), key=lambda s: s.get("order", 0)):
+        specs = []
+        for question in sorted(session.get("questions", []), key=lambda q: q.get("order", 0)):
+            options = sorted(question.get("options", []), key=lambda o: o.get("order", 0))
+            specs.append(
+                QuestionSpec(
+                    code=question["code"],
+                    kind=question["kind"],
+                    respondent=question.get("respondent", "individual"),
+                    max_choices=question.get("max_choices"),
+                    text=question.get("text", ""),
+                    options=tuple(o["code"] for o in options),
+                    option_labels=tuple(o.get("label", o["code"]) for o in options),
+                )
+            )
+        sessions.append({"code": session["code"], "title": session.get("title", ""), "questions": specs})
+    return sessions
+
+
+def scope_keys(event: dict) -> list[str]:
+    """The scopes an event counts in: the world, its continent, its country and its tags."""
+    keys = [GLOBAL]
+    if event["continent"]:
+        keys.append(f"continent:{event['continent']}")
+    if event["country"]:
+        keys.append(f"country:{event['country']}")
+    keys.extend(f"tag:{tag}" for tag in event["tags"])
+    return keys
+
+
+def scope_label(key: str) -> str:
+    if key == GLOBAL:
+        return _("The world")
+    kind, _sep, name = key.partition(":")
+    if kind == "continent":
+        return str(dict(Event.Continent.choices).get(name, name))
+    return name
+
+
+def _events(dialogue: Dialogue, public: bool) -> list[dict]:
+    opted_in = DialoguePartner.objects.filter(
+        dialogue=dialogue, organisation=OuterRef("organisation"), results_public=True
+    )
+    rows = (
+        Event.objects.filter(dialogue=dialogue)
+        .annotate(public=Exists(opted_in))
+        .order_by("starts_at", "pk")
+        .values("pk", "slug", "title", "country", "continent", "tags", "starts_at", "organisation__name", "public")
+    )
+    events = []
+    for row in rows:
+        if public and not row["public"]:
+            continue
+        row["tags"] = [tag.strip() for tag in row["tags"].split(",") if tag.strip()]
+        events.append(row)
+    return events
+
+
+def _tallies(dialogue: Dialogue, event_ids: set[int]) -> dict[int, dict[str, tuple]]:
+    """Each event's current tallies by session code: ``{event_id: {code: (tally, updated_at)}}``."""
+    rows = SessionTally.objects.filter(
+        session__event__dialogue=dialogue, allocation__is_current=True, session__event_id__in=event_ids
+    ).values_list(
+        "session__event_id", "session__code", "session_id", "allocation_id", "questions_key", "data", "updated_at"
+    )
+    found: dict[int, dict[str, tuple]] = defaultdict(dict)
+    for event_id, code, session_id, allocation_id, key, data, updated_at in rows:
+        if not key:  # results changed outside a submission: count this session again (rare)
+            from results.selectors import _load_questions, _spec
+
+            data = tally_refresh(session_id, allocation_id, [_spec(q) for q in _load_questions(session_id)])
+        found[event_id][code] = (data, updated_at)
+    return found
+
+
+def _figures(spec: QuestionSpec, entries: list[dict], weighting: str, minimum: int) -> dict:
+    """One question's figures in one scope from the sites' tally entries."""
+    merged = tally_merge([{"questions": {spec.code: entry}} for entry in entries])["questions"].get(spec.code)
+    pooled = question_figures(spec, merged, Weighting.POOLED)
+    units = pooled["groups"] if (spec.respondent == GROUP or spec.kind == RANKING) else pooled["respondents"]
+    sites = sum(1 for entry in entries if entry.get("groups"))
+    figures = {"n": pooled["respondents"], "groups": pooled["groups"], "sites": sites}
+    if units < minimum:
+        return {"suppressed": True, "sites": sites}
+    ranking = spec.kind == RANKING
+    if weighting == Dialogue.Weighting.SITES_EQUAL and sites:
+        per_site = [question_figures(spec, entry, Weighting.POOLED) for entry in entries if entry.get("groups")]
+        percents = [
+            _mean([site["options"][i]["first_percent" if ranking else "percent"] for site in per_site])
+            for i in range(len(spec.options))
+        ]
+        if spec.kind == SCALE:
+            figures["mean"] = _round(_mean([site.get("mean") for site in per_site]))
+    else:
+        percents = [option["first_percent" if ranking else "percent"] for option in pooled["options"]]
+        if spec.kind == SCALE:
+            figures["mean"] = _round(pooled.get("mean"))
+    figures["percent"] = [_round(p) for p in percents]
+    figures["count"] = [option["first" if ranking else "count"] for option in pooled["options"]]
+    return figures
+
+
+def _mean(values):
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def _round(value):
+    return None if value is None else round(value, 1)
+
+
+def global_snapshot(dialogue: Dialogue, *, public: bool = False) -> dict:
+    """The dialogue's live global results (see the module docstring), as plain JSON.
+
+    ``public``: only the events of partners who opted in to the public page.
+
+    Shape: ``{"dialogue", "title", "version", "weighting", "min_respondents", "generated_at",
+    "sites_total", "sites_reported", "sites": [{"event", "title", "organisation", "country",
+    "continent", "tags", "groups_total", "groups_submitted", "last_submission"}], "scopes":
+    [{"key", "kind", "label", "sites", "sites_reported"}], "sessions": [{"code", "title",
+    "questions": [{"code", "kind", "respondent", "text", "measure", "options": [{"code",
+    "label"}], "figures": {scope key: {"suppressed"?, "n", "groups", "sites", "percent": [...],
+    "count": [...], "mean"?}}}]}]}``. ``percent`` and ``count`` follow the options' order; for
+    rankings they are the share and number of groups ranking the option first.
+    """
+    version = dialogue.latest_version()
+    sessions = version_sessions(version.questionnaire) if version else []
+    events = _events(dialogue, public)
+    groups_total = dict(
+        BreakoutGroup.objects.filter(event__dialogue=dialogue, allocation__is_current=True)
+        .values_list("event_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    tallies = _tallies(dialogue, {event["pk"] for event in events})
+    scopes: dict[str, dict] = {}
+    sites = []
+    for event in events:
+        own = tallies.get(event["pk"], {})
+        submitted = max((tally.get("groups", 0) for tally, _at in own.values()), default=0)
+        last = max((at for _tally, at in own.values() if _tally.get("groups")), default=None)
+        sites.append(
+            {
+                "event": event["slug"],
+                "title": event["title"],
+                "organisation": event["organisation__name"],
+                "country": event["country"],
+                "continent": event["continent"],
+                "tags": event["tags"],
+                "groups_total": groups_total.get(event["pk"], 0),
+                "groups_submitted": submitted,
+                "last_submission": last.isoformat() if last else None,
+            }
+        )
+        for key in scope_keys(event):
+            scope = scopes.setdefault(key, {"key": key, "events": [], "sites": 0, "sites_reported": 0})
+            scope["events"].append(event["pk"])
+            scope["sites"] += 1
+            scope["sites_reported"] += 1 if submitted else 0
+    result_sessions = []
+    for session in sessions:
+        questions = []
+        for spec in session["questions"]:
+            if spec.kind == OPEN:
+                continue
+            by_event = {
+                event_id: own[session["code"]][0]["questions"].get(spec.code, {})
+                for event_id, own in tallies.items()
+                if session["code"] in own
+            }
+            figures = {
+                key: _figures(
+                    spec,
+                    [by_event[e] for e in scope["events"] if e in by_event],
+                    dialogue.weighting,
+                    dialogue.min_respondents,
+                )
+                for key, scope in scopes.items()
+            }
+            questions.append(
+                {
+                    "code": spec.code,
+                    "kind": spec.kind,
+                    "respondent": spec.respondent,
+                    "text": spec.text,
+                    "measure": "ranked_first" if spec.kind == RANKING else "share",
+                    "options": [
+                        {"code": code, "label": label}
+                        for code, label in zip(spec.options, spec.option_labels, strict=True)
+                    ],
+                    "figures": figures,
+                }
+            )
+        result_sessions.append({"code": session["code"], "title": session["title"], "questions": questions})
+    order = {"global": 0, "continent": 1, "country": 2, "tag": 3}
+    scope_list = sorted(
+        (
+            {
+                "key": key,
+                "kind": key.partition(":")[0],
+                "label": scope_label(key),
+                "sites": scope["sites"],
+                "sites_reported": scope["sites_reported"],
+            }
+            for key, scope in scopes.items()
+        ),
+        key=lambda s: (order.get(s["kind"], 9), s["label"].lower()),
+    )
+    return {
+        "dialogue": dialogue.slug,
+        "title": str(dialogue),
+        "version": version.number if version else None,
+        "weighting": dialogue.weighting,
+        "min_respondents": dialogue.min_respondents,
+        "public": public,
+        "generated_at": timezone.now().isoformat(),
+        "sites_total": len(sites),
+        "sites_reported": sum(1 for site in sites if site["groups_submitted"]),
+        "sites": sites,
+        "scopes": scope_list,
+        "sessions": result_sessions,
+    }
+
+
+def cached_global_snapshot(dialogue: Dialogue, *, public: bool = False) -> dict:
+    """The snapshot from the cache, rebuilt when older than FRESH_SECONDS by one caller at a time.
+
+    Others are served the previous copy meanwhile; with no copy at all, everyone builds."""
+    key = f"dialogues:global:{dialogue.pk}:{int(public)}:{dialogue.weighting}:{dialogue.min_respondents}"
+    stored = cache.get(key)
+    now = time.time()
+    if stored is not None and now - stored[0] < FRESH_SECONDS:
+        return stored[1]
+    if stored is not None and not cache.add(f"{key}:building", 1, timeout=10):
+        return stored[1]
+    try:
+        snapshot = global_snapshot(dialogue, public=public)
+        cache.set(key, (time.time(), snapshot), timeout=3600)
+    finally:
+        cache.delete(f"{key}:building")
+    return snapshot
+
+
+def world_figures(event: Event, scope_key: str) -> tuple[dict, dict | None]:
+    """An event's "world so far" comparison: ``{(question, option): {"percent", "n"}}`` for the
+    scope, and the scope's description, from the dialogue's cached global results."""
+    if event.dialogue_id is None:
+        return {}, None
+    snapshot = cached_global_snapshot(event.dialogue)
+    scope = next((s for s in snapshot["scopes"] if s["key"] == scope_key), None)
+    figures = {}
+    for session in snapshot["sessions"]:
+        for question in session["questions"]:
+            found = question["figures"].get(scope_key)
+            if not found or found.get("suppressed"):
+                continue
+            for option, percent in zip(question["options"], found["percent"], strict=True):
+                if percent is not None:
+                    figures[(question["code"], option["code"])] = {"percent": percent, "n": found["n"]}
+    return figures, scope

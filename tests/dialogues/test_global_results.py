@@ -1,0 +1,183 @@
+"""The dialogue's global results: hand-computed pooled and one-site-one-vote figures per scope,
+small-N suppression, only tallies (never texts) leaving the events, the public subset, and a
+constant number of queries."""
+
+import json
+
+import pytest
+
+from dialogues.results import cached_global_snapshot, global_snapshot, world_figures
+from dialogues.services import DialogueRefused, event_create_from_version, version_publish
+from results.models import NoteRevision
+from sessions_app.models import Question, Session
+from tests.dialogues.conftest import make_groups, make_partner, make_site, submit_results
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "a private remark of one group"
+
+
+def q1(opportunity, threat):
+    return {"q1": {"counts": {"opportunity": opportunity, "threat": threat}}}
+
+
+@pytest.fixture
+def world(dialogue):
+    """France (Europe, G20): groups 3/4 and 1/2 for "opportunity"; Kenya (Africa): 1/5."""
+    a, _ = make_partner(dialogue, "Partner France", "fr-partner", public=True)
+    b, _ = make_partner(dialogue, "Partner Kenya", "ke-partner")
+    france = make_site(dialogue, a, "france", country="France", continent="europe", tags="G20, coastal")
+    kenya = make_site(dialogue, b, "kenya", country="Kenya", continent="africa")
+    f1, f2 = make_groups(france, 2)
+    (k1,) = make_groups(kenya, 1)
+    ranking = ["education", "regulation", "design", "fact-checking"]
+    submit_results(france, f1, {**q1(3, 1), "q4": {"ranking": ranking}, "q5": {"text": SECRET}})
+    submit_results(france, f2, {**q1(1, 1), "q4": {"ranking": ranking[::-1]}})
+    submit_results(kenya, k1, {**q1(1, 4), "q2": {"counts": {"citizens": 3}, "valid": 3}})
+    return {"france": france, "kenya": kenya}
+
+
+def figures(snapshot, question, scope):
+    found = next(q for s in snapshot["sessions"] for q in s["questions"] if q["code"] == question)
+    return found["figures"].get(scope)
+
+
+def test_a_partner_event_starts_from_the_published_version(dialogue, world):
+    france = world["france"]
+    assert france.dialogue_version == 1 and france.phases.count() == 3
+    session = Session.objects.get(event=france)
+    assert session.code == "digital-public-sphere" and session.phases.get().kind == "breakout"
+    assert list(Question.objects.filter(session=session).values_list("code", flat=True)) == [
+        "q1",
+        "q2",
+        "q3",
+        "q4",
+        "q5",
+        "q6",
+    ]
+
+
+def test_translations_travel_with_the_version(dialogue, coordinator):
+    template_question = Question.objects.get(session__event=dialogue.template_event, code="q1")
+    template_question.translations = {"fr": {"text": "Pour vous, Internet est :"}}
+    template_question.save()
+    version_publish(dialogue=dialogue, user=coordinator, note="French")
+    organisation, _ = make_partner(dialogue, "Partenaire", "partenaire")
+    event = make_site(dialogue, organisation, "paris", country="France", language="fr")
+    assert event.dialogue_version == 2
+    assert Question.objects.get(session__event=event, code="q1").translations["fr"]["text"].startswith("Pour vous")
+
+
+def test_only_partners_create_events_from_the_template(dialogue):
+    from sessions_app.models import Organisation
+
+    stranger = Organisation.objects.create(name="Not invited", slug="stranger")
+    with pytest.raises(DialogueRefused, match="not a partner"):
+        make_site(dialogue, stranger, "nope")
+
+
+def test_pooled_figures_by_scope_match_hand_computed_numbers(dialogue, world):
+    snapshot = global_snapshot(dialogue)
+    world_ = figures(snapshot, "q1", "global")
+    # 3 + 1 + 1 = 5 of 4 + 2 + 5 = 11 people chose "opportunity".
+    assert world_["n"] == 11 and world_["count"][:2] == [5, 6] and world_["percent"][:2] == [45.5, 54.5]
+    assert world_["sites"] == 2
+    france = figures(snapshot, "q1", "country:France")
+    assert france["n"] == 6 and france["percent"][:2] == [66.7, 33.3]
+    assert figures(snapshot, "q1", "continent:europe") == france == figures(snapshot, "q1", "tag:G20")
+    assert figures(snapshot, "q1", "country:Kenya")["percent"][:2] == [20.0, 80.0]
+    assert snapshot["sites_reported"] == 2 and snapshot["sites_total"] == 2
+    assert {s["event"]: s["groups_submitted"] for s in snapshot["sites"]} == {"france": 2, "kenya": 1}
+
+
+def test_one_site_one_vote_is_the_mean_of_the_sites_percentages(dialogue, world):
+    dialogue.weighting = "sites_equal"
+    dialogue.save()
+    world_ = figures(global_snapshot(dialogue), "q1", "global")
+    # France 4/6 = 66.67 %, Kenya 1/5 = 20 %: (66.67 + 20) / 2 = 43.3 %; N stays all 11 people.
+    assert world_["percent"][0] == 43.3 and world_["n"] == 11
+
+
+def test_small_numbers_are_suppressed_everywhere(dialogue, world):
+    snapshot = global_snapshot(dialogue)
+    # q2 was answered by 3 people (Kenya only): below 5, so not shown in any scope.
+    for scope in ("global", "continent:africa", "country:Kenya"):
+        assert figures(snapshot, "q2", scope) == {"suppressed": True, "sites": 1}
+    # The ranking is a group answer: 3 groups in the world, fewer than 5.
+    assert figures(snapshot, "q4", "global")["suppressed"] is True
+    dialogue.min_respondents = 2
+    dialogue.save()
+    snapshot = global_snapshot(dialogue)
+    ranked = figures(snapshot, "q4", "country:France")
+    assert ranked["groups"] == 2 and ranked["percent"] == [50.0, 0.0, 0.0, 50.0]
+    assert figures(snapshot, "q4", "country:Kenya") == {"suppressed": True, "sites": 0}
+
+
+def test_texts_and_individual_answers_never_leave_their_event(dialogue, world):
+    dumped = json.dumps(global_snapshot(dialogue))
+    assert SECRET not in dumped and "q5" not in dumped
+
+
+def test_the_public_snapshot_has_only_partners_who_opted_in(dialogue, world):
+    dialogue.min_respondents = 1
+    dialogue.save()
+    public = global_snapshot(dialogue, public=True)
+    assert [s["event"] for s in public["sites"]] == ["france"]
+    assert figures(public, "q1", "global")["n"] == 6
+    assert "country:Kenya" not in {s["key"] for s in public["scopes"]}
+
+
+def test_results_changed_outside_a_submission_are_counted_again(dialogue, world):
+    NoteRevision.objects.filter(submission__group__event=world["kenya"]).delete()
+    world_ = figures(global_snapshot(dialogue), "q1", "global")
+    assert world_["n"] == 6
+
+
+def test_the_snapshot_takes_a_constant_number_of_queries(dialogue, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as two_sites:
+        global_snapshot(dialogue)
+    organisation, _ = make_partner(dialogue, "Partner Chile", "cl-partner")
+    chile = make_site(dialogue, organisation, "chile", country="Chile", continent="south_america")
+    for group in make_groups(chile, 3):
+        submit_results(chile, group, q1(2, 2))
+    with CaptureQueriesContext(connection) as three_sites:
+        snapshot = global_snapshot(dialogue)
+    assert len(three_sites) == len(two_sites) <= 5
+    assert figures(snapshot, "q1", "global")["n"] == 23
+
+
+def test_the_cached_snapshot_is_fresh_within_seconds(dialogue, world, monkeypatch):
+    from dialogues import results
+
+    first = cached_global_snapshot(dialogue)
+    assert cached_global_snapshot(dialogue) is first or cached_global_snapshot(dialogue) == first
+    submit_results(world["kenya"], world["kenya"].groups.get(), q1(5, 0))
+    monkeypatch.setattr(results, "FRESH_SECONDS", 0.0)
+    assert figures(cached_global_snapshot(dialogue), "q1", "global")["count"][0] == 9
+
+
+def test_an_event_compares_with_the_world_so_far(dialogue, world):
+    dialogue.min_respondents = 1
+    dialogue.save()
+    compared, scope = world_figures(world["france"], "global")
+    assert compared[("q1", "opportunity")] == {"percent": 45.5, "n": 11}
+    assert scope["key"] == "global" and scope["sites_reported"] == 2
+    assert world_figures(world["france"], "country:Nowhere") == ({}, None)
+
+
+def test_events_of_a_dialogue_need_a_published_version(dialogue):
+    from dialogues.models import Dialogue
+
+    empty = Dialogue.objects.create(title="Next", slug="next")
+    organisation, _ = make_partner(empty, "P", "p")
+    with pytest.raises(DialogueRefused, match="not published"):
+        event_create_from_version(dialogue=empty, organisation=organisation, title="x", slug="x", starts_at=world_now())
+
+
+def world_now():
+    from django.utils import timezone
+
+    return timezone.now()
