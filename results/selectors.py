@@ -221,6 +221,21 @@ def _reference_figures(settings_: PlenarySettings) -> dict[tuple[str, str], dict
     return figures
 
 
+def _world_reference(event: Event, scope_key: str) -> tuple[dict, dict]:
+    """The dialogue's live results so far for a scope, as the plenary's comparison."""
+    from dialogues.results import world_figures
+
+    figures, scope = world_figures(event, scope_key)
+    return figures, {
+        "title": "",
+        "illustrative": False,
+        "live": True,
+        "scope": scope_key,
+        "scope_name": scope["label"] if scope else scope_key,
+        "sites_reported": scope["sites_reported"] if scope else 0,
+    }
+
+
 def _on_screen(settings_: PlenarySettings, texts_by_session: dict[str, dict[str, str]]) -> dict | None:
     group = settings_.on_screen_group
     if group is None:
@@ -280,7 +295,8 @@ def plenary_snapshot(event: Event) -> dict:
 
     Shape: ``{"type": "plenary.snapshot", "version", "event", "title", "results_visible",
     "weighting", "groups_total", "groups_submitted", "reference": {"title", "illustrative",
-    "scope", "scope_name"} | null, "sessions": [{"code", "title", "groups_submitted",
+    "scope", "scope_name", "live"?, "sites_reported"?} | null (``live``: the dialogue's results
+    so far, for an event of a dialogue whose organiser chose a ``world_scope``), "sessions": [{"code", "title", "groups_submitted",
     "questions": [{"code", "kind", "text", "n", "groups", "measure", "mean"?, "options":
     [{"code", "label", "percent", "count", "reference": {"percent", "n"} | null}]}]}],
     "on_screen": {"group", "group_id", "points": [{"question", "text"}]} | null}``.
@@ -288,8 +304,21 @@ def plenary_snapshot(event: Event) -> dict:
     For rankings, ``percent`` is the share of groups ranking the option first.
     """
     settings_ = plenary_settings_of(event)
-    figures = _reference_figures(settings_)
-    dataset = settings_.reference_dataset
+    if settings_.world_scope and event.dialogue_id:
+        figures, reference = _world_reference(event, settings_.world_scope)
+    else:
+        figures = _reference_figures(settings_)
+        dataset = settings_.reference_dataset
+        reference = (
+            {
+                "title": dataset.title,
+                "illustrative": dataset.illustrative,
+                "scope": settings_.scope,
+                "scope_name": settings_.scope_name,
+            }
+            if dataset
+            else None
+        )
     current = list(
         BreakoutGroup.objects.filter(event=event, allocation__is_current=True)
         .values("allocation_id")
@@ -326,14 +355,7 @@ def plenary_snapshot(event: Event) -> dict:
         "weighting": settings_.weighting,
         "groups_total": groups_total,
         "groups_submitted": max((s["groups_submitted"] for s in sessions), default=0),
-        "reference": {
-            "title": dataset.title,
-            "illustrative": dataset.illustrative,
-            "scope": settings_.scope,
-            "scope_name": settings_.scope_name,
-        }
-        if dataset
-        else None,
+        "reference": reference,
         "sessions": sessions if settings_.results_visible else [],
         "on_screen": _on_screen(settings_, texts_by_session),
     }

@@ -31,9 +31,14 @@
     return ref.scope === "global" ? T.global : ref.scope_name;
   }
 
+  function referenceLabel(ref) {
+    if (ref.live) return fmt(T.world, { scope: ref.scope_name, sites: ref.sites_reported });
+    return fmt(T.reference, { scope: scopeLabel(ref) });
+  }
+
   function render(s) {
     document.getElementById("groups-submitted").textContent = fmt(T.submitted, { n: s.groups_submitted, total: s.groups_total });
-    document.getElementById("reference-label").textContent = s.reference ? fmt(T.reference, { scope: scopeLabel(s.reference) }) : "";
+    document.getElementById("reference-label").textContent = s.reference ? referenceLabel(s.reference) : "";
     document.getElementById("illustrative").hidden = !(s.reference && s.reference.illustrative);
 
     var screen = document.getElementById("on-screen");
@@ -55,7 +60,7 @@
     var a = el("span"); a.appendChild(el("span", "key ours")); a.appendChild(document.createTextNode(T.ours)); legend.appendChild(a);
     if (s.reference) {
       var b = el("span"); b.appendChild(el("span", "key reference"));
-      b.appendChild(document.createTextNode(fmt(T.reference, { scope: scopeLabel(s.reference) }))); legend.appendChild(b);
+      b.appendChild(document.createTextNode(referenceLabel(s.reference))); legend.appendChild(b);
     }
     root.appendChild(legend);
     var any = false;
@@ -69,7 +74,7 @@
         if (q.mean !== undefined && q.mean !== null) n += " · " + fmt(T.mean, { mean: q.mean });
         var refN = null;
         q.options.forEach(function (o) { if (o.reference) refN = o.reference.n; });
-        if (refN !== null) n += " | " + fmt(T.reference, { scope: scopeLabel(s.reference) }) + ": " + fmt(T.n, { n: refN });
+        if (refN !== null) n += " | " + referenceLabel(s.reference) + ": " + fmt(T.n, { n: refN });
         box.appendChild(el("p", "n", n));
         q.options.forEach(function (o) {
           var row = el("div", "bar-row");

@@ -181,3 +181,19 @@ def world_now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_the_plenary_compares_with_the_world_so_far(dialogue, world):
+    from results.models import PlenarySettings
+    from results.selectors import plenary_snapshot
+
+    dialogue.min_respondents = 1
+    dialogue.save()
+    PlenarySettings.objects.create(event=world["kenya"], results_visible=True, world_scope="continent:europe")
+    snapshot = plenary_snapshot(world["kenya"])
+    assert snapshot["reference"]["live"] is True and snapshot["reference"]["scope_name"] == "Europe"
+    q1_ = snapshot["sessions"][0]["questions"][0]
+    ours = {o["code"]: o for o in q1_["options"]}
+    # Kenya's own 1 of 5 beside Europe's (France's) 4 of 6.
+    assert ours["opportunity"]["percent"] == 20.0
+    assert ours["opportunity"]["reference"] == {"percent": 66.7, "n": 6}

@@ -1,0 +1,123 @@
+"""The dialogue's global snapshot: 100 events x 100 participants x 30 questions, on PostgreSQL.
+
+    python bench/dialogue_global.py [--events 100] [--groups 20] [--questions 30]
+        [--database-url postgres://postgres@127.0.0.1:5432/wti_bench_dialogue]
+
+Target: the global snapshot rebuilt right after a submission in at most 200 ms (median), with a
+constant number of queries (the same for 10 events as for 100). 100 participants per event make
+20 groups of 5. Baselines in the same run: reading every event's session tally (the one query
+the snapshot cannot avoid) and reading every group's submitted results (what a snapshot
+counting from the revisions would pay at least). Prints a table; exits non-zero when a target
+is missed."""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import fresh_database  # noqa: E402
+
+TARGET_MS = 200.0
+
+
+def measure(function, runs: int, before=None) -> list[float]:
+    function()  # warm up
+    times = []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=100)
+    parser.add_argument("--groups", type=int, default=20, help="groups per event (100 participants = 20 groups of 5)")
+    parser.add_argument("--questions", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/wti_bench_dialogue")
+    args = parser.parse_args()
+    if not 1 <= args.events <= 1000 or not 1 <= args.groups <= 500 or not 1 <= args.questions <= 100:
+        parser.error("--events 1..1000, --groups 1..500, --questions 1..100")
+    fresh_database(args.database_url)
+    os.environ.update({"DATABASE_URL": args.database_url, "DJANGO_SETTINGS_MODULE": "wetheinternet.settings"})
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.dialogue_data import build_dialogue, group_results
+    from dialogues.results import global_snapshot
+    from groups.models import BreakoutGroup
+    from results.models import NoteRevision, SessionTally
+    from results.services import note_submit
+    from sessions_app.models import Session
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    small, _specs = build_dialogue(events=10, groups=args.groups, questions=args.questions, seed=2)
+    dialogue, specs = build_dialogue(events=args.events, groups=args.groups, questions=args.questions)
+    print(f"built in {time.perf_counter() - started:.0f} s")
+    queries = {}
+    for name, target in (("10 events", small), (f"{args.events} events", dialogue)):
+        with CaptureQueriesContext(connection) as captured:
+            snapshot = global_snapshot(target)
+        queries[name] = len(captured.captured_queries)
+    assert snapshot["sites_reported"] == args.events
+
+    rng = random.Random(5)
+    groups = list(BreakoutGroup.objects.filter(event__dialogue=dialogue).select_related("event"))
+    sessions = {s.event_id: s for s in Session.objects.filter(event__dialogue=dialogue)}
+
+    def submit_one():
+        group = rng.choice(groups)
+        note_submit(
+            group=group, session=sessions[group.event_id], data=group_results(specs, rng), idempotency_key=uuid.uuid4()
+        )
+
+    rows = {
+        "baseline: read the events' tallies": measure(
+            lambda: list(SessionTally.objects.filter(session__event__dialogue=dialogue).values_list("data")), args.runs
+        ),
+        "baseline: read all groups' results": measure(
+            lambda: list(
+                NoteRevision.objects.filter(submission__group__event__dialogue=dialogue).values_list("data", flat=True)
+            ),
+            max(3, args.runs // 5),
+        ),
+        "global snapshot after a submission": measure(lambda: global_snapshot(dialogue), args.runs, before=submit_one),
+        "a submission (tally kept up to date)": measure(submit_one, args.runs),
+    }
+    print(f"\n{args.events} events x {args.groups} groups x {args.questions} questions, {args.runs} runs (ms)")
+    print(f"  {'':<40}{'median':>8}{'p95':>8}{'max':>8}")
+    for name, times in rows.items():
+        ordered = sorted(times)
+        print(
+            f"  {name:<40}{statistics.median(times):>8.1f}{ordered[int(0.95 * (len(ordered) - 1))]:>8.1f}"
+            f"{ordered[-1]:>8.1f}"
+        )
+    print("  queries:", ", ".join(f"{k}: {v}" for k, v in queries.items()))
+    median = statistics.median(rows["global snapshot after a submission"])
+    missed = []
+    if median > TARGET_MS:
+        missed.append(f"median {median:.1f} ms > {TARGET_MS:.0f} ms")
+    if len(set(queries.values())) != 1:
+        missed.append(f"queries depend on the number of events: {queries}")
+    print("targets:", "met" if not missed else "MISSED: " + "; ".join(missed))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
