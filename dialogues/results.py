@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from dialogues.models import Dialogue, DialoguePartner
 from groups.models import BreakoutGroup
-from results.aggregation import GROUP, OPEN, RANKING, SCALE, QuestionSpec, Weighting, question_figures, tally_merge
+from results.aggregation import GROUP, OPEN, RANKING, SCALE, QuestionSpec, Weighting, question_figures
 from results.models import SessionTally
 from results.tallies import tally_refresh
 from sessions_app.models import Event
@@ -111,9 +111,30 @@ def _tallies(dialogue: Dialogue, event_ids: set[int]) -> dict[int, dict[str, tup
     return found
 
 
+_SUMS = ("groups", "valid", "value")
+_PER_OPTION = ("counts", "first", "ranks")
+
+
+def _merge_entries(entries: list[dict]) -> dict:
+    """The sum of the sites' tally entries for one question, without the per-group-size sums
+    (``by_valid``), which only equal weighting of groups within an event needs."""
+    merged: dict = {}
+    for entry in entries:
+        for key in _SUMS:
+            if key in entry:
+                merged[key] = merged.get(key, 0) + entry[key]
+        for key in _PER_OPTION:
+            source = entry.get(key)
+            if source:
+                target = merged.setdefault(key, {})
+                for option, number in source.items():
+                    target[option] = target.get(option, 0) + number
+    return merged
+
+
 def _figures(spec: QuestionSpec, entries: list[dict], weighting: str, minimum: int) -> dict:
     """One question's figures in one scope from the sites' tally entries."""
-    merged = tally_merge([{"questions": {spec.code: entry}} for entry in entries])["questions"].get(spec.code)
+    merged = _merge_entries(entries)
     pooled = question_figures(spec, merged, Weighting.POOLED)
     units = pooled["groups"] if (spec.respondent == GROUP or spec.kind == RANKING) else pooled["respondents"]
     sites = sum(1 for entry in entries if entry.get("groups"))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import BreakoutGroup, GroupMembership
 from results.models import ApiToken
+from results.paper_tallies import PAPER_ALGORITHM
 from results.services import api_token_hash
 from sessions_app.auth import participant_for_request
 from sessions_app.models import Event, Participant
@@ -24,7 +25,8 @@ class NotesAccess:
 
 
 def notes_access(request, slug: str, group_id: int) -> NotesAccess:
-    """The group's note taker writes; its facilitator and the event's organisers read.
+    """The group's note taker writes; its facilitator and the event's organisers read, except
+    that organisers write the results of paper tables (which have no note taker).
 
     Other people of the event get 403; an organiser of another event (or an unknown event or
     group) gets 404, so that events do not leak."""
@@ -32,7 +34,9 @@ def notes_access(request, slug: str, group_id: int) -> NotesAccess:
     if event is None:
         raise Http404(_("No such event."))
     group = (
-        BreakoutGroup.objects.filter(pk=group_id, event=event, allocation__is_current=True).first()
+        BreakoutGroup.objects.filter(pk=group_id, event=event, allocation__is_current=True)
+        .select_related("allocation")
+        .first()
         if group_id < 2**63
         else None
     )
@@ -47,6 +51,9 @@ def notes_access(request, slug: str, group_id: int) -> NotesAccess:
         )
     if role == GroupMembership.Role.NOTE_TAKER:
         return NotesAccess(event, group, participant, can_write=True, is_organiser=organiser)
+    if organiser and group.allocation.algorithm_version == PAPER_ALGORITHM:
+        # A paper table has no note taker: its organisers enter its results.
+        return NotesAccess(event, group, participant, can_write=True, is_organiser=True)
     if organiser or role == GroupMembership.Role.FACILITATOR:
         return NotesAccess(event, group, participant, can_write=False, is_organiser=organiser)
     if participant is None and request.user.is_authenticated:

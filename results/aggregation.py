@@ -410,9 +410,9 @@ def tally_add(questions: Sequence[QuestionSpec], tally: dict, clean: Mapping, si
     return tally
 
 
-def _merge_into(target: dict, source: Mapping) -> None:
+def _merge_into(target: dict, source: dict) -> None:
     for key, value in source.items():
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):
             _merge_into(target.setdefault(key, {}), value)
         else:
             _add(target, key, value)

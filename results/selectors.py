@@ -295,13 +295,13 @@ def plenary_snapshot(event: Event) -> dict:
 
     Shape: ``{"type": "plenary.snapshot", "version", "event", "title", "results_visible",
     "weighting", "groups_total", "groups_submitted", "reference": {"title", "illustrative",
-    "scope", "scope_name", "live"?, "sites_reported"?} | null (``live``: the dialogue's results
-    so far, for an event of a dialogue whose organiser chose a ``world_scope``), "sessions": [{"code", "title", "groups_submitted",
-    "questions": [{"code", "kind", "text", "n", "groups", "measure", "mean"?, "options":
+    "scope", "scope_name", "live"?, "sites_reported"?} | null, "sessions": [{"code", "title",
+    "groups_submitted", "questions": [{"code", "kind", "text", "n", "groups", "measure", "mean"?, "options":
     [{"code", "label", "percent", "count", "reference": {"percent", "n"} | null}]}]}],
     "on_screen": {"group", "group_id", "points": [{"question", "text"}]} | null}``.
     ``sessions`` is empty while the results are hidden; open questions are never in it.
-    For rankings, ``percent`` is the share of groups ranking the option first.
+    For rankings, ``percent`` is the share of groups ranking the option first. ``reference.live``:
+    the comparison is the dialogue's results so far (an event of a dialogue with a ``world_scope``).
     """
     settings_ = plenary_settings_of(event)
     if settings_.world_scope and event.dialogue_id:

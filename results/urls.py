@@ -14,11 +14,17 @@ urlpatterns = [
         views.notes_submit,
         name="notes_submit",
     ),
+    # Keeps the form working offline; at the root, registered for the notes pages only
+    path("notes-sw.js", views.notes_service_worker, name="notes_service_worker"),
     # Votes in the room
     path("events/<slug:slug>/vote/", views.vote_page, name="vote"),
     path("events/<slug:slug>/vote/<int:question_id>/", views.vote_cast, name="vote_cast"),
     # Control room actions of results (questions opening, plenary settings)
     path("events/<slug:slug>/results/control/<slug:action>/", views.control_action, name="results_control"),
+    # Paper tallies of sites without the app
+    path("events/<slug:slug>/results/paper/", views.paper_tallies_page, name="paper_tallies"),
+    path("events/<slug:slug>/results/paper/template.csv", views.paper_tallies_template, name="paper_tallies_template"),
+    path("events/<slug:slug>/results/paper/tables/", views.paper_tables_create, name="paper_tables_create"),
     # Exports
     path("events/<slug:slug>/results/print/", views.results_print, name="results_print"),
     path("events/<slug:slug>/results/export/<str:name>", views.export, name="results_export"),

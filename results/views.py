@@ -4,16 +4,19 @@ import json
 import uuid
 
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groups.live import membership_of
 from groups.models import BreakoutGroup
-from results import exports, selectors, services
+from results import exports, paper_tallies, selectors, services
 from results.access import api_token_event, notes_access
 from results.aggregation import FieldError, Weighting
 from results.api_schema import openapi_schema
@@ -221,7 +224,9 @@ def notes_submit(request, slug, group_id, session_code):
     body, error = _json_body(request)
     if error:
         return error
-    return _submit(request, group=access.group, session=session, body=body, participant=access.participant)
+    return _submit(
+        request, group=access.group, session=session, body=body, participant=access.participant, user=request.user
+    )
 
 
 # --- Votes in the room ----------------------------------------------------------------------
@@ -472,3 +477,132 @@ def api_submit(request, slug, group_id, session_code):
 @require_GET
 def api_schema(request):
     return JsonResponse(openapi_schema(request.build_absolute_uri("/")[:-1]))
+
+
+# --- Paper tallies: sites without the app ---------------------------------------------------
+
+PAPER_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _paper_session(event: Event, code: str | None) -> Session | None:
+    """The session asked for, else the event's first one."""
+    sessions = Session.objects.filter(event=event).order_by("order")
+    return (sessions.filter(code=code).first() if code else None) or sessions.first()
+
+
+def _paper_page(request, event, session, *, errors=(), status=200):
+    context = {
+        "event": event,
+        "session": session,
+        "sessions": Session.objects.filter(event=event).order_by("order"),
+        "questions": paper_tallies.paper_questions(session) if session else [],
+        "has_groups": bool(paper_tallies.paper_groups(event)),
+        "groups": paper_tallies.paper_groups_status(event=event, session=session) if session else [],
+        "errors": errors,
+        "max_tables": paper_tallies.PAPER_TABLES_MAX,
+        "max_mb": PAPER_UPLOAD_MAX_BYTES // (1024 * 1024),
+    }
+    return render(request, "results/paper_tallies.html", context, status=status)
+
+
+def _paper_summary(result) -> str:
+    """What an accepted upload did, in one sentence for the page."""
+    updated = ngettext(
+        "%(n)s group updated with a new revision",
+        "%(n)s groups updated with a new revision",
+        len(result.updated),
+    ) % {"n": len(result.updated)}
+    unchanged = ngettext("%(n)s group already up to date", "%(n)s groups already up to date", len(result.unchanged)) % {
+        "n": len(result.unchanged)
+    }
+    names = ", ".join(str(group) for group in result.updated)
+    if not result.unchanged:
+        message = _("%(updated)s: %(names)s.") % {"updated": updated, "names": names}
+    elif names:
+        message = _("%(updated)s: %(names)s. %(unchanged)s.") % {
+            "updated": updated,
+            "names": names,
+            "unchanged": unchanged,
+        }
+    else:
+        message = _("Nothing changed: %(unchanged)s.") % {"unchanged": unchanged}
+    return message
+
+
+@csrf_protect
+def _paper_upload(request, event):
+    session = Session.objects.filter(event=event, code=request.POST.get("session", "")).first()
+    upload = request.FILES.get("file")
+    if session is None:
+        errors = [_("Choose one of the event's sessions.")]
+    elif upload is None:
+        errors = [_("Choose the CSV file to upload.")]
+    elif upload.size > PAPER_UPLOAD_MAX_BYTES:
+        errors = [_("The file is larger than %(n)s MB.") % {"n": PAPER_UPLOAD_MAX_BYTES // (1024 * 1024)}]
+    else:
+        result = paper_tallies.paper_tallies_import(event=event, session=session, data=upload.read(), user=request.user)
+        if result.ok:
+            messages.success(request, _paper_summary(result))
+            return redirect(f"{reverse('paper_tallies', args=[event.slug])}?session={session.code}")
+        errors = result.errors
+    return _paper_page(request, event, session or _paper_session(event, None), errors=errors, status=400)
+
+
+@csrf_exempt  # checked by _paper_upload once the size is known: the body is never parsed when too large
+@never_cache
+@require_http_methods(["GET", "POST"])
+@organiser_of_event
+def paper_tallies_page(request, event):
+    """Choose the session, download the template, upload the filled file, see what it did."""
+    if request.method == "GET":
+        return _paper_page(request, event, _paper_session(event, request.GET.get("session")))
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > PAPER_UPLOAD_MAX_BYTES + 64 * 1024:  # the file plus the form's other fields
+        message = _("The file is larger than %(n)s MB.") % {"n": PAPER_UPLOAD_MAX_BYTES // (1024 * 1024)}
+        return _paper_page(
+            request, event, _paper_session(event, request.GET.get("session")), errors=[message], status=413
+        )
+    return _paper_upload(request, event)
+
+
+@require_GET
+@organiser_of_event
+def paper_tallies_template(request, event):
+    """The CSV to fill in: every group × question × option of the session."""
+    session = _paper_session(event, request.GET.get("session"))
+    if session is None:
+        return HttpResponse(status=404)
+    content = paper_tallies.paper_template_csv(event=event, session=session)
+    return _file(content, "text/csv; charset=utf-8", f"{event.slug}-{session.code}-paper-tallies.csv")
+
+
+@require_POST
+@organiser_of_event
+def paper_tables_create(request, event):
+    """Create the tables of a site without the app as the event's groups."""
+    text = request.POST.get("count", "").strip()
+    count = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 0
+    try:
+        paper_tallies.paper_groups_create(event=event, count=count, user=request.user)
+    except paper_tallies.PaperTablesRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("%(n)s paper tables created.") % {"n": count})
+    return redirect("paper_tallies", slug=event.slug)
+
+
+# --- The note taker's form offline ----------------------------------------------------------
+
+
+@require_GET
+def notes_service_worker(request):
+    """The service worker of the notes form (static/js/notes-sw.js), served from the root so that
+    it may control the form pages. It holds no data: anyone may fetch it."""
+    with open(finders.find("js/notes-sw.js"), encoding="utf-8") as script:
+        response = HttpResponse(script.read(), content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"  # browsers check for a new worker on every visit
+    response["Service-Worker-Allowed"] = "/events/"  # at most the events' pages, never the others
+    return response

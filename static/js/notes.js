@@ -3,7 +3,8 @@
      version the draft started from (the server answers 409 with both versions on a conflict).
    - When the server cannot be reached, the draft stays on this device and is sent later.
    - On load, an unsaved draft of this device comes back (the server decides on conflicts).
-   - Submitting carries an idempotency key: a retry never makes a second revision. */
+   - Submitting carries an idempotency key: a retry never makes a second revision.
+   - A service worker (notes-sw.js) keeps a copy of this page, so that a reload offline opens it. */
 (function () {
   "use strict";
   var form = document.getElementById("notes-form");
@@ -353,6 +354,23 @@
     }).catch(function () { say(fmt(T.offline, { time: now() })); });
   }
 
+  /* --- Offline: a service worker keeps a copy of this page for a reload without network --- */
+
+  function keepPageOffline() {
+    if (!("serviceWorker" in navigator) || !cfg.workerUrl || !window.MessageChannel) return;
+    navigator.serviceWorker.register(cfg.workerUrl, { scope: cfg.workerScope }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      // This page may have loaded before the worker controlled it: tell it what to keep.
+      var files = Array.prototype.map.call(
+        document.querySelectorAll("link[rel=stylesheet][href], script[src]"),
+        function (el) { return el.href || el.src; });
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (e) { if (e.data && e.data.type === "kept") form.dataset.offlineReady = "1"; };
+      registration.active.postMessage({ type: "keep", urls: [location.href.split("#")[0]].concat(files) }, [channel.port2]);
+    }).catch(function () { /* without a worker the notes are still kept in localStorage */ });
+  }
+
   // Start: the server's copy, or this device's unsaved one (the server refuses it if it is stale).
   fill(initial.data);
   var local = readLocal();
@@ -364,7 +382,13 @@
       state.dirty = true;
       say(T.restored);
       schedule(300);
+    } else if (local && local.data && typeof local.version === "number" && local.version > state.version) {
+      // This page is an older copy kept on this device (opened offline); the draft saved since is newer.
+      state.version = local.version;
+      fill(local.data);
     }
+    if (navigator.onLine === false && !state.dirty) say(T.offlineCopy);
+    keepPageOffline();
     form.addEventListener("input", changed);
     form.addEventListener("change", function (e) { if (e.target.type === "radio" || e.target.type === "checkbox") changed(); });
     form.addEventListener("click", function (e) {

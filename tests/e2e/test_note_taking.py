@@ -1,7 +1,8 @@
-"""Never lose a word: the note taker types, goes offline, types more, reloads, and everything is
-there; back online, one submit makes exactly one submission, and an open plenary screen shows it
-without a reload."""
+"""Never lose a word: the note taker types, goes offline, types more, reloads while still offline,
+and everything is there; back online, one submit makes exactly one submission, and an open plenary
+screen shows it without a reload."""
 
+import json
 import re
 
 import pytest
@@ -11,6 +12,25 @@ from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.test_live_event import TIMEOUT, check_in_quietly
 
 pytestmark = pytest.mark.browser
+
+TEXT = "textarea[data-field='answers.q5.text']"
+# The page as this device's service worker keeps it: its #notes-initial holds a key made per render.
+KEPT_COPY = """async () => {
+  const copy = await caches.match(location.href, {ignoreVary: true});
+  if (!copy) return null;
+  const html = new DOMParser().parseFromString(await copy.text(), "text/html");
+  return JSON.parse(html.getElementById("notes-initial").textContent).idempotency_key;
+}"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _offline_reaches_service_workers():
+    """Without this, Playwright's set_offline leaves a service worker's own fetches online
+    (microsoft/playwright#2311): the worker would fetch the page instead of using its copy.
+    Read by the Playwright driver when it starts, so before the module's `browser` fixture."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
+        yield
 
 
 def test_offline_notes_survive_a_reload_and_submit_once(browser, live_product):
@@ -43,8 +63,13 @@ def test_offline_notes_survive_a_reload_and_submit_once(browser, live_product):
     page.goto(note_taker["join_url"])
     page.wait_for_selector("body[data-view=room]", timeout=TIMEOUT)
     page.click("a[href*='/notes/']")
-    box = page.locator("textarea[data-field='answers.q5.text']")
+    box = page.locator(TEXT)
     box.wait_for(timeout=TIMEOUT)
+    # The service worker controls the page and keeps a copy of it and its files.
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=TIMEOUT)
+    page.wait_for_selector("#notes-form[data-offline-ready='1']", timeout=TIMEOUT)
+    kept_key = page.evaluate(KEPT_COPY)
+    assert kept_key
 
     box.fill("First point: trust needs transparency.")
     page.wait_for_selector("#save-status:has-text('Saved at')", timeout=TIMEOUT)
@@ -56,15 +81,29 @@ def test_offline_notes_survive_a_reload_and_submit_once(browser, live_product):
     stored = page.evaluate("JSON.stringify(Object.assign({}, localStorage))")
     assert "typed offline" in stored
 
-    # The connection is back, and the page is reloaded before the draft could be sent again.
-    context.set_offline(False)
-    page.reload()
-    box = page.locator("textarea[data-field='answers.q5.text']")
-    page.wait_for_function(
-        "document.querySelector(\"textarea[data-field='answers.q5.text']\").value.includes('typed offline')",
-        timeout=TIMEOUT,
-    )
+    # Still offline: the reload opens the copy the service worker kept, and the notes come back.
+    response = page.reload()
+    assert response is not None and response.from_service_worker
+    assert page.evaluate("navigator.onLine") is False
+    initial = json.loads(page.text_content("#notes-initial"))
+    assert initial["idempotency_key"] == kept_key, "the page was rendered again, not opened from the kept copy"
+    box = page.locator(TEXT)
+    page.wait_for_function(f"document.querySelector({TEXT!r}).value.includes('typed offline')", timeout=TIMEOUT)
     assert box.input_value() == "First point: trust needs transparency. Second point, typed offline."
+    page.wait_for_selector("#save-status:has-text('saved on this device')", timeout=TIMEOUT)
+    box.scroll_into_view_if_needed()  # the sticky save status above the notes typed offline
+    page.screenshot(path=str(ARTIFACTS / "notes-offline.png"))
+
+    # The connection is back: the draft goes to the server by itself.
+    context.set_offline(False)
+    page.wait_for_selector("#save-status:has-text('Saved at')", timeout=TIMEOUT)
+
+    # Offline again: the kept copy is older than the draft saved since, and the draft still wins.
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#save-status:has-text('You are offline')", timeout=TIMEOUT)
+    assert box.input_value() == "First point: trust needs transparency. Second point, typed offline."
+    context.set_offline(False)
     page.screenshot(path=str(ARTIFACTS / "notes.png"), full_page=True)
 
     page.dblclick("#submit-button")  # an impatient double press still makes one submission
