@@ -382,6 +382,19 @@ def plenary_scopes() -> list[dict]:
     ]
 
 
+def plenary_world_scopes(event: Event) -> list[dict]:
+    """For an event of a dialogue: the scopes of the dialogue's results so far, to compare with."""
+    if event.dialogue_id is None:
+        return []
+    from dialogues.results import cached_global_snapshot
+
+    snapshot = cached_global_snapshot(event.dialogue)
+    return [
+        {"value": f"world|{scope['key']}", "label": scope["label"], "sites_reported": scope["sites_reported"]}
+        for scope in snapshot["scopes"]
+    ]
+
+
 def form_questions(session: Session, tally: dict) -> list[dict]:
     """The form's questions: how each is answered (its mode) and the device votes per option."""
     rows = []

@@ -339,7 +339,15 @@ def question_open_set(*, event: Event, question: Question, is_open: bool) -> Que
 def plenary_settings_update(*, event: Event, **changes) -> PlenarySettings:
     """Change what the plenary shows (scope, reveal, group on screen, weighting) and tell the screens."""
     settings_, _created = PlenarySettings.objects.select_for_update().get_or_create(event=event)
-    allowed = {"reference_dataset", "scope", "scope_name", "results_visible", "on_screen_group", "weighting"}
+    allowed = {
+        "reference_dataset",
+        "scope",
+        "scope_name",
+        "world_scope",
+        "results_visible",
+        "on_screen_group",
+        "weighting",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise NotesRefused(_("Unknown setting: %(names)s.") % {"names": ", ".join(sorted(unknown))})
@@ -350,6 +358,8 @@ def plenary_settings_update(*, event: Event, **changes) -> PlenarySettings:
         raise NotesRefused(_("Unknown scope."))
     if "weighting" in changes:
         changes["weighting"] = str(Weighting(changes["weighting"]))
+    if changes.get("world_scope") and event.dialogue_id is None:
+        raise NotesRefused(_("Only an event of a dialogue compares with the world so far."))
     if changes.get("scope") == ReferenceResult.Scope.GLOBAL:
         changes["scope_name"] = ""
     for name, value in changes.items():

@@ -288,8 +288,14 @@ def _plenary(request, event):
     post = request.POST
     if "reference" in post:
         value = post["reference"]
+        changes["world_scope"] = ""
         if not value:
             changes["reference_dataset"] = None
+        elif value.startswith("world|"):
+            scope_key = value.partition("|")[2]
+            if value not in {scope["value"] for scope in selectors.plenary_world_scopes(event)}:
+                raise services.NotesRefused(_("Choose a scope of the dialogue's results from the list."))
+            changes["world_scope"] = scope_key
         else:
             dataset_id, _sep, rest = value.partition("|")
             scope, _sep, scope_name = rest.partition("|")

@@ -27,13 +27,16 @@ def results_control_panel(context, event):
         .order_by("group_id", "status")
     )
     current = ""
-    if settings_.reference_dataset_id:
+    if settings_.world_scope and event.dialogue_id:
+        current = f"world|{settings_.world_scope}"
+    elif settings_.reference_dataset_id:
         current = f"{settings_.reference_dataset_id}|{settings_.scope}|{settings_.scope_name}"
     return {
         "event": event,
         "csrf_token": context.get("csrf_token"),
         "settings": settings_,
         "scopes": selectors.plenary_scopes(),
+        "world_scopes": selectors.plenary_world_scopes(event),
         "current_scope": current,
         "questions": questions,
         "groups": [{"group": g, "status": status.get(g.pk)} for g in groups],

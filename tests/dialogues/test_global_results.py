@@ -197,3 +197,30 @@ def test_the_plenary_compares_with_the_world_so_far(dialogue, world):
     # Kenya's own 1 of 5 beside Europe's (France's) 4 of 6.
     assert ours["opportunity"]["percent"] == 20.0
     assert ours["opportunity"]["reference"] == {"percent": 66.7, "n": 6}
+
+
+def test_the_organiser_picks_a_world_scope_in_the_control_room(client, dialogue, world, django_user_model):
+    from django.urls import reverse
+
+    from results.models import PlenarySettings
+
+    user = django_user_model.objects.create_user(username="ke", email="ke@example.org", password="x" * 12)
+    world["kenya"].organisation.members.add(user)
+    client.force_login(user)
+    page = client.get(reverse("control_room", args=["kenya"])).content.decode()
+    assert 'value="world|continent:europe"' in page and "The world so far" in page
+    url = reverse("results_control", args=["kenya", "plenary"])
+    client.post(url, {"reference": "world|continent:europe"})
+    assert PlenarySettings.objects.get(event=world["kenya"]).world_scope == "continent:europe"
+    refused = client.post(url, {"reference": "world|country:Atlantis"}, follow=True)
+    assert "from the list" in refused.content.decode()
+    assert PlenarySettings.objects.get(event=world["kenya"]).world_scope == "continent:europe"
+    client.post(url, {"reference": ""})
+    assert PlenarySettings.objects.get(event=world["kenya"]).world_scope == ""
+
+
+def test_an_event_outside_a_dialogue_cannot_compare_with_the_world(event):
+    from results.services import NotesRefused, plenary_settings_update
+
+    with pytest.raises(NotesRefused, match="dialogue"):
+        plenary_settings_update(event=event, world_scope="global")
