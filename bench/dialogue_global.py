@@ -67,8 +67,9 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    small, _specs = build_dialogue(events=10, groups=args.groups, questions=args.questions, seed=2)
-    dialogue, specs = build_dialogue(events=args.events, groups=args.groups, questions=args.questions)
+    small = build_dialogue(events=10, groups=args.groups, questions=args.questions, seed=2)["dialogue"]
+    built = build_dialogue(events=args.events, groups=args.groups, questions=args.questions, participants=100)
+    dialogue, specs = built["dialogue"], built["specs"]
     print(f"built in {time.perf_counter() - started:.0f} s")
     queries = {}
     for name, target in (("10 events", small), (f"{args.events} events", dialogue)):

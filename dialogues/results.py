@@ -307,6 +307,8 @@ def world_figures(event: Event, scope_key: str) -> tuple[dict, dict | None]:
         return {}, None
     snapshot = cached_global_snapshot(event.dialogue)
     scope = next((s for s in snapshot["scopes"] if s["key"] == scope_key), None)
+    if scope is not None:  # the cached snapshot's labels are in the language of whoever built it
+        scope = {**scope, "label": scope_label(scope_key)}
     figures = {}
     for session in snapshot["sessions"]:
         for question in session["questions"]:

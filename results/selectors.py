@@ -386,11 +386,15 @@ def plenary_world_scopes(event: Event) -> list[dict]:
     """For an event of a dialogue: the scopes of the dialogue's results so far, to compare with."""
     if event.dialogue_id is None:
         return []
-    from dialogues.results import cached_global_snapshot
+    from dialogues.results import cached_global_snapshot, scope_label
 
     snapshot = cached_global_snapshot(event.dialogue)
     return [
-        {"value": f"world|{scope['key']}", "label": scope["label"], "sites_reported": scope["sites_reported"]}
+        {
+            "value": f"world|{scope['key']}",
+            "label": scope_label(scope["key"]),
+            "sites_reported": scope["sites_reported"],
+        }
         for scope in snapshot["scopes"]
     ]
 

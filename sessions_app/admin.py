@@ -17,6 +17,10 @@ from sessions_app.forms import ParticipantImportForm, TranslationsImportForm
 from sessions_app.join_links import join_url
 from sessions_app.models import DiversityAttribute, Event, Option, Organisation, Participant, Phase, Question, Session
 
+# A list filter offers only the events (or organisations) of the rows one may see: another
+# partner's event titles never show in the sidebar.
+OnlyYours = admin.RelatedOnlyFieldListFilter
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
@@ -71,8 +75,8 @@ class SessionInline(OrganiserInline, admin.TabularInline):
 class EventAdmin(OrganiserScopedAdmin):
     event_path = ""
     list_display = ["title", "organisation", "starts_at", "timezone", "status", "people", "links"]
-    list_filter = ["status", "organisation"]
-    search_fields = ["title", "slug"]
+    list_filter = ["status", ("organisation", OnlyYours), "continent"]
+    search_fields = ["title", "slug", "country", "tags"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PhaseInline, SessionInline, DiversityAttributeInline]
     actions = ["export_translations"]
@@ -93,7 +97,18 @@ class EventAdmin(OrganiserScopedAdmin):
                 ]
             },
         ),
+        (
+            _("Global dialogue"),
+            {
+                "fields": ["dialogue", "dialogue_version", "country", "continent", "tags"],
+                "description": _(
+                    "Country, continent and tags say where the event's results count in the dialogue's global "
+                    "results. Events join a dialogue when a partner creates them from its template."
+                ),
+            },
+        ),
     ]
+    readonly_fields = ["dialogue", "dialogue_version"]
 
     @admin.display(description=_("people"))
     def people(self, obj):
@@ -165,7 +180,7 @@ class QuestionInline(OrganiserInline, admin.TabularInline):
 @admin.register(Session)
 class SessionAdmin(OrganiserScopedAdmin):
     list_display = ["title", "event", "order", "code"]
-    list_filter = ["event"]
+    list_filter = [("event", OnlyYours)]
     search_fields = ["title", "code"]
     inlines = [QuestionInline]
 
@@ -180,7 +195,7 @@ class OptionInline(OrganiserInline, admin.TabularInline):
 class QuestionAdmin(OrganiserScopedAdmin):
     event_path = "session__event"
     list_display = ["code", "text", "kind", "session"]
-    list_filter = ["kind", "session__event"]
+    list_filter = ["kind", ("session__event", OnlyYours)]
     search_fields = ["code", "text"]
     inlines = [OptionInline]
 
@@ -229,7 +244,7 @@ class AttributeFilter(admin.SimpleListFilter):
 @admin.register(Participant)
 class ParticipantAdmin(OrganiserScopedAdmin):
     list_display = ["__str__", "event", "role", "languages", "invited_at", "join_last_opened_at", "checked_in_at"]
-    list_filter = ["event", "role", CheckedInFilter, AttributeFilter]
+    list_filter = [("event", OnlyYours), "role", CheckedInFilter, AttributeFilter]
     search_fields = ["first_name", "last_name", "email"]
     readonly_fields = [
         "join_link",
@@ -258,6 +273,17 @@ class ParticipantAdmin(OrganiserScopedAdmin):
     ]
     autocomplete_fields = []
     change_list_template = "admin/sessions_app/participant/change_list.html"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A staff account is linked to a person of one's own events: offer only one's own
+        # organisations' organisers, never every account of every partner.
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = (
+                db_field.related_model.objects.filter(organisations__in=request.user.organisations.all())
+                .distinct()
+                .order_by("email")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("personal join link"))
     def join_link(self, obj):

@@ -190,7 +190,7 @@ def _weighted(rng: random.Random, choices):
     return rng.choices(values, weights=weights)[0]
 
 
-def _unique_slug(base: str) -> str:
+def demo_unique_slug(base: str) -> str:
     slug, n = base, 1
     while Event.objects.filter(slug=slug).exists():
         n += 1
@@ -206,18 +206,12 @@ def demo_event_create(*, start: datetime, participants: int = 30, seed: int = 0)
     )
     email = "organiser@example.org"
     password = secrets.token_urlsafe(9)
-    user_model = get_user_model()
-    organiser = user_model.objects.filter(email=email).first() or user_model(username="organiser", email=email)
-    organiser.is_staff = True
-    organiser.set_password(password)
-    organiser.save()
-    organisation.members.add(organiser)
-    _email_address_verified(organiser)
+    demo_login(organisation=organisation, email=email, username="organiser", password=password)
 
     event = Event.objects.create(
         organisation=organisation,
         title="Day 0: Global Citizens' Dialogue on the Future of the Internet",
-        slug=_unique_slug("day-0"),
+        slug=demo_unique_slug("day-0"),
         description=(
             "Experience one session of the Global Citizens' Dialogue on the Future of the Internet in 90 minutes: "
             "a short opening, 45 minutes in small groups of 5 with maximum diversity, and a plenary where note "
@@ -229,6 +223,26 @@ def demo_event_create(*, start: datetime, participants: int = 30, seed: int = 0)
         status=Event.Status.SCHEDULED,
         video_link_template="https://meet.jit.si/wetheinternet-{room}",
     )
+    demo_questionnaire_create(event)
+    demo_attributes_create(event)
+    demo_people_create(event, participants=participants, rng=rng)
+    return DemoEvent(event=event, organiser_email=email, organiser_password=password)
+
+
+def demo_login(*, organisation: Organisation, email: str, username: str, password: str):
+    """A staff account of the organisation with this password (the account is reused if it exists)."""
+    user_model = get_user_model()
+    user = user_model.objects.filter(email=email).first() or user_model(username=username, email=email)
+    user.is_staff = True
+    user.set_password(password)
+    user.save()
+    organisation.members.add(user)
+    _email_address_verified(user)
+    return user
+
+
+def demo_questionnaire_create(event: Event) -> Session:
+    """The seed's session (the digital public sphere) with its questions, and the Day 0 phases."""
     session = Session.objects.create(
         event=event,
         order=1,
@@ -267,6 +281,10 @@ def demo_event_create(*, start: datetime, participants: int = 30, seed: int = 0)
             Phase(event=event, order=3, kind=Phase.Kind.PLENARY, title="Results and conclusion", planned_minutes=20),
         ]
     )
+    return session
+
+
+def demo_attributes_create(event: Event) -> None:
     for order, (key, label, kind, choices, why) in enumerate(ATTRIBUTES, start=1):
         DiversityAttribute.objects.create(
             event=event,
@@ -278,20 +296,27 @@ def demo_event_create(*, start: datetime, participants: int = 30, seed: int = 0)
             choices="\n".join(choice for choice, _share in choices),
         )
 
+
+def demo_people_create(
+    event: Event, *, participants: int, rng: random.Random, language: str = "en", checked_in: bool = False
+) -> list[Participant]:
+    """Participants with varied attributes, and one facilitator and one note taker per group."""
     people = []
     groups = max(1, math.ceil(participants / event.group_size))
     for i in range(participants):
         attributes = {key: _weighted(rng, choices) for key, _l, _k, choices, _w in ATTRIBUTES}
         second = rng.choice(["", "", "fr", "es", "ar", "pt"])
-        people.append(_person(rng, event, i, Participant.Role.PARTICIPANT, attributes, second))
+        people.append(_person(rng, event, i, Participant.Role.PARTICIPANT, attributes, second, language))
     for role in (Participant.Role.FACILITATOR, Participant.Role.NOTE_TAKER):
         for _ in range(groups):
-            people.append(_person(rng, event, len(people), role, {}, ""))
-    Participant.objects.bulk_create(people)
-    return DemoEvent(event=event, organiser_email=email, organiser_password=password)
+            people.append(_person(rng, event, len(people), role, {}, "", language))
+    if checked_in:
+        for person in people:
+            person.checked_in_at = timezone.now()
+    return Participant.objects.bulk_create(people)
 
 
-def _person(rng, event, index, role, attributes, second_language) -> Participant:
+def _person(rng, event, index, role, attributes, second_language, language="en") -> Participant:
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     return Participant(
         event=event,
@@ -299,7 +324,7 @@ def _person(rng, event, index, role, attributes, second_language) -> Participant
         last_name=last,
         role=role,
         email=f"{slugify(first)}.{slugify(last)}.{index}@example.org",
-        languages=",".join(code for code in ["en", second_language] if code),
+        languages=",".join(dict.fromkeys(code for code in [language, second_language] if code)),
         attributes=attributes,
         # Demo people answered the diversity questions when they registered.
         consent_given_at=timezone.now() if attributes else None,

@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("sessions_app.urls")),
     path("", include("groups.urls")),
     path("", include("results.urls")),
+    path("", include("dialogues.urls")),
+    path("", include("dialogues.results_urls")),
 ]
 
 admin.site.site_header = _("WeTheInternet – organisers")

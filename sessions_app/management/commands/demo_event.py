@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from sessions_app.demo import demo_event_create
@@ -11,13 +11,23 @@ from sessions_app.join_links import join_url
 
 
 class Command(BaseCommand):
-    help = "Create the seed's Day 0 event with a session, questions, participants, staff and an organiser."
+    help = (
+        "Create the seed's Day 0 event with a session, questions, participants, staff and an organiser; "
+        "with --dialogue N, a global dialogue with N partners instead."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--start", help="Start time, ISO 8601 (e.g. 2026-12-01T06:30Z); default: now.")
         parser.add_argument("--participants", type=int, default=30, help="Number of participants (default 30).")
         parser.add_argument("--seed", type=int, default=0, help="Seed for the generated people.")
         parser.add_argument("--json", action="store_true", help="Print one JSON object instead of text.")
+        parser.add_argument(
+            "--dialogue",
+            type=int,
+            metavar="N",
+            help="Instead of the Day 0 event, a global dialogue with N partner organisations (1 to 12), "
+            "each with one event, groups and submitted results.",
+        )
 
     def handle(self, *args, **options):
         start = timezone.now().replace(microsecond=0)
@@ -30,6 +40,8 @@ class Command(BaseCommand):
                 ) from None
             if timezone.is_naive(start):
                 start = timezone.make_aware(start, UTC)
+        if options["dialogue"] is not None:
+            return self._dialogue(options["dialogue"], start, options)
         if not 1 <= options["participants"] <= 100_000:
             raise CommandError("--participants must be between 1 and 100000")
         demo = demo_event_create(start=start, participants=options["participants"], seed=options["seed"])
@@ -62,3 +74,70 @@ class Command(BaseCommand):
         self.stdout.write(
             f"    ... and {max(0, len(data['people']) - 8)} more: `python manage.py demo_event --json` prints them all."
         )
+
+    def _dialogue(self, partners: int, start, options):
+        # The dialogue builds on every app: imported here so that the Day 0 demo needs only this one.
+        from dialogues.demo import MAX_PARTNERS, demo_dialogue_create
+
+        if not 1 <= partners <= MAX_PARTNERS:
+            raise CommandError(f"--dialogue must be between 1 and {MAX_PARTNERS}")
+        demo = demo_dialogue_create(partners=partners, start=start, seed=options["seed"])
+        dialogue = demo.dialogue
+        site = settings.SITE_URL
+        data = {
+            "dialogue": dialogue.slug,
+            "urls": {
+                "sign_in": f"{site}{reverse('account_login')}",
+                "coordination": f"{site}{reverse('dialogue_coordinator', kwargs={'slug': dialogue.slug})}",
+                "results": f"{site}{_path('dialogue_results', dialogue.slug)}",
+                "public_results": f"{site}{_path('public_dialogue_results', dialogue.slug, public=True)}",
+                "admin": f"{site}{reverse('admin:dialogues_dialogue_change', args=[dialogue.pk])}",
+            },
+            "coordinator": {"email": demo.coordinator_email, "password": demo.coordinator_password},
+            "partners": [_partner_json(site, dialogue, partner) for partner in demo.partners],
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+            return
+        self.stdout.write(self.style.SUCCESS(f"Created the dialogue {dialogue} ({dialogue.slug})"))
+        self.stdout.write(f"  Sign in at:        {data['urls']['sign_in']}")
+        self.stdout.write(
+            f"  Coordinator:       e-mail {demo.coordinator_email}   password {demo.coordinator_password}"
+        )
+        self.stdout.write(f"    Coordination:    {data['urls']['coordination']}")
+        self.stdout.write(f"    Global results:  {data['urls']['results']}")
+        self.stdout.write(f"  Public results (partners who opted in, no sign-in): {data['urls']['public_results']}")
+        for partner in data["partners"]:
+            public = "opted in to the public page" if partner["results_public"] else "not on the public page"
+            self.stdout.write(f"  {partner['organisation']} ({partner['country']}, {public})")
+            self.stdout.write(
+                f"    e-mail {partner['organiser']['email']}   password {partner['organiser']['password']}"
+            )
+            self.stdout.write(f"    Partner page:    {partner['urls']['partner']}")
+            self.stdout.write(f"    Control room:    {partner['urls']['control_room']}")
+
+
+def _partner_json(site: str, dialogue, partner) -> dict:
+    event = partner.event
+    return {
+        "organisation": partner.organisation.name,
+        "country": event.country,
+        "continent": event.continent,
+        "results_public": partner.public,
+        "organiser": {"email": partner.organiser_email, "password": partner.organiser_password},
+        "event": event.slug,
+        "urls": {
+            "partner": site + reverse("dialogue_partner", args=[dialogue.slug, partner.organisation.slug]),
+            "control_room": site + reverse("control_room", kwargs={"slug": event.slug}),
+            "plenary": site + reverse("plenary", kwargs={"slug": event.slug, "token": event.plenary_token}),
+        },
+    }
+
+
+def _path(name: str, slug: str, *, public: bool = False) -> str:
+    """A page of the dialogue's results, built in another part of the app: its usual address if
+    its route is not there."""
+    try:
+        return reverse(name, kwargs={"slug": slug})
+    except NoReverseMatch:
+        return f"/public/dialogues/{slug}/" if public else f"/dialogues/{slug}/results/"

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from dialogues import results_views as views
+
+urlpatterns = [
+    # Coordinators and partners: the live global results, and the JSON the page polls
+    path("dialogues/<slug:slug>/results/", views.dialogue_results, name="dialogue_results"),
+    path("dialogues/<slug:slug>/results.json", views.dialogue_results_json, name="dialogue_results_json"),
+    # Everyone, when the dialogue is public: the partners who opted in, and open data
+    path("public/dialogues/<slug:slug>/", views.public_results, name="public_dialogue_results"),
+    path("public/dialogues/<slug:slug>/results.csv", views.public_results_csv, name="public_dialogue_csv"),
+    path("public/dialogues/<slug:slug>/results.json", views.public_results_json, name="public_dialogue_json"),
+    path(
+        "public/dialogues/<slug:slug>/data-dictionary/",
+        views.public_data_dictionary,
+        name="public_dialogue_dictionary",
+    ),
+    path(
+        "public/dialogues/<slug:slug>/data-dictionary.json",
+        views.public_data_dictionary_json,
+        name="public_dialogue_dictionary_json",
+    ),
+]

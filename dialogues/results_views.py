@@ -1,0 +1,137 @@
+"""The dialogue's global results: the coordinators' and partners' live page, the public page and
+its open data. Figures come from ``dialogues.results`` (cached, suppressed below the threshold)."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from dialogues import open_data
+from dialogues.models import Dialogue
+from dialogues.results import cached_global_snapshot
+from dialogues.results_display import (
+    chosen_scopes,
+    open_data_file,
+    page_context,
+    public_dialogue_get,
+    public_page_html,
+    version_wording,
+)
+from dialogues.services import is_coordinator
+
+JSON_OPTIONS = {"ensure_ascii": False}
+
+
+def _may_see_results(user, dialogue: Dialogue) -> bool:
+    """Coordinators, members of a partner organisation, and superusers."""
+    return is_coordinator(user, dialogue) or dialogue.partners.filter(organisation__members=user).exists()
+
+
+def dialogue_viewer(view):
+    """Only the dialogue's coordinators and partners (anyone else signed in: 403)."""
+
+    @wraps(view)
+    def wrapper(request, slug):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        dialogue = get_object_or_404(Dialogue, slug=slug)
+        if not _may_see_results(request.user, dialogue):
+            raise PermissionDenied(_("Only the dialogue's coordinators and partners see its live results."))
+        return view(request, dialogue)
+
+    return wrapper
+
+
+def public_dialogue(view):
+    """Anyone, when the dialogue's results are public; 404 otherwise."""
+
+    @wraps(view)
+    def wrapper(request, slug):
+        dialogue = public_dialogue_get(slug)
+        if dialogue is None:
+            raise Http404(_("No such public dialogue."))
+        return view(request, dialogue)
+
+    return wrapper
+
+
+# --- Coordinators and partners: live -----------------------------------------------------------
+
+
+@never_cache
+@require_safe
+@dialogue_viewer
+def dialogue_results(request, dialogue):
+    snapshot = cached_global_snapshot(dialogue)
+    scopes = chosen_scopes(snapshot, request.GET.get("scope"), request.GET.get("compare"))
+    words = version_wording(dialogue, snapshot)
+    context = page_context(dialogue, snapshot, scopes, words)
+    context["words"] = words
+    return render(request, "dialogues/results.html", context)
+
+
+@never_cache
+@require_safe
+@dialogue_viewer
+def dialogue_results_json(request, dialogue):
+    return JsonResponse(cached_global_snapshot(dialogue), json_dumps_params=JSON_OPTIONS)
+
+
+# --- The public page and its open data -----------------------------------------------------------
+
+
+@require_safe
+@public_dialogue
+def public_results(request, dialogue):
+    figures = public_page_html(dialogue, request.GET.get("scope"))
+    if figures is None:
+        return redirect("public_dialogue_results", slug=dialogue.slug)
+    # The figures are our own template's output, escaped when rendered and cached.
+    return render(request, "dialogues/public.html", {"dialogue": dialogue, "figures": mark_safe(figures)})  # noqa: S308
+
+
+def _attachment(content: str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+@public_dialogue
+def public_results_csv(request, dialogue):
+    return _attachment(open_data_file(dialogue, "csv"), "text/csv; charset=utf-8", f"{dialogue.slug}-results.csv")
+
+
+@require_safe
+@public_dialogue
+def public_results_json(request, dialogue):
+    return HttpResponse(open_data_file(dialogue, "json"), content_type="application/json")
+
+
+def _dictionary(dialogue: Dialogue) -> dict:
+    return open_data.data_dictionary(
+        dialogue_slug=dialogue.slug,
+        title=str(dialogue),
+        weighting=dialogue.weighting,
+        min_respondents=dialogue.min_respondents,
+    )
+
+
+@require_safe
+@public_dialogue
+def public_data_dictionary(request, dialogue):
+    return render(
+        request, "dialogues/public_dictionary.html", {"dialogue": dialogue, "dictionary": _dictionary(dialogue)}
+    )
+
+
+@require_safe
+@public_dialogue
+def public_data_dictionary_json(request, dialogue):
+    return JsonResponse(_dictionary(dialogue), json_dumps_params=JSON_OPTIONS)

@@ -1,0 +1,307 @@
+"""The global results pages: who opens what, the public subset, suppression in every output,
+open data files, escaping, scopes, languages and the cached public page."""
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from dialogues import open_data, results, results_display
+from dialogues.results import global_snapshot
+from dialogues.services import version_publish
+from sessions_app.models import Option, Question
+from tests.dialogues.conftest import make_groups, make_partner, make_site, submit_results
+from tests.helpers import log_in_as, make_person
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = '<script>alert("x")</script>'
+FORMULA = '=HYPERLINK("http://evil.example","click")'
+ROLES = ["coordinator", "partner", "other_organiser", "participant", "anonymous", "superuser"]
+# (path, expected per role in the order of ROLES): A allowed, L sent to sign in, F 403, N 404
+PRIVATE = [
+    ("/dialogues/{slug}/results/", "A A F L L A"),
+    ("/dialogues/{slug}/results.json", "A A F L L A"),
+    ("/dialogues/unknown/results/", "N N N L L N"),
+]
+PUBLIC = [
+    "/public/dialogues/{slug}/",
+    "/public/dialogues/{slug}/results.csv",
+    "/public/dialogues/{slug}/results.json",
+    "/public/dialogues/{slug}/data-dictionary/",
+    "/public/dialogues/{slug}/data-dictionary.json",
+]
+
+
+@pytest.fixture(autouse=True)
+def _no_local_copies():
+    """Each process keeps the public page for a second: start each test without them."""
+    results_display.forget_local_copies()
+
+
+def q1(opportunity, threat):
+    return {"q1": {"counts": {"opportunity": opportunity, "threat": threat}}}
+
+
+@pytest.fixture
+def world(dialogue, django_user_model):
+    """France (opted in to the public page): q1 3/4 and 1/2 "opportunity", a ranking per group;
+    Kenya (not opted in): q1 1/5, and q2 answered by 3 people."""
+    france_org, partner_user = make_partner(dialogue, "Partner France", "fr-partner", django_user_model, public=True)
+    kenya_org, _ = make_partner(dialogue, "Partner Kenya", "ke-partner")
+    france = make_site(dialogue, france_org, "france", country="France", continent="europe", tags="G20")
+    kenya = make_site(dialogue, kenya_org, "kenya", country="Kenya", continent="africa")
+    f1, f2 = make_groups(france, 2)
+    (k1,) = make_groups(kenya, 1)
+    ranking = ["education", "regulation", "design", "fact-checking"]
+    submit_results(france, f1, {**q1(3, 1), "q4": {"ranking": ranking}})
+    submit_results(france, f2, {**q1(1, 1), "q4": {"ranking": ranking[::-1]}})
+    submit_results(kenya, k1, {**q1(1, 4), "q2": {"counts": {"citizens": 3}, "valid": 3}})
+    return {"france": france, "kenya": kenya, "partner_user": partner_user}
+
+
+def clients(world, coordinator, other_organiser, django_user_model) -> dict[str, Client]:
+    made = {role: Client() for role in ROLES}
+    made["coordinator"].force_login(coordinator)
+    made["partner"].force_login(world["partner_user"])
+    made["other_organiser"].force_login(other_organiser)
+    log_in_as(made["participant"], make_person(world["france"], first_name="Ana"))
+    made["superuser"].force_login(django_user_model.objects.create_superuser("root", "root@example.org", "pw-long-1"))
+    return made
+
+
+def outcome(response) -> str:
+    if response.status_code == 302 and "login" in response["Location"]:
+        return "L"
+    return {200: "A", 403: "F", 404: "N"}.get(response.status_code, str(response.status_code))
+
+
+def test_every_route_answers_each_role_as_expected(dialogue, world, coordinator, other_organiser, django_user_model):
+    made = clients(world, coordinator, other_organiser, django_user_model)
+    wrong = []
+
+    def check(path, expected):
+        for role, want in zip(ROLES, expected.split(), strict=True):
+            got = outcome(made[role].get(path))
+            if got != want:
+                wrong.append(f"{path} as {role}: expected {want}, got {got}")
+
+    for template, expected in PRIVATE:
+        check(template.format(slug=dialogue.slug), expected)
+    for template in PUBLIC:  # not public yet: nobody, not even its coordinators
+        check(template.format(slug=dialogue.slug), "N N N N N N")
+    dialogue.public = True
+    dialogue.save()
+    results_display.forget_local_copies()  # else "not public" is kept for a second
+    for template in PUBLIC:
+        check(template.format(slug=dialogue.slug), "A A A A A A")
+    for template in PUBLIC:
+        check(template.format(slug="unknown"), "N N N N N N")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_live_page_shows_figures_weighting_and_sites(client, dialogue, world, coordinator):
+    client.force_login(coordinator)
+    body = client.get(f"/dialogues/{dialogue.slug}/results/").content.decode()
+    assert "Pooled: every answer counts the same" in body
+    assert "To you, the Internet is:" in body and "More an opportunity" in body
+    # The world: 5 of 11 people chose "opportunity".
+    assert "45.5 %" in body and "(5)" in body and "N = 11" in body and "sites: 2" in body
+    assert "Dialogue in France" in body and "Dialogue in Kenya" in body
+    assert 'data-poll="/dialogues/global/results.json"' in body
+    dialogue.weighting = "sites_equal"
+    dialogue.save()
+    body = client.get(f"/dialogues/{dialogue.slug}/results/").content.decode()
+    assert "One site, one vote" in body and "43.3 %" in body
+
+
+def test_a_scope_and_a_second_one_to_compare(client, dialogue, world, coordinator):
+    client.force_login(coordinator)
+    path = f"/dialogues/{dialogue.slug}/results/?scope=country:France&compare=continent:africa"
+    body = client.get(path).content.decode()
+    assert '<option value="country:France" selected>' in body
+    assert "66.7 %" in body and "20 %" in body and "Africa:" in body
+    unknown = client.get(f"/dialogues/{dialogue.slug}/results/?scope=country:Atlantis").content.decode()
+    assert '<option value="global" selected>' in unknown
+
+
+def test_the_json_endpoint_is_the_cached_snapshot(client, dialogue, world, coordinator):
+    client.force_login(coordinator)
+    response = client.get(f"/dialogues/{dialogue.slug}/results.json")
+    assert response["Content-Type"] == "application/json"
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    data = response.json()
+    assert set(data) >= {"dialogue", "version", "weighting", "min_respondents", "generated_at", "sites", "scopes"}
+    question = next(q for s in data["sessions"] for q in s["questions"] if q["code"] == "q1")
+    assert question["figures"]["global"]["n"] == 11
+    assert {s["event"] for s in data["sites"]} == {"france", "kenya"}
+
+
+def test_suppressed_figures_never_show_their_numbers(client, dialogue, world, coordinator):
+    dialogue.min_respondents = 6  # Kenya's q1 has N = 5: suppressed; the world's 11 is shown
+    dialogue.save()
+    client.force_login(coordinator)
+    snapshot = client.get(f"/dialogues/{dialogue.slug}/results.json").json()
+    q1_figures = next(q for s in snapshot["sessions"] for q in s["questions"] if q["code"] == "q1")["figures"]
+    assert q1_figures["country:Kenya"] == {"suppressed": True, "sites": 1}
+    body = client.get(f"/dialogues/{dialogue.slug}/results/?scope=country:Kenya").content.decode()
+    q1_html = body[body.index('id="q-digital-public-sphere-q1"') : body.index('id="q-digital-public-sphere-q2"')]
+    assert "Fewer than 6 answers: not shown" in q1_html
+    assert "N = 5" not in q1_html and "dr-value" not in q1_html and "(4)" not in q1_html and "80" not in q1_html
+    # Side by side, the suppressed scope's bars say "not shown" and carry no number.
+    body = client.get(f"/dialogues/{dialogue.slug}/results/?scope=global&compare=country:Kenya").content.decode()
+    q1_html = body[body.index('id="q-digital-public-sphere-q1"') : body.index('id="q-digital-public-sphere-q2"')]
+    assert "N = 11" in q1_html and q1_html.count("not shown") == 4 + 1  # 4 options + the N line
+    assert "(5)" in q1_html and "(6)" in q1_html  # the world: 5 and 6 people
+    assert "(1)" not in q1_html and "(4)" not in q1_html  # Kenya's 1 and 4 stay hidden
+
+
+def test_suppressed_rows_of_the_open_data_are_empty(client, dialogue, world):
+    dialogue.public = True
+    dialogue.save()
+    # Public: France only. q1 N = 6 shown; the ranking (2 groups < 5) and q2 (no answer) suppressed.
+    content = client.get(f"/public/dialogues/{dialogue.slug}/results.csv").content.decode()
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert list(rows[0]) == open_data.COLUMNS
+    suppressed = [row for row in rows if row["suppressed"] == "true"]
+    assert suppressed and {row["question_code"] for row in suppressed} >= {"q2", "q4"}
+    for row in suppressed:
+        assert row["percent"] == row["count"] == row["n"] == row["groups"] == ""
+    shown = [r for r in rows if (r["question_code"], r["scope_kind"], r["suppressed"]) == ("q1", "global", "false")]
+    assert [(r["option_code"], r["percent"], r["count"], r["n"]) for r in shown][:2] == [
+        ("opportunity", "66.7", "4", "6"),
+        ("threat", "33.3", "2", "6"),
+    ]
+    data = client.get(f"/public/dialogues/{dialogue.slug}/results.json").json()
+    assert data["columns"] == open_data.COLUMNS
+    for row in data["rows"]:
+        if row["suppressed"]:
+            assert row["percent"] is None and row["count"] is None and row["n"] is None and row["groups"] is None
+    ranked = [r for r in data["rows"] if r["question_code"] == "q4"]
+    assert ranked and all(r["measure"] == "ranked_first" and r["suppressed"] for r in ranked)
+    page = client.get(f"/public/dialogues/{dialogue.slug}/").content.decode()
+    q4_html = page[page.index('id="q-digital-public-sphere-q4"') :]
+    assert "Fewer than 5 group answers: not shown" in q4_html and "dr-value" not in q4_html.split("</section>")[0]
+    q2_html = page[page.index('id="q-digital-public-sphere-q2"') : page.index('id="q-digital-public-sphere-q3"')]
+    assert "No answers yet" in q2_html and "dr-value" not in q2_html  # no public site answered q2
+
+
+def test_public_outputs_have_only_partners_who_opted_in(client, dialogue, world):
+    dialogue.public = True
+    dialogue.min_respondents = 1
+    dialogue.save()
+    page = client.get(f"/public/dialogues/{dialogue.slug}/").content.decode()
+    assert "Dialogue in France" in page and "Kenya" not in page
+    assert "N = 6" in page and "N = 11" not in page
+    csv_text = client.get(f"/public/dialogues/{dialogue.slug}/results.csv").content.decode()
+    assert "Kenya" not in csv_text and "africa" not in csv_text and "France" in csv_text
+    data = client.get(f"/public/dialogues/{dialogue.slug}/results.json").json()
+    assert {r["scope_name"] for r in data["rows"]} == {"world", "europe", "France", "G20"}
+    assert client.get(f"/public/dialogues/{dialogue.slug}/?scope=country:Kenya").status_code == 302
+
+
+def test_csv_cells_are_neutralised(client, dialogue, coordinator, world):
+    question = Question.objects.get(session__event=dialogue.template_event, code="q1")
+    question.text = FORMULA
+    question.save()
+    Option.objects.filter(question=question, code="threat").update(label="@SUM(A1:A9)")
+    version_publish(dialogue=dialogue, user=coordinator, note="formulas")
+    dialogue.public = True
+    dialogue.save()
+    content = client.get(f"/public/dialogues/{dialogue.slug}/results.csv").content.decode()
+    cells = [cell for row in csv.reader(io.StringIO(content)) for cell in row]
+    assert "'" + FORMULA in cells and "'@SUM(A1:A9)" in cells
+    assert not any(cell.startswith(("=", "@", "+", "-")) for cell in cells)
+
+
+def test_markup_in_questions_and_sites_is_escaped(client, dialogue, coordinator, world):
+    question = Question.objects.get(session__event=dialogue.template_event, code="q1")
+    question.text = SCRIPT
+    question.translations = {"fr": {"text": SCRIPT + " (fr)"}}
+    question.save()
+    version_publish(dialogue=dialogue, user=coordinator, note="markup")
+    world["france"].title = SCRIPT
+    world["france"].save()
+    dialogue.public = True
+    dialogue.save()
+    client.force_login(coordinator)
+    pages = {
+        "live": client.get(f"/dialogues/{dialogue.slug}/results/"),
+        "live (fr)": client.get(f"/dialogues/{dialogue.slug}/results/", HTTP_ACCEPT_LANGUAGE="fr"),
+        "public": client.get(f"/public/dialogues/{dialogue.slug}/"),
+    }
+    for name, response in pages.items():
+        body = response.content.decode()
+        assert SCRIPT not in body, f"raw markup on {name}"
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body, name
+    assert "\\u003Cscript\\u003E" in pages["live (fr)"].content.decode()  # the translation, in json_script
+    # JSON is data: the text stays as typed, served as JSON.
+    response = client.get(f"/dialogues/{dialogue.slug}/results.json")
+    texts = [q["text"] for s in response.json()["sessions"] for q in s["questions"]]
+    assert response["Content-Type"] == "application/json" and SCRIPT in texts
+
+
+def test_the_public_page_speaks_the_readers_language(client, dialogue, coordinator, world):
+    question = Question.objects.get(session__event=dialogue.template_event, code="q1")
+    question.translations = {"fr": {"text": "Pour vous, Internet est :"}}
+    question.save()
+    Option.objects.filter(question=question, code="opportunity").update(translations={"fr": {"label": "Une chance"}})
+    version_publish(dialogue=dialogue, user=coordinator, note="French")
+    dialogue.public = True
+    dialogue.save()
+    french = client.get(f"/public/dialogues/{dialogue.slug}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Pour vous, Internet est :" in french and "Une chance" in french and 'lang="fr"' in french
+    english = client.get(f"/public/dialogues/{dialogue.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "To you, the Internet is:" in english and "Une chance" not in english
+    assert 'id="language-select"' in english
+
+
+def test_the_public_page_is_cached_for_a_moment_only(client, dialogue, world, monkeypatch):
+    dialogue.public = True
+    dialogue.min_respondents = 1
+    dialogue.save()
+    path = f"/public/dialogues/{dialogue.slug}/"
+    assert "N = 6" in client.get(path).content.decode()
+    submit_results(world["france"], world["france"].groups.first(), q1(5, 5))  # a new revision: 4 + 10 people
+    assert "N = 6" in client.get(path).content.decode()  # within the second: the cached copy
+    monkeypatch.setattr(results_display, "PUBLIC_PAGE_SECONDS", 0.0)
+    monkeypatch.setattr(results, "FRESH_SECONDS", 0.0)
+    assert "N = 12" in client.get(path).content.decode()
+
+
+def test_the_public_page_sets_its_own_csrf_token(dialogue, world):
+    """The figures are cached, the page around them is not: each reader's language form works."""
+    dialogue.public = True
+    dialogue.save()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    a = first.get(f"/public/dialogues/{dialogue.slug}/")
+    b = second.get(f"/public/dialogues/{dialogue.slug}/")
+    assert a.cookies["csrftoken"].value != b.cookies["csrftoken"].value
+    token = b.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = second.post("/i18n/setlang/", {"language": "fr", "csrfmiddlewaretoken": token, "next": "/"})
+    assert response.status_code == 302
+
+
+def test_the_data_dictionary_describes_every_column(client, dialogue, world):
+    dialogue.public = True
+    dialogue.min_respondents = 7
+    dialogue.save()
+    data = client.get(f"/public/dialogues/{dialogue.slug}/data-dictionary.json").json()
+    assert [c["name"] for c in data["columns"]] == open_data.COLUMNS and all(c["description"] for c in data["columns"])
+    assert data["suppression"]["min_respondents"] == 7 and "7" in data["suppression"]["description"]
+    assert data["licence"] == "Open data; cite the dialogue"
+    assert set(data["measures"]) == {"share", "ranked_first"} and data["weighting"]["code"] == "pooled"
+    page = client.get(f"/public/dialogues/{dialogue.slug}/data-dictionary/").content.decode()
+    assert "Open data; cite the dialogue" in page and "fewer than 7" in page
+    for column in open_data.COLUMNS:
+        assert f"<code>{column}</code>" in page
+
+
+def test_open_data_rows_cover_every_option_and_scope(dialogue, world):
+    snapshot = global_snapshot(dialogue)
+    rows = open_data.open_data_rows(snapshot)
+    options = sum(len(q["options"]) for s in snapshot["sessions"] for q in s["questions"])
+    assert len(rows) == options * len(snapshot["scopes"])
+    world_q1 = [r for r in rows if r["question_code"] == "q1" and r["scope_name"] == "world"]
+    assert [r["percent"] for r in world_q1][:2] == [45.5, 54.5] and world_q1[0]["n"] == 11
