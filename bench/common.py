@@ -125,3 +125,28 @@ def summary(values) -> dict:
         "max": max(values) if values else float("nan"),
         "mean": statistics.fmean(values) if values else float("nan"),
     }
+
+
+def timings(function, runs: int, before=None) -> list[float]:
+    """Milliseconds of ``runs`` calls after one warm-up call; ``before`` runs untimed before each."""
+    function()
+    times = []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def print_timings(title: str, rows: dict[str, list[float]]) -> None:
+    """A table of median, p95 and max per row, in milliseconds."""
+    print(f"\n{title}")
+    print(f"  {'':<40}{'median':>8}{'p95':>8}{'max':>8}")
+    for name, times in rows.items():
+        ordered = sorted(times)
+        print(
+            f"  {name:<40}{statistics.median(times):>8.1f}{ordered[int(0.95 * (len(ordered) - 1))]:>8.1f}"
+            f"{ordered[-1]:>8.1f}"
+        )

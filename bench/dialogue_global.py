@@ -21,21 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import fresh_database  # noqa: E402
+from bench.common import fresh_database, print_timings, timings  # noqa: E402
 
 TARGET_MS = 200.0
-
-
-def measure(function, runs: int, before=None) -> list[float]:
-    function()  # warm up
-    times = []
-    for _ in range(runs):
-        if before is not None:
-            before()
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
 
 
 def main() -> int:
@@ -89,26 +77,20 @@ def main() -> int:
         )
 
     rows = {
-        "baseline: read the events' tallies": measure(
+        "baseline: read the events' tallies": timings(
             lambda: list(SessionTally.objects.filter(session__event__dialogue=dialogue).values_list("data")), args.runs
         ),
-        "baseline: read all groups' results": measure(
+        "baseline: read all groups' results": timings(
             lambda: list(
                 NoteRevision.objects.filter(submission__group__event__dialogue=dialogue).values_list("data", flat=True)
             ),
             max(3, args.runs // 5),
         ),
-        "global snapshot after a submission": measure(lambda: global_snapshot(dialogue), args.runs, before=submit_one),
-        "a submission (tally kept up to date)": measure(submit_one, args.runs),
+        "global snapshot after a submission": timings(lambda: global_snapshot(dialogue), args.runs, before=submit_one),
+        "a submission (tally kept up to date)": timings(submit_one, args.runs),
     }
-    print(f"\n{args.events} events x {args.groups} groups x {args.questions} questions, {args.runs} runs (ms)")
-    print(f"  {'':<40}{'median':>8}{'p95':>8}{'max':>8}")
-    for name, times in rows.items():
-        ordered = sorted(times)
-        print(
-            f"  {name:<40}{statistics.median(times):>8.1f}{ordered[int(0.95 * (len(ordered) - 1))]:>8.1f}"
-            f"{ordered[-1]:>8.1f}"
-        )
+    title = f"{args.events} events x {args.groups} groups x {args.questions} questions, {args.runs} runs (ms)"
+    print_timings(title, rows)
     print("  queries:", ", ".join(f"{k}: {v}" for k, v in queries.items()))
     median = statistics.median(rows["global snapshot after a submission"])
     missed = []

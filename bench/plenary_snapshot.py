@@ -15,16 +15,15 @@ import os
 import random
 import statistics
 import sys
-import time
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import fresh_database  # noqa: E402
+from bench.common import fresh_database, print_timings, timings  # noqa: E402
+from bench.dialogue_data import group_results, questionnaire  # noqa: E402
 
 TARGET_MS = 50.0
-KINDS = ["single"] * 8 + ["multiple"] * 4 + ["scale"] * 4 + ["ranking"] * 2 + ["open"] * 2
 
 
 def build(groups: int, questions: int, rng: random.Random):
@@ -32,7 +31,8 @@ def build(groups: int, questions: int, rng: random.Random):
 
     from groups.models import Allocation, BreakoutGroup
     from results.models import NoteRevision, NoteSubmission, PlenarySettings
-    from sessions_app.models import Event, Option, Organisation, Question, Session
+    from results.questionnaire import questionnaire_import
+    from sessions_app.models import Event, Organisation
 
     organisation = Organisation.objects.create(name="Bench", slug=f"bench-{uuid.uuid4().hex[:6]}")
     now = timezone.now()
@@ -43,27 +43,8 @@ def build(groups: int, questions: int, rng: random.Random):
         starts_at=now,
         ends_at=now + timezone.timedelta(hours=2),
     )
-    session = Session.objects.create(event=event, order=1, code="s1", title="Session")
-    specs = []
-    for i in range(questions):
-        kind = KINDS[i % len(KINDS)]
-        respondent = "group" if kind in ("ranking", "open") else "individual"
-        question = Question.objects.create(
-            session=session,
-            order=i + 1,
-            code=f"q{i + 1}",
-            kind=kind,
-            respondent=respondent,
-            text=f"Question {i + 1}",
-            max_choices=2 if kind == "multiple" else None,
-        )
-        codes = (
-            [str(v) for v in range(1, 6)]
-            if kind == "scale"
-            else ([] if kind == "open" else [f"o{j}" for j in range(1, 6)])
-        )
-        Option.objects.bulk_create(Option(question=question, order=j + 1, code=c, label=c) for j, c in enumerate(codes))
-        specs.append((question.code, kind, codes))
+    document, specs = questionnaire(questions)
+    (session,) = questionnaire_import(event=event, data=document).sessions
     allocation = Allocation.objects.create(event=event, seed=1, is_current=True, status="succeeded")
     created = BreakoutGroup.objects.bulk_create(
         BreakoutGroup(event=event, allocation=allocation, number=n) for n in range(1, groups + 1)
@@ -71,42 +52,15 @@ def build(groups: int, questions: int, rng: random.Random):
     submissions = NoteSubmission.objects.bulk_create(
         NoteSubmission(group=g, session=session, status="submitted") for g in created
     )
-    revisions = []
-    for submission in submissions:
-        answers = {}
-        for code, kind, options in specs:
-            valid = rng.randint(3, 6)
-            if kind in ("single", "scale"):
-                counts = dict.fromkeys(options, 0)
-                for _ in range(valid):
-                    counts[rng.choice(options)] += 1
-                answers[code] = {"counts": counts, "valid": valid}
-            elif kind == "multiple":
-                counts = dict.fromkeys(options, 0)
-                for _ in range(valid):
-                    for option in rng.sample(options, rng.randint(1, 2)):
-                        counts[option] += 1
-                answers[code] = {"counts": counts, "valid": valid}
-            elif kind == "ranking":
-                answers[code] = {"ranking": rng.sample(options, len(options))}
-            else:
-                answers[code] = {"text": "Key points of the group. " * 5}
-        revisions.append(
-            NoteRevision(submission=submission, number=1, data={"answers": answers}, idempotency_key=uuid.uuid4())
-        )
-    NoteRevision.objects.bulk_create(revisions, batch_size=500)
+    NoteRevision.objects.bulk_create(
+        (
+            NoteRevision(submission=submission, number=1, data=group_results(specs, rng), idempotency_key=uuid.uuid4())
+            for submission in submissions
+        ),
+        batch_size=500,
+    )
     PlenarySettings.objects.create(event=event, results_visible=True)
     return event
-
-
-def measure(function, runs: int) -> list[float]:
-    function()  # warm up
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
 
 
 def main() -> int:
@@ -161,30 +115,13 @@ def main() -> int:
         tallies_forget([session.pk])
         return plenary_snapshot(event)
 
-    def after_submission(runs):
-        """The snapshot right after a correction was submitted (the submission is not timed)."""
-        times = []
-        for _ in range(runs):
-            submit_one()
-            started = time.perf_counter()
-            plenary_snapshot(event)
-            times.append((time.perf_counter() - started) * 1000)
-        return times
-
     rows = {
-        "baseline: read the submitted data": measure(baseline, args.runs),
-        "baseline: count all groups again": measure(recount, args.runs),
-        "plenary snapshot after a submission": after_submission(args.runs),
-        "a submission (tally kept up to date)": measure(submit_one, args.runs),
+        "baseline: read the submitted data": timings(baseline, args.runs),
+        "baseline: count all groups again": timings(recount, args.runs),
+        "plenary snapshot after a submission": timings(lambda: plenary_snapshot(event), args.runs, before=submit_one),
+        "a submission (tally kept up to date)": timings(submit_one, args.runs),
     }
-    print(f"\n{args.groups} groups x {args.questions} questions, {args.runs} runs (ms)")
-    print(f"  {'':<40}{'median':>8}{'p95':>8}{'max':>8}")
-    for name, times in rows.items():
-        ordered = sorted(times)
-        print(
-            f"  {name:<40}{statistics.median(times):>8.1f}{ordered[int(0.95 * (len(ordered) - 1))]:>8.1f}"
-            f"{ordered[-1]:>8.1f}"
-        )
+    print_timings(f"{args.groups} groups x {args.questions} questions, {args.runs} runs (ms)", rows)
     print("  queries:", ", ".join(f"{k}: {v}" for k, v in queries.items()))
     median = statistics.median(rows["plenary snapshot after a submission"])
     missed = []

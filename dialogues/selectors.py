@@ -16,6 +16,16 @@ def dialogues_coordinated_by(user):
     return Dialogue.objects.all() if user.is_superuser else Dialogue.objects.filter(coordinators=user)
 
 
+def dialogues_of(user) -> list[dict]:
+    """The dialogues a person coordinates or takes part in as a partner's organiser, for the home page."""
+    if not user.is_authenticated:
+        return []
+    coordinated = set(dialogues_coordinated_by(user).values_list("pk", flat=True))
+    partnered = set(DialoguePartner.objects.filter(organisation__members=user).values_list("dialogue_id", flat=True))
+    dialogues = Dialogue.objects.filter(pk__in=coordinated | partnered).order_by("-created_at")
+    return [{"dialogue": d, "coordinator": d.pk in coordinated, "partner": d.pk in partnered} for d in dialogues]
+
+
 def _per_event(queryset, counted: str):
     """How many distinct ``counted`` the queryset has for the outer event, as a subquery."""
     rows = queryset.order_by().values("event").annotate(n=Count(counted, distinct=True)).values("n")[:1]

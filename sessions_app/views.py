@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from dialogues.selectors import dialogues_of
 from sessions_app import services
 from sessions_app.auth import is_organiser, participant_login
 from sessions_app.decorators import participant_of_event
@@ -17,7 +18,7 @@ from wetheinternet.ratelimit import client_address, rate_limit_exceeded, rate_li
 @require_GET
 def home(request):
     events = Event.objects.organised_by(request.user) if is_organiser(request.user) else Event.objects.none()
-    return render(request, "sessions_app/home.html", {"events": events})
+    return render(request, "sessions_app/home.html", {"events": events, "dialogues": dialogues_of(request.user)})
 
 
 @never_cache

@@ -65,6 +65,12 @@ def _eager_tasks_unless_worker(request):
     app.conf.CELERY_TASK_ALWAYS_EAGER = True
     yield
     app.conf.CELERY_TASK_ALWAYS_EAGER = previous
+    # An eager apply_async sets Celery's process-wide "would block" flag and restores the value it
+    # saw; eager tasks run in several threads at once (the concurrency tests) can leave it set,
+    # and a later test's result.get() then refuses to wait. Clear it between tests.
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)

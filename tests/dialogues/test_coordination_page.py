@@ -126,3 +126,20 @@ def test_the_partner_posts_are_csrf_protected_too(dialogue, django_user_model):
     assert browser.post(reverse("dialogue_partner_event_create", kwargs=kwargs), data).status_code == 403
     assert browser.post(reverse("dialogue_partner_public", kwargs=kwargs), {"results_public": "on"}).status_code == 403
     assert not organisation.events.exists()
+
+
+def test_the_home_page_lists_the_dialogues_of_coordinators_and_partners(
+    client, coordinator, dialogue, django_user_model
+):
+    from tests.dialogues.conftest import make_partner
+
+    client.force_login(coordinator)
+    html = client.get("/").content.decode()
+    assert "Your dialogues" in html and "/dialogues/global/" in html and "/dialogues/global/results/" in html
+    _organisation, organiser = make_partner(dialogue, "Partner", "partner-home", django_user_model)
+    client.force_login(organiser)
+    html = client.get("/").content.decode()
+    assert "/dialogues/global/partner/" in html and 'href="/dialogues/global/"' not in html
+    stranger = django_user_model.objects.create_user(username="s", email="s@example.org", password="x" * 12)
+    client.force_login(stranger)
+    assert "Your dialogues" not in client.get("/").content.decode()

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,41 +43,49 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def live_product(tmp_path_factory):
-    """Migrate a fresh database, create the demo event, serve it; yields (base URL, demo JSON)."""
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("e2e")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(
-        {
-            "DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}",
-            "SITE_URL": f"http://127.0.0.1:{port}",
-            "DEBUG": "1",
-            "JOIN_RATE_LIMIT": "1000/60",
-        }
-    )
+class Product:
+    """A fresh SQLite database for the product, and the command to run manage.py on it."""
 
-    def run(*args):
+    def __init__(self, workdir: Path, **settings: str):
+        self.workdir = workdir
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        self.env.update({"DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}", "SITE_URL": self.base, **settings})
+
+    def manage(self, *args: str) -> str:
         return subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
-            env=env,
+            env=self.env,
             check=True,
             capture_output=True,
             text=True,
             timeout=300,
-        )
+        ).stdout
 
-    run("migrate", "--noinput")
-    demo = json.loads(run("demo_event", "--json", "--participants", "10", "--seed", "5").stdout)
-    log = open(workdir / "server.log", "w")  # noqa: SIM115
-    try:
-        server = start_uvicorn(env, port, output=log)
-    except OSError:
-        raise RuntimeError((workdir / "server.log").read_text()[-3000:]) from None
-    yield f"http://127.0.0.1:{port}", demo
-    stop(server)
-    log.close()
-    ARTIFACTS.mkdir(exist_ok=True)
-    shutil.copy(workdir / "server.log", ARTIFACTS / "e2e-server.log")
+    @contextmanager
+    def served(self, log_name: str):
+        """uvicorn on the database while the block runs; its log is kept in test-artifacts/."""
+        log = open(self.workdir / "server.log", "w")  # noqa: SIM115
+        try:
+            server = start_uvicorn(self.env, self.port, output=log)
+        except OSError:
+            raise RuntimeError((self.workdir / "server.log").read_text()[-3000:]) from None
+        try:
+            yield self.base
+        finally:
+            stop(server)
+            log.close()
+            ARTIFACTS.mkdir(exist_ok=True)
+            shutil.copy(self.workdir / "server.log", ARTIFACTS / log_name)
+
+
+@pytest.fixture(scope="module")
+def live_product(tmp_path_factory):
+    """Migrate a fresh database, create the demo event, serve it; yields (base URL, demo JSON)."""
+    product = Product(tmp_path_factory.mktemp("e2e"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
+    product.manage("migrate", "--noinput")
+    demo = json.loads(product.manage("demo_event", "--json", "--participants", "10", "--seed", "5"))
+    with product.served("e2e-server.log") as base:
+        yield base, demo

@@ -3,17 +3,12 @@ then partner B's group submit their results through the API; each time the page 
 and figures by itself, without a reload."""
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 import urllib.request
 import uuid
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS
-from tests.servers import ROOT, free_port, start_uvicorn, stop
+from tests.e2e.conftest import ARTIFACTS, Product
 
 pytestmark = pytest.mark.browser
 
@@ -76,36 +71,13 @@ print("GLOBAL-E2E " + json.dumps({"dialogue": dialogue.slug, "email": coordinato
 @pytest.fixture(scope="module")
 def global_product(tmp_path_factory):
     """A fresh database with the dialogue, served by uvicorn; yields (base URL, setup JSON)."""
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("global-e2e")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update({"DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}", "SITE_URL": f"http://127.0.0.1:{port}"})
-
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        ).stdout
-
-    manage("migrate", "--noinput")
-    out = manage("shell", "-c", f"PASSWORD = {PASSWORD!r}\n{SETUP}")
+    product = Product(tmp_path_factory.mktemp("global-e2e"))
+    product.manage("migrate", "--noinput")
+    out = product.manage("shell", "-c", f"PASSWORD = {PASSWORD!r}\n{SETUP}")
     line = next(line for line in out.splitlines() if line.startswith("GLOBAL-E2E "))
     setup = json.loads(line.split(" ", 1)[1])
-    log = open(workdir / "server.log", "w")  # noqa: SIM115
-    try:
-        server = start_uvicorn(env, port, output=log)
-    except OSError:
-        raise RuntimeError((workdir / "server.log").read_text()[-3000:]) from None
-    yield f"http://127.0.0.1:{port}", setup
-    stop(server)
-    log.close()
-    ARTIFACTS.mkdir(exist_ok=True)
-    shutil.copy(workdir / "server.log", ARTIFACTS / "e2e-global-server.log")
+    with product.served("e2e-global-server.log") as base:
+        yield base, setup
 
 
 def submit(base: str, site: dict, group: int, opportunity: int, threat: int) -> None:

@@ -36,9 +36,9 @@ def test_a_task_goes_through_redis_to_a_worker_process(celery_worker_process):
     result = worker_identity.apply_async(args=[token], queue=queue)
     try:
         answer = result.get(timeout=60)
-    except Exception:
+    except Exception as exc:
         process.terminate()
-        raise AssertionError(process.communicate(timeout=10)[0].decode()[-2000:]) from None
+        raise AssertionError(f"{exc!r}\n" + process.communicate(timeout=10)[0].decode()[-2000:]) from None
     assert answer["token"] == token
     assert answer["pid"] not in (os.getpid(), None)
     assert answer["pid"] == process.pid
