@@ -102,11 +102,21 @@ def weighting_text(weighting: str) -> tuple[str, str]:
 
 
 def suppression_text(min_respondents: int) -> str:
-    return _(
-        "A figure based on fewer than %(n)s answering people (for questions answered by each participant) "
-        "or fewer than %(n)s groups (for group answers and rankings) is not shown: its percent, count, N and "
-        "groups are left empty and “suppressed” is true. This protects the anonymity of small groups and sites."
-    ) % {"n": min_respondents}
+    return " ".join(
+        [
+            _(
+                "A figure based on fewer than %(n)s answering people (for questions answered by each participant) "
+                "or fewer than %(n)s groups (for group answers and rankings) is not shown: its percent, count, N "
+                "and groups are left empty and “suppressed” is true. This protects the anonymity of small groups "
+                "and sites."
+            )
+            % {"n": min_respondents},
+            _(
+                "Some larger figures are hidden as well, where showing them would let a hidden one be worked out "
+                "by subtraction (for example the world minus every other country)."
+            ),
+        ]
+    )
 
 
 def data_dictionary(*, dialogue_slug: str, title: str, weighting: str, min_respondents: int) -> dict:

@@ -6,7 +6,9 @@ are given for every scope: the whole world, each continent, each country and eac
 grouping of events), pooled (every answer counts the same) or one site, one vote (the mean of the
 sites' own pooled percentages). A figure with fewer answering units than the dialogue's
 ``min_respondents`` (people for individual questions, groups for group questions) is suppressed:
-only the fact that it is suppressed is shown, never its N or its counts. Individual answers and
+only the fact that it is suppressed is shown, never its N or its counts. So that a suppressed
+figure cannot be worked out by subtraction (the world minus the other countries), figures that
+would reveal it are suppressed as well (see ``_complementary``). Individual answers and
 group texts never leave their event: only tallies are read here.
 
 The snapshot takes a constant number of queries (4, whatever the number of events and groups)
@@ -140,7 +142,7 @@ def _figures(spec: QuestionSpec, entries: list[dict], weighting: str, minimum: i
     sites = sum(1 for entry in entries if entry.get("groups"))
     figures = {"n": pooled["respondents"], "groups": pooled["groups"], "sites": sites}
     if units < minimum:
-        return {"suppressed": True, "sites": sites}
+        return _suppressed(sites), units
     ranking = spec.kind == RANKING
     if weighting == Dialogue.Weighting.SITES_EQUAL and sites:
         per_site = [question_figures(spec, entry, Weighting.POOLED) for entry in entries if entry.get("groups")]
@@ -156,7 +158,63 @@ def _figures(spec: QuestionSpec, entries: list[dict], weighting: str, minimum: i
             figures["mean"] = _round(pooled.get("mean"))
     figures["percent"] = [_round(p) for p in percents]
     figures["count"] = [option["first" if ranking else "count"] for option in pooled["options"]]
-    return figures
+    return figures, units
+
+
+def _suppressed(sites: int) -> dict:
+    return {"suppressed": True, "sites": sites}
+
+
+def _partitions(events: list[dict]) -> list[tuple[str, list[str]]]:
+    """Scopes whose figures add up to another's: (parent, disjoint children). Showing a parent
+    and all but a few of its children reveals the rest by subtraction."""
+    continents, countries, tags = defaultdict(set), defaultdict(set), set()
+    for event in events:
+        if event["continent"]:
+            continents[f"continent:{event['continent']}"].add(event["pk"])
+        if event["country"]:
+            countries[f"country:{event['country']}"].add(event["pk"])
+        tags.update(f"tag:{tag}" for tag in event["tags"])
+    partitions = [(GLOBAL, sorted(continents)), (GLOBAL, sorted(countries))]
+    for continent, members in continents.items():
+        inside = [country for country, of in countries.items() if of & members]
+        if all(countries[country] <= members for country in inside):
+            partitions.append((continent, sorted(inside)))
+    partitions.extend((GLOBAL, [tag]) for tag in sorted(tags))
+    return partitions
+
+
+def _complementary(
+    units: dict[str, int], shown: set[str], partitions, minimum: int, same: dict[str, set[str]]
+) -> set[str]:
+    """The scopes that may be shown, so that no hidden figure of fewer than ``minimum`` answering
+    units can be worked out by subtracting shown ones from a shown total (secondary suppression:
+    in each partition, the units hidden from a shown parent are 0 or at least ``minimum``; else
+    the smallest shown child is hidden too). ``same``: scopes of the very same sites (a continent
+    with one country), which are shown or hidden together."""
+
+    def hide(key: str) -> None:
+        for alias in same.get(key, {key}):
+            shown.discard(alias)
+
+    shown = set(shown)
+    for key in list(units):
+        if key not in shown:
+            hide(key)
+    changed = True
+    while changed:
+        changed = False
+        for parent, children in partitions:
+            if parent not in shown:
+                continue
+            while True:
+                visible = [c for c in children if c in shown and units.get(c, 0) > 0]
+                hidden = units.get(parent, 0) - sum(units.get(c, 0) for c in visible)
+                if hidden == 0 or hidden >= minimum or not visible:
+                    break
+                hide(min(visible, key=lambda c: (units[c], c)))
+                changed = True
+    return shown
 
 
 def _mean(values):
@@ -216,6 +274,11 @@ def global_snapshot(dialogue: Dialogue, *, public: bool = False) -> dict:
             scope["events"].append(event["pk"])
             scope["sites"] += 1
             scope["sites_reported"] += 1 if submitted else 0
+    partitions = _partitions(events)
+    by_sites: dict[frozenset, set[str]] = defaultdict(set)
+    for key, scope in scopes.items():
+        by_sites[frozenset(scope["events"])].add(key)
+    same = {key: keys for keys in by_sites.values() for key in keys}
     result_sessions = []
     for session in sessions:
         questions = []
@@ -227,7 +290,7 @@ def global_snapshot(dialogue: Dialogue, *, public: bool = False) -> dict:
                 for event_id, own in tallies.items()
                 if session["code"] in own
             }
-            figures = {
+            computed = {
                 key: _figures(
                     spec,
                     [by_event[e] for e in scope["events"] if e in by_event],
@@ -235,6 +298,12 @@ def global_snapshot(dialogue: Dialogue, *, public: bool = False) -> dict:
                     dialogue.min_respondents,
                 )
                 for key, scope in scopes.items()
+            }
+            units = {key: found[1] for key, found in computed.items()}
+            shown = {key for key, found in computed.items() if not found[0].get("suppressed")}
+            shown = _complementary(units, shown, partitions, dialogue.min_respondents, same)
+            figures = {
+                key: found[0] if key in shown else _suppressed(found[0]["sites"]) for key, found in computed.items()
             }
             questions.append(
                 {

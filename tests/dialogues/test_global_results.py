@@ -224,3 +224,27 @@ def test_an_event_outside_a_dialogue_cannot_compare_with_the_world(event):
 
     with pytest.raises(NotesRefused, match="dialogue"):
         plenary_settings_update(event=event, world_scope="global")
+
+
+def test_a_suppressed_figure_cannot_be_worked_out_by_subtraction(dialogue, world):
+    """Kenya's 3 answers to q1 are hidden; showing the world, France and Chile would give them away
+    (15 - 6 - 6 = 3), so one more country, and the continents that equal it, are hidden too."""
+    chile_partner, _ = make_partner(dialogue, "Partner Chile", "cl-partner")
+    chile = make_site(dialogue, chile_partner, "chile", country="Chile", continent="south_america")
+    (c1,) = make_groups(chile, 1)
+    submit_results(chile, c1, q1(3, 3))
+    kenya_group = world["kenya"].groups.get()
+    submit_results(world["kenya"], kenya_group, q1(1, 2))  # Kenya: 3 people
+    snapshot = global_snapshot(dialogue)
+    shown = {scope: figures(snapshot, "q1", scope) for scope in [s["key"] for s in snapshot["scopes"]]}
+    visible = {scope for scope, found in shown.items() if not found.get("suppressed")}
+    assert "country:Kenya" not in visible and "continent:africa" not in visible
+    assert "global" in visible and shown["global"]["n"] == 15
+    # What stays visible never lets 1 to 4 answers be worked out: world minus the visible
+    # countries (and minus the visible continents) is 0 or at least 5.
+    for prefix in ("country:", "continent:"):
+        rest = 15 - sum(shown[s]["n"] for s in visible if s.startswith(prefix))
+        assert rest == 0 or rest >= 5, (prefix, visible)
+    # A continent of one country is shown or hidden with it.
+    assert ("continent:europe" in visible) == ("country:France" in visible)
+    assert ("continent:south_america" in visible) == ("country:Chile" in visible)
