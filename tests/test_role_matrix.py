@@ -4,6 +4,9 @@ One table, one place. Each cell is the expected answer:
   A  allowed (the page, or its own redirect or validation answer)
   L  sent to sign in
   F  403, N  404 (events and groups of others do not leak), U  401 (the API wants its token)
+  R  the admin's refusal of an object: back to its index
+"coordinator" coordinates the dialogue that the event's organisation is a partner of, and
+organises no event of its own.
 """
 
 import json
@@ -14,6 +17,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 
+from dialogues.models import Dialogue, DialoguePartner
 from groups import services
 from groups.models import Allocation
 from groups.services import GroupPlan, allocation_apply
@@ -21,46 +25,73 @@ from sessions_app.auth import SESSION_KEY
 from sessions_app.models import Option, Phase, Question, Session
 from tests.helpers import log_in_as, make_person
 
-ROLES = ["anonymous", "other_group", "participant", "note_taker", "facilitator", "other_organiser", "organiser"]
+ROLES = [
+    "anonymous",
+    "other_group",
+    "participant",
+    "note_taker",
+    "facilitator",
+    "other_organiser",
+    "organiser",
+    "coordinator",
+]
 
 # (method, path, expected per role in the order of ROLES)
 PAGES = [
-    ("GET", "/events/{slug}/", "F A A A A F F"),
-    ("POST", "/events/{slug}/check-in/", "F A A A A F F"),
-    ("POST", "/events/{slug}/help/", "F A A A A F F"),
-    ("POST", "/events/{slug}/profile/", "F A A A A F F"),
-    ("GET", "/events/{slug}/vote/", "F A A A A F F"),
-    ("POST", "/events/{slug}/vote/{question}/", "F A A A A F F"),
-    ("GET", "/events/{slug}/control/", "L L L L L N A"),
-    ("POST", "/events/{slug}/control/phase-extend/", "L L L L L N A"),
-    ("POST", "/events/{slug}/control/message/", "L L L L L N A"),
-    ("POST", "/events/{slug}/results/control/plenary/", "L L L L L N A"),
-    ("GET", "/events/{slug}/results/print/", "L L L L L N A"),
-    ("GET", "/events/{slug}/results/export/questions.csv", "L L L L L N A"),
-    ("GET", "/events/{slug}/notes/{group}/", "F F F A A N A"),
-    ("GET", "/events/{slug}/notes/{group}/dps/", "F F F A A N A"),
-    ("GET", "/events/{slug}/notes/{group}/dps/state/", "F F F A A N A"),
-    ("POST", "/events/{slug}/notes/{group}/dps/draft/", "F F F A F N F"),
-    ("POST", "/events/{slug}/notes/{group}/dps/submit/", "F F F A F N F"),
-    ("GET", "/events/{slug}/plenary/{token}/", "A A A A A A A"),
-    ("GET", "/events/{slug}/plenary/wrong-token/", "F F F F F F F"),
-    ("GET", "/api/schema.json", "A A A A A A A"),
-    ("GET", "/api/events/{slug}/results/", "U U U U U N A"),
-    ("POST", "/api/events/{slug}/groups/{group}/sessions/dps/results/", "U U U U U U U"),
-    ("GET", "/admin/sessions_app/event/{event}/change/", "L L L L L R A"),
-    ("GET", "/admin/sessions_app/participant/{participant}/change/", "L L L L L R A"),
+    ("GET", "/events/{slug}/", "F A A A A F F F"),
+    ("POST", "/events/{slug}/check-in/", "F A A A A F F F"),
+    ("POST", "/events/{slug}/help/", "F A A A A F F F"),
+    ("POST", "/events/{slug}/profile/", "F A A A A F F F"),
+    ("GET", "/events/{slug}/vote/", "F A A A A F F F"),
+    ("POST", "/events/{slug}/vote/{question}/", "F A A A A F F F"),
+    ("GET", "/events/{slug}/control/", "L L L L L N A N"),
+    ("POST", "/events/{slug}/control/phase-extend/", "L L L L L N A N"),
+    ("POST", "/events/{slug}/control/message/", "L L L L L N A N"),
+    ("POST", "/events/{slug}/results/control/plenary/", "L L L L L N A N"),
+    ("GET", "/events/{slug}/results/print/", "L L L L L N A N"),
+    ("GET", "/events/{slug}/results/export/questions.csv", "L L L L L N A N"),
+    ("GET", "/events/{slug}/notes/{group}/", "F F F A A N A N"),
+    ("GET", "/events/{slug}/notes/{group}/dps/", "F F F A A N A N"),
+    ("GET", "/events/{slug}/notes/{group}/dps/state/", "F F F A A N A N"),
+    ("POST", "/events/{slug}/notes/{group}/dps/draft/", "F F F A F N F N"),
+    ("POST", "/events/{slug}/notes/{group}/dps/submit/", "F F F A F N F N"),
+    ("GET", "/events/{slug}/plenary/{token}/", "A A A A A A A A"),
+    ("GET", "/events/{slug}/plenary/wrong-token/", "F F F F F F F F"),
+    ("GET", "/api/schema.json", "A A A A A A A A"),
+    ("GET", "/api/events/{slug}/results/", "U U U U U N A N"),
+    ("POST", "/api/events/{slug}/groups/{group}/sessions/dps/results/", "U U U U U U U U"),
+    ("GET", "/admin/sessions_app/event/{event}/change/", "L L L L L R A F"),
+    ("GET", "/admin/sessions_app/participant/{participant}/change/", "L L L L L R A F"),
+    ("GET", "/notes-sw.js", "A A A A A A A A"),
+    ("GET", "/events/{slug}/results/paper/", "L L L L L N A N"),
+    ("GET", "/events/{slug}/results/paper/template.csv", "L L L L L N A N"),
+    ("POST", "/events/{slug}/results/paper/tables/", "L L L L L N A N"),
+    # The dialogue: the event's organisation is a partner; "coordinator" coordinates the dialogue.
+    ("GET", "/dialogues/{dialogue}/", "L L L L L F F A"),
+    ("POST", "/dialogues/{dialogue}/invite/", "L L L L L F F A"),
+    ("POST", "/dialogues/{dialogue}/publish/", "L L L L L F F A"),
+    ("GET", "/dialogues/{dialogue}/partner/", "L L L L L F A F"),
+    ("GET", "/dialogues/{dialogue}/partner/{partner}/", "L L L L L N A N"),
+    ("POST", "/dialogues/{dialogue}/partner/{partner}/events/", "L L L L L N A N"),
+    ("POST", "/dialogues/{dialogue}/partner/{partner}/public/", "L L L L L N A N"),
+    ("GET", "/dialogues/{dialogue}/results/", "L L L L L F A A"),
+    ("GET", "/dialogues/{dialogue}/results.json", "L L L L L F A A"),
+    ("GET", "/public/dialogues/{dialogue}/", "A A A A A A A A"),
+    ("GET", "/public/dialogues/{dialogue}/results.csv", "A A A A A A A A"),
+    ("GET", "/public/dialogues/{dialogue}/data-dictionary/", "A A A A A A A A"),
+    ("GET", "/admin/dialogues/dialogue/{dialogue_pk}/change/", "L L L L L F F A"),
 ]
 # (path, expected per role: C connected, X refused)
 STREAMS = [
-    ("/ws/events/{slug}/me/", "X C C C C X X"),
-    ("/ws/events/{slug}/control/", "X X X X X X C"),
-    ("/ws/events/{slug}/plenary/{token}/", "C C C C C C C"),
-    ("/ws/events/{slug}/plenary/wrong-token/", "X X X X X X X"),
+    ("/ws/events/{slug}/me/", "X C C C C X X X"),
+    ("/ws/events/{slug}/control/", "X X X X X X C X"),
+    ("/ws/events/{slug}/plenary/{token}/", "C C C C C C C C"),
+    ("/ws/events/{slug}/plenary/wrong-token/", "X X X X X X X X"),
 ]
 
 
 @pytest.fixture
-def world(event, organiser, other_organiser, participant, facilitator, note_taker):
+def world(event, organiser, other_organiser, participant, facilitator, note_taker, django_user_model):
     session = Session.objects.create(event=event, order=1, code="dps", title="Digital public sphere")
     question = Question.objects.create(session=session, order=1, code="q1", kind="single", text="?")
     for order, code in enumerate(["yes", "no"], start=1):
@@ -80,7 +111,17 @@ def world(event, organiser, other_organiser, participant, facilitator, note_take
     services.phase_start(event=event, phase=breakout)
     group = allocation.groups.get(number=1)
     people = {"other_group": other, "participant": participant, "note_taker": note_taker, "facilitator": facilitator}
-    users = {"other_organiser": other_organiser, "organiser": organiser}
+    coordinator = django_user_model.objects.create_user(
+        username="coordinator", email="coordinator@example.org", password="correct horse battery", is_staff=True
+    )
+    dialogue = Dialogue.objects.create(title="Dialogue", slug="dialogue", public=True)
+    dialogue.coordinators.add(coordinator)
+    DialoguePartner.objects.create(
+        dialogue=dialogue, organisation=event.organisation, contact_email="partner@example.org", results_public=True
+    )
+    event.dialogue = dialogue
+    event.save()
+    users = {"other_organiser": other_organiser, "organiser": organiser, "coordinator": coordinator}
     values = {
         "slug": event.slug,
         "token": event.plenary_token,
@@ -88,6 +129,9 @@ def world(event, organiser, other_organiser, participant, facilitator, note_take
         "question": question.pk,
         "event": event.pk,
         "participant": participant.pk,
+        "dialogue": dialogue.slug,
+        "dialogue_pk": dialogue.pk,
+        "partner": event.organisation.slug,
     }
     return people, users, values
 
