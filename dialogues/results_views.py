@@ -1,11 +1,13 @@
 """The dialogue's global results: the coordinators' and partners' live page, the public page and
 its open data. Figures come from ``dialogues.results`` (cached, suppressed below the threshold)."""
 
+import hashlib
+import json
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -76,11 +78,27 @@ def dialogue_results(request, dialogue):
     return render(request, "dialogues/results.html", context)
 
 
-@never_cache
+def _etag(snapshot: dict) -> str:
+    """Changes with the figures, sites and scopes, not with the time of the rebuild."""
+    content = {key: value for key, value in snapshot.items() if key != "generated_at"}
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
 @require_safe
 @dialogue_viewer
 def dialogue_results_json(request, dialogue):
-    return JsonResponse(cached_global_snapshot(dialogue), json_dumps_params=JSON_OPTIONS)
+    """The live page polls this every few seconds: unchanged figures answer 304, not 250 kB."""
+    snapshot = cached_global_snapshot(dialogue)
+    etag = _etag(snapshot)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        response = JsonResponse(snapshot, json_dumps_params=JSON_OPTIONS)
+    response["ETag"] = etag
+    # Kept by this browser only, and asked again every time (with If-None-Match).
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 # --- The public page and its open data -----------------------------------------------------------

@@ -244,7 +244,7 @@
   function show(state) { status.textContent = T[state]; status.className = "status-pill " + state; }
 
   function poll() {
-    fetch(url, { credentials: "same-origin", cache: "no-store", redirect: "manual", headers: { Accept: "application/json" } })
+    fetch(url, { credentials: "same-origin", cache: "no-cache", redirect: "manual", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (response.type === "opaqueredirect" || response.status === 403) return "signedOut";
         if (!response.ok) throw new Error("HTTP " + response.status);

@@ -138,6 +138,24 @@ def test_the_json_endpoint_is_the_cached_snapshot(client, dialogue, world, coord
     assert {s["event"] for s in data["sites"]} == {"france", "kenya"}
 
 
+def test_unchanged_figures_answer_304_to_the_polling_page(client, dialogue, world, coordinator, monkeypatch):
+    from dialogues import results
+    from tests.dialogues.conftest import submit_results
+
+    monkeypatch.setattr(results, "FRESH_SECONDS", 0.0)  # rebuilt on every request
+    client.force_login(coordinator)
+    url = f"/dialogues/{dialogue.slug}/results.json"
+    first = client.get(url)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag and "no-store" not in first["Cache-Control"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)  # rebuilt, a new time, the same figures
+    assert again.status_code == 304 and again["ETag"] == etag and not again.content
+    kenya = world["kenya"]
+    submit_results(kenya, kenya.groups.get(), {"q1": {"counts": {"opportunity": 5}}})
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
 def test_suppressed_figures_never_show_their_numbers(client, dialogue, world, coordinator):
     dialogue.min_respondents = 6  # Kenya's q1 has N = 5: suppressed; the world's 11 is shown
     dialogue.save()
