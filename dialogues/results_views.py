@@ -25,14 +25,9 @@ from dialogues.results_display import (
     public_page_html,
     version_wording,
 )
-from dialogues.services import is_coordinator
+from dialogues.services import may_see_results
 
 JSON_OPTIONS = {"ensure_ascii": False}
-
-
-def _may_see_results(user, dialogue: Dialogue) -> bool:
-    """Coordinators, members of a partner organisation, and superusers."""
-    return is_coordinator(user, dialogue) or dialogue.partners.filter(organisation__members=user).exists()
 
 
 def dialogue_viewer(view):
@@ -43,7 +38,7 @@ def dialogue_viewer(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         dialogue = get_object_or_404(Dialogue, slug=slug)
-        if not _may_see_results(request.user, dialogue):
+        if not may_see_results(request.user, dialogue):
             raise PermissionDenied(_("Only the dialogue's coordinators and partners see its live results."))
         return view(request, dialogue)
 

@@ -190,6 +190,13 @@ def is_coordinator(user, dialogue: Dialogue) -> bool:
     return user.is_superuser or dialogue.coordinators.filter(pk=user.pk).exists()
 
 
+def may_see_results(user, dialogue: Dialogue) -> bool:
+    """The live global results: coordinators, superusers and organisers of a partner organisation."""
+    if is_coordinator(user, dialogue):
+        return True
+    return user.is_authenticated and dialogue.partners.filter(organisation__members=user).exists()
+
+
 class InvitationInvalid(Exception):
     """An accept link that cannot be used; the message says why, for the person who opened it."""
 
