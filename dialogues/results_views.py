@@ -5,6 +5,7 @@ import hashlib
 import json
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
@@ -106,7 +107,12 @@ def public_results(request, dialogue):
     if figures is None:
         return redirect("public_dialogue_results", slug=dialogue.slug)
     # The figures are our own template's output, escaped when rendered and cached.
-    return render(request, "dialogues/public.html", {"dialogue": dialogue, "figures": mark_safe(figures)})  # noqa: S308
+    context = {
+        "dialogue": dialogue,
+        "figures": mark_safe(figures),  # noqa: S308
+        "refresh_seconds": settings.PUBLIC_RESULTS_REFRESH_SECONDS,
+    }
+    return render(request, "dialogues/public.html", context)
 
 
 def _attachment(content: str, content_type: str, filename: str) -> HttpResponse:

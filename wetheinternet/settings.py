@@ -151,6 +151,8 @@ ACCOUNT_RATE_LIMITS = {
 JOIN_LINK_MAX_AGE_DAYS = envint("JOIN_LINK_MAX_AGE_DAYS", 60)
 JOIN_LINK_GRACE_HOURS = envint("JOIN_LINK_GRACE_HOURS", 24)
 JOIN_RATE_LIMIT = envstr("JOIN_RATE_LIMIT", "20/300")  # failed attempts / seconds, per client address
+# How often an open public results page fetches its figures again (seconds, at least 2).
+PUBLIC_RESULTS_REFRESH_SECONDS = max(2, envint("PUBLIC_RESULTS_REFRESH_SECONDS", 30))
 
 # --- Security -------------------------------------------------------------------------------
 HTTPS = envbool("HTTPS", False)

@@ -1,6 +1,6 @@
 """The global dialogue's live results: a coordinator watches the page while partner A's group and
 then partner B's group submit their results through the API; each time the page shows the new N
-and figures by itself, without a reload."""
+and figures by itself, without a reload. So does a reader of the public results page."""
 
 import json
 import urllib.request
@@ -46,14 +46,18 @@ for position, (code, kind, respondent, max_choices, text, options) in enumerate(
     for order, (option_code, label) in enumerate(options, start=1):
         Option.objects.create(question=question, order=order, code=option_code, label=label)
 Phase.objects.create(event=template, order=1, kind="breakout", title="Rooms", planned_minutes=45, session=session)
-dialogue = Dialogue.objects.create(title="Global Dialogue", slug="global", edition="2026", template_event=template)
+dialogue = Dialogue.objects.create(
+    title="Global Dialogue", slug="global", edition="2026", template_event=template, public=True
+)
 dialogue.coordinators.add(coordinator)
 version_publish(dialogue=dialogue, user=coordinator)
 sites = []
 PARTNERS = (("Partner A", "France", "europe", 0), ("Partner B", "Chile", "south_america", 6))
 for name, country, continent, hours in PARTNERS:
     organisation = Organisation.objects.create(name=name, slug=name.lower().replace(" ", "-"))
-    DialoguePartner.objects.create(dialogue=dialogue, organisation=organisation, contact_email="p@example.org")
+    DialoguePartner.objects.create(
+        dialogue=dialogue, organisation=organisation, contact_email="p@example.org", results_public=True
+    )
     event = event_create_from_version(
         dialogue=dialogue, organisation=organisation, title=f"Dialogue in {country}", slug=country.lower(),
         starts_at=now + timedelta(hours=hours), country=country, continent=continent,
@@ -71,7 +75,7 @@ print("GLOBAL-E2E " + json.dumps({"dialogue": dialogue.slug, "email": coordinato
 @pytest.fixture(scope="module")
 def global_product(tmp_path_factory):
     """A fresh database with the dialogue, served by uvicorn; yields (base URL, setup JSON)."""
-    product = Product(tmp_path_factory.mktemp("global-e2e"))
+    product = Product(tmp_path_factory.mktemp("global-e2e"), PUBLIC_RESULTS_REFRESH_SECONDS="2")
     product.manage("migrate", "--noinput")
     out = product.manage("shell", "-c", f"PASSWORD = {PASSWORD!r}\n{SETUP}")
     line = next(line for line in out.splitlines() if line.startswith("GLOBAL-E2E "))
@@ -125,8 +129,17 @@ def test_the_coordinator_sees_each_partners_results_arrive_without_a_reload(brow
     assert "No answers yet" in q1.inner_text() and "N = 6" in q1.inner_text()
     page.select_option("#dr-compare", "")
 
+    # A reader of the public page, without signing in, sees partner A's figures.
+    reader = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    reader.goto(f"{base}/public/dialogues/{setup['dialogue']}/")
+    assert "N = 6" in reader.inner_text("#q-dps-q1")
+    reader.evaluate("window.__sameDocument = true")
+
     submit(base, b, b["groups"][0], opportunity=1, threat=4)
     page.wait_for_function(SHOWS_N, arg="N = 11", timeout=TIMEOUT)
+    # The public page fills too, by itself (its figures are cached for up to 3 s in all).
+    reader.wait_for_function(SHOWS_N, arg="N = 11", timeout=TIMEOUT)
+    assert reader.evaluate("window.__sameDocument === true"), "the public page reloaded"
     text = q1.inner_text()
     assert "45.5 %" in text and "(5)" in text and "sites: 2" in text
     assert page.inner_text("#dr-reported").startswith("2 of 2 sites")
