@@ -16,6 +16,7 @@ from sessions_app.auth import is_organiser
 from sessions_app.forms import ParticipantImportForm, TranslationsImportForm
 from sessions_app.join_links import join_url
 from sessions_app.models import DiversityAttribute, Event, Option, Organisation, Participant, Phase, Question, Session
+from sessions_app.services import LANGUAGE_CODE_RE
 
 # A list filter offers only the events (or organisations) of the rows one may see: another
 # partner's event titles never show in the sidebar.
@@ -131,16 +132,38 @@ class EventAdmin(OrganiserScopedAdmin):
                 self.admin_site.admin_view(self.import_translations),
                 name="sessions_app_event_translations",
             ),
+            path(
+                "<int:pk>/translations.po",
+                self.admin_site.admin_view(self.export_translations_po),
+                name="sessions_app_event_translations_po",
+            ),
         ] + super().get_urls()
 
-    def import_translations(self, request, pk):
+    def _own_event(self, request, pk):
         event = self.get_queryset(request).filter(pk=pk).first()
         if event is None or not self.has_change_permission(request, event):
             raise Http404(_("No such event among yours."))
+        return event
+
+    def export_translations_po(self, request, pk):
+        event = self._own_event(request, pk)
+        language = request.GET.get("language", "").strip().lower()
+        if not LANGUAGE_CODE_RE.match(language):
+            return HttpResponse(_("Give the language of the file, e.g. ?language=fr."), status=400)
+        content = translations.translations_export_po(event=event, language=language)
+        response = HttpResponse(content, content_type="text/x-gettext-translation; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{event.slug}-{language}.po"'
+        return response
+
+    def import_translations(self, request, pk):
+        event = self._own_event(request, pk)
         errors = []
         form = TranslationsImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            result = translations.translations_import_csv(event=event, data=form.cleaned_data["file"].read())
+            upload = form.cleaned_data["file"]
+            read = translations.translations_import_po if upload.name.lower().endswith(".po") else None
+            read = read or translations.translations_import_csv
+            result = read(event=event, data=upload.read())
             if result.ok:
                 self.message_user(
                     request, _("Translations saved for %(n)s texts.") % {"n": result.created}, messages.SUCCESS
@@ -153,6 +176,7 @@ class EventAdmin(OrganiserScopedAdmin):
             "form": form,
             "errors": errors,
             "event": event,
+            "po_languages": translations.translation_languages(event),
             "opts": self.model._meta,
         }
         return TemplateResponse(

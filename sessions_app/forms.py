@@ -79,10 +79,11 @@ class ProfileForm(forms.Form):
 
 class TranslationsImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Translated CSV file"),
+        label=_("Translated CSV or PO file"),
         help_text=_(
-            "The file exported with “Export the questionnaire's texts for translation”, with the "
-            "language columns filled in. A file with any bad row is refused whole."
+            "The CSV file exported with “Export the questionnaire's texts for translation”, with the "
+            "language columns filled in, or a PO file downloaded below and translated. A file with any "
+            "problem is refused whole."
         ),
     )
 

@@ -1,10 +1,13 @@
 """Translations of the questionnaire: sessions, questions and options carry their text in other
 languages; people see their language, falling back to the original. Results stay keyed by codes,
-so they add up across languages. Translators work in a spreadsheet (CSV export and import)."""
+so they add up across languages. Translators work in a spreadsheet (CSV export and import) or in
+their PO editor (one PO file per language, each text's place in the questionnaire as its context)."""
 
 import csv
 import io
+import tempfile
 
+import polib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -44,12 +47,18 @@ def _rows(event: Event):
                 yield "option", session.code, question.code, option.code, "label", option
 
 
+def translation_languages(event: Event, rows=None) -> list[str]:
+    """The interface's languages and those already translated, but the event's own."""
+    rows = list(_rows(event)) if rows is None else rows
+    found = {code for *_, obj in rows for code in (obj.translations or {})}
+    return sorted(found | {code for code, _name in settings.LANGUAGES} - {event.language})
+
+
 def translations_export_csv(*, event: Event, languages: list[str] | None = None) -> str:
     """One row per translatable text, one column per language (existing translations filled in)."""
     rows = list(_rows(event))
     if languages is None:
-        found = {code for *_, obj in rows for code in (obj.translations or {})}
-        languages = sorted(found | {code for code, _name in settings.LANGUAGES} - {event.language})
+        languages = translation_languages(event, rows)
     body = [
         [kind, session, question, option, field, getattr(obj, field)]
         + [((obj.translations or {}).get(code) or {}).get(field, "") for code in languages]
@@ -102,18 +111,113 @@ def translations_import_csv(*, event: Event, data: bytes) -> ImportResult:
             if len(values[code]) > MAX_TEXT:
                 result.errors.append(ImportError_(line, code, _("at most %(n)s characters.") % {"n": MAX_TEXT}))
                 continue
-            key = (type(obj), obj.pk)
-            _obj, merged = changes.get(key, (obj, {k: dict(v) for k, v in (obj.translations or {}).items()}))
-            if values[code]:
-                merged.setdefault(code.lower(), {})[field] = values[code]
-            else:
-                merged.get(code.lower(), {}).pop(field, None)
-            changes[key] = (obj, merged)
-    if result.errors:
-        return result
+            _stage(changes, obj, code.lower(), field, values[code])
+    if not result.errors:
+        _save(changes, result)
+    return result
+
+
+def _stage(changes: dict, obj, language: str, field: str, text: str) -> None:
+    """Remember one translated text (an empty one removes the translation) until all are checked."""
+    key = (type(obj), obj.pk)
+    _obj, merged = changes.get(key, (obj, {k: dict(v) for k, v in (obj.translations or {}).items()}))
+    if text:
+        merged.setdefault(language, {})[field] = text
+    else:
+        merged.get(language, {}).pop(field, None)
+    changes[key] = (obj, merged)
+
+
+def _save(changes: dict, result: ImportResult) -> None:
     with transaction.atomic():
         for obj, merged in changes.values():
             obj.translations = {code: texts for code, texts in merged.items() if texts}
             obj.save(update_fields=["translations"])
     result.created = len(changes)
+
+
+# --- PO files ---------------------------------------------------------------------------------
+
+
+def _po_context(kind: str, session: str, question: str, option: str, field: str) -> str:
+    """Where a text is, e.g. "option/dps/q1/opportunity/label" (codes never contain "/")."""
+    return "/".join(part for part in (kind, session, question, option, field) if part)
+
+
+def translations_export_po(*, event: Event, language: str) -> str:
+    """A PO file of the questionnaire's texts for one language (existing translations filled in)."""
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {
+        "Project-Id-Version": f"{event.slug} questionnaire",
+        "Language": language,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    for kind, session, question, option, field, obj in _rows(event):
+        original = getattr(obj, field)
+        if not original:
+            continue  # nothing to translate (no help text, no material)
+        po.append(
+            polib.POEntry(
+                msgctxt=_po_context(kind, session, question, option, field),
+                msgid=original,
+                msgstr=((obj.translations or {}).get(language) or {}).get(field, ""),
+            )
+        )
+    return str(po)
+
+
+def _read_po(text: str) -> polib.POFile:
+    # polib reads a file when its argument names one: always hand it a file of our own.
+    with tempfile.NamedTemporaryFile("w", suffix=".po", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        return polib.pofile(handle.name, wrapwidth=0)
+
+
+def translations_import_po(*, event: Event, data: bytes) -> ImportResult:
+    """Apply a translated PO file (its header names the language); a file with any problem is
+    refused whole, nothing written. Entries marked fuzzy are not applied."""
+    result = ImportResult()
+    try:
+        po = _read_po(decode_upload(data))
+    except ValidationError as exc:
+        result.errors.append(ImportError_(0, "", exc.messages[0]))
+        return result
+    except (OSError, ValueError) as exc:
+        result.errors.append(ImportError_(0, "", _("This is not a PO file: %(error)s") % {"error": exc}))
+        return result
+    language = (po.metadata.get("Language") or "").strip().lower().replace("_", "-")
+    if not LANGUAGE_CODE_RE.match(language):
+        result.errors.append(
+            ImportError_(1, "Language", _("the header must name the file's language, e.g. “Language: fr”."))
+        )
+        return result
+    places = {
+        _po_context(kind, session, question, option, field): (obj, field)
+        for kind, session, question, option, field, obj in _rows(event)
+    }
+    changes: dict[tuple, tuple] = {}
+    for entry in po:
+        if entry.obsolete or "fuzzy" in entry.flags:
+            continue
+        found = places.get(entry.msgctxt or "")
+        if found is None:
+            result.errors.append(
+                ImportError_(
+                    entry.linenum,
+                    "msgctxt",
+                    _("no text of this event is at “%(context)s”.") % {"context": entry.msgctxt or ""},
+                )
+            )
+            continue
+        if len(entry.msgstr) > MAX_TEXT:
+            message = _("at most %(n)s characters.") % {"n": MAX_TEXT}
+            result.errors.append(ImportError_(entry.linenum, "msgstr", message))
+            continue
+        obj, field = found
+        _stage(changes, obj, language, field, entry.msgstr)
+    if not result.errors:
+        _save(changes, result)
     return result

@@ -136,3 +136,71 @@ def test_blank_lines_in_a_translated_file_are_skipped(event, questionnaire):
     result = translations_import_csv(event=event, data=data)
     assert result.ok, [str(e) for e in result.errors]
     assert translated(Question.objects.get(code="q1"), "text", "fr") == "Pour vous, Internet est :"
+
+
+# --- PO files -----------------------------------------------------------------------------------
+
+
+def translate_po(text: str, translations: dict[str, str], *, fuzzy: set[str] = frozenset()) -> bytes:
+    import polib
+
+    po = polib.pofile(text)
+    for entry in po:
+        entry.msgstr = translations.get(entry.msgctxt, entry.msgstr)
+        if entry.msgctxt in fuzzy:
+            entry.flags.append("fuzzy")
+    return str(po).encode()
+
+
+PO_FRENCH = {
+    "session/dps/title": "Façonner l'espace public numérique",
+    "question/dps/q1/text": "Pour vous, Internet est :",
+    "option/dps/q1/opportunity/label": "Plutôt une opportunité",
+}
+
+
+def test_a_po_file_per_language_goes_out_and_comes_back(event, questionnaire):
+    from sessions_app.translations import translations_export_po, translations_import_po
+
+    exported_po = translations_export_po(event=event, language="fr")
+    assert 'msgctxt "option/dps/q1/threat/label"' in exported_po and '"Language: fr\\n"' in exported_po
+    assert "help_text" not in exported_po  # empty originals are not offered for translation
+    data = translate_po(exported_po, PO_FRENCH, fuzzy={"option/dps/q1/opportunity/label"})
+    result = translations_import_po(event=event, data=data)
+    assert result.ok
+    assert translated(Question.objects.get(), "text", "fr") == "Pour vous, Internet est :"
+    # A fuzzy (unreviewed) entry is not applied; the next export offers the saved ones.
+    assert translated(Option.objects.get(code="opportunity"), "label", "fr") == "More an opportunity"
+    assert 'msgstr "Pour vous, Internet est :"' in translations_export_po(event=event, language="fr")
+
+
+def test_a_bad_po_file_is_refused_whole_with_its_lines(event, questionnaire):
+    from sessions_app.translations import translations_export_po, translations_import_po
+
+    exported_po = translations_export_po(event=event, language="fr")
+    data = translate_po(exported_po, PO_FRENCH).decode()
+    data += '\nmsgctxt "question/dps/q9/text"\nmsgid "Gone"\nmsgstr "Parti"\n'
+    result = translations_import_po(event=event, data=data.encode())
+    assert not result.ok
+    assert [(e.column, "q9" in e.message) for e in result.errors] == [("msgctxt", True)]
+    assert result.errors[0].line > 1
+    assert translated(Question.objects.get(), "text", "fr") == "The Internet is:"  # nothing written
+    no_language = data.replace('"Language: fr\\n"\n', "")
+    assert "Language" in translations_import_po(event=event, data=no_language.encode()).errors[0].column
+    assert not translations_import_po(event=event, data=b'msgid "unterminated\n').ok
+    # A file whose whole content is a path on the server is read as PO text, never as that file.
+    assert not translations_import_po(event=event, data=b"/etc/passwd").ok
+
+
+def test_organisers_download_and_upload_po_files_in_the_admin(client, organiser, other_organiser, event, questionnaire):
+    client.force_login(organiser)
+    page = client.get(f"/admin/sessions_app/event/{event.pk}/translations/").content.decode()
+    assert f"/admin/sessions_app/event/{event.pk}/translations.po?language=fr" in page
+    response = client.get(f"/admin/sessions_app/event/{event.pk}/translations.po?language=fr")
+    assert response.status_code == 200 and "day-0-fr.po" in response["Content-Disposition"]
+    upload = SimpleUploadedFile("fr.po", translate_po(response.content.decode(), PO_FRENCH))
+    assert client.post(f"/admin/sessions_app/event/{event.pk}/translations/", {"file": upload}).status_code == 302
+    assert translated(Option.objects.get(code="opportunity"), "label", "fr") == "Plutôt une opportunité"
+    assert client.get(f"/admin/sessions_app/event/{event.pk}/translations.po?language=<x>").status_code == 400
+    client.force_login(other_organiser)
+    assert client.get(f"/admin/sessions_app/event/{event.pk}/translations.po?language=fr").status_code == 404
