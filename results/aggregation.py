@@ -499,6 +499,13 @@ def validated(questions: Sequence[QuestionSpec], group: GroupResults, questions_
     return found
 
 
+def remember_validated(cache_key, questions_key, clean: dict) -> None:
+    """A stored revision's data just validated by the submission that wrote it."""
+    _VALIDATED[(cache_key, questions_key)] = (clean, [])
+    if len(_VALIDATED) > _VALIDATED_MAX:
+        _VALIDATED.popitem(last=False)
+
+
 def _label(question: QuestionSpec, i: int, code: str) -> str:
     return question.option_labels[i] if i < len(question.option_labels) else code
 

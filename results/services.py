@@ -261,6 +261,7 @@ def _note_submit_locked(*, group, session, questions, clean, key, base_version, 
         questions=questions,
         previous=previous[1:] if previous else None,
         new=(revision.pk, revision.idempotency_key, revision.data),
+        clean=clean,
     )
     plenary_changed(group.event_id)
     return SubmitResult(revision, created=True)

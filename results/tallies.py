@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
-from results.aggregation import GroupResults, QuestionSpec, empty_tally, tally_add, validated
+from results.aggregation import GroupResults, QuestionSpec, empty_tally, remember_validated, tally_add, validated
 from results.models import NoteRevision, SessionTally
 
 
@@ -49,23 +49,26 @@ def _count_again(session_id: int, allocation_id: int, questions: Sequence[Questi
 
 
 def tally_record_submission(
-    *, session_id: int, allocation_id: int, questions: Sequence[QuestionSpec], previous, new
+    *, session_id: int, allocation_id: int, questions: Sequence[QuestionSpec], previous, new, clean: dict
 ) -> None:
     """Within the submission's transaction: replace a group's previous revision by its new one.
 
     ``previous`` and ``new`` are ``(revision id, idempotency key, data)``; ``previous`` is None
-    for a group's first submission."""
-    tally = _locked(session_id, allocation_id)
+    for a group's first submission. ``clean`` is the new revision's data, already validated."""
+    # Checked before taking the lock, which other submissions of the session wait for.
+    spec_key = tuple(questions)
     key = questions_key(questions)
+    removed = None
+    if previous is not None:
+        removed, _errors = validated(questions, GroupResults(0, "", previous[2], previous[:2]), spec_key)
+    remember_validated(new[:2], spec_key, clean)
+    tally = _locked(session_id, allocation_id)
     if tally.questions_key != key:
         tally.data = _count_again(session_id, allocation_id, questions)
         tally.questions_key = key
     else:
-        spec_key = tuple(questions)
-        if previous is not None:
-            clean, _errors = validated(questions, GroupResults(0, "", previous[2], previous[:2]), spec_key)
-            tally_add(questions, tally.data, clean, sign=-1)
-        clean, _errors = validated(questions, GroupResults(0, "", new[2], new[:2]), spec_key)
+        if removed is not None:
+            tally_add(questions, tally.data, removed, sign=-1)
         tally_add(questions, tally.data, clean)
     tally.save(update_fields=["data", "questions_key", "updated_at"])
 
