@@ -150,3 +150,44 @@ def print_timings(title: str, rows: dict[str, list[float]]) -> None:
             f"  {name:<40}{statistics.median(times):>8.1f}{ordered[int(0.95 * (len(ordered) - 1))]:>8.1f}"
             f"{ordered[-1]:>8.1f}"
         )
+
+
+def django_on_fresh_database(database_url: str) -> None:
+    """Recreate the benchmark's database, set Django up on it in this process and migrate.
+
+    No REDIS_URL: what the build writes notifies nobody, tasks and cache stay in-process."""
+    fresh_database(database_url)
+    os.environ.update({"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "wetheinternet.settings"})
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def query_counts(calls: dict) -> dict[str, int]:
+    """How many queries each call makes: ``{name: callable}`` -> ``{name: count}``."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for name, call in calls.items():
+        with CaptureQueriesContext(connection) as captured:
+            call()
+        counts[name] = len(captured.captured_queries)
+    return counts
+
+
+def snapshot_verdict(times: list[float], target_ms: float, queries: dict[str, int], grows_with: str) -> int:
+    """Print the query counts and whether the median and the constant query count are met; the exit code."""
+    print("  queries:", ", ".join(f"{k}: {v}" for k, v in queries.items()))
+    median = statistics.median(times)
+    missed = []
+    if median > target_ms:
+        missed.append(f"median {median:.1f} ms > {target_ms:.0f} ms")
+    if len(set(queries.values())) != 1:
+        missed.append(f"queries depend on the number of {grows_with}: {queries}")
+    print("targets:", "met" if not missed else "MISSED: " + "; ".join(missed))
+    return 1 if missed else 0

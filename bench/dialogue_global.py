@@ -11,9 +11,7 @@ counting from the revisions would pay at least). Prints a table; exits non-zero 
 is missed."""
 
 import argparse
-import os
 import random
-import statistics
 import sys
 import time
 import uuid
@@ -21,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import fresh_database, print_timings, timings  # noqa: E402
+from bench.common import django_on_fresh_database, print_timings, query_counts, snapshot_verdict, timings  # noqa: E402
 
 TARGET_MS = 200.0
 
@@ -36,16 +34,7 @@ def main() -> int:
     args = parser.parse_args()
     if not 1 <= args.events <= 1000 or not 1 <= args.groups <= 500 or not 1 <= args.questions <= 100:
         parser.error("--events 1..1000, --groups 1..500, --questions 1..100")
-    fresh_database(args.database_url)
-    os.environ.update({"DATABASE_URL": args.database_url, "DJANGO_SETTINGS_MODULE": "wetheinternet.settings"})
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    django_on_fresh_database(args.database_url)
     from bench.dialogue_data import build_dialogue, group_results
     from dialogues.results import global_snapshot
     from groups.models import BreakoutGroup
@@ -53,17 +42,15 @@ def main() -> int:
     from results.services import note_submit
     from sessions_app.models import Session
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     small = build_dialogue(events=10, groups=args.groups, questions=args.questions, seed=2)["dialogue"]
     built = build_dialogue(events=args.events, groups=args.groups, questions=args.questions, participants=100)
     dialogue, specs = built["dialogue"], built["specs"]
     print(f"built in {time.perf_counter() - started:.0f} s")
-    queries = {}
-    for name, target in (("10 events", small), (f"{args.events} events", dialogue)):
-        with CaptureQueriesContext(connection) as captured:
-            snapshot = global_snapshot(target)
-        queries[name] = len(captured.captured_queries)
+    queries = query_counts(
+        {"10 events": lambda: global_snapshot(small), f"{args.events} events": lambda: global_snapshot(dialogue)}
+    )
+    snapshot = global_snapshot(dialogue)
     assert snapshot["sites_reported"] == args.events
 
     rng = random.Random(5)
@@ -91,15 +78,7 @@ def main() -> int:
     }
     title = f"{args.events} events x {args.groups} groups x {args.questions} questions, {args.runs} runs (ms)"
     print_timings(title, rows)
-    print("  queries:", ", ".join(f"{k}: {v}" for k, v in queries.items()))
-    median = statistics.median(rows["global snapshot after a submission"])
-    missed = []
-    if median > TARGET_MS:
-        missed.append(f"median {median:.1f} ms > {TARGET_MS:.0f} ms")
-    if len(set(queries.values())) != 1:
-        missed.append(f"queries depend on the number of events: {queries}")
-    print("targets:", "met" if not missed else "MISSED: " + "; ".join(missed))
-    return 1 if missed else 0
+    return snapshot_verdict(rows["global snapshot after a submission"], TARGET_MS, queries, "events")
 
 
 if __name__ == "__main__":

@@ -11,16 +11,14 @@ at least) and a full recount from the revisions. The cost of a submission, tally
 shown too. Prints a table; exits non-zero when a target is missed."""
 
 import argparse
-import os
 import random
-import statistics
 import sys
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import fresh_database, print_timings, timings  # noqa: E402
+from bench.common import django_on_fresh_database, print_timings, query_counts, snapshot_verdict, timings  # noqa: E402
 from bench.dialogue_data import group_results, questionnaire  # noqa: E402
 
 TARGET_MS = 50.0
@@ -72,16 +70,7 @@ def main() -> int:
     args = parser.parse_args()
     if not 1 <= args.groups <= 20_000 or not 1 <= args.questions <= 100 or not 1 <= args.runs <= 200:
         parser.error("--groups 1..20000, --questions 1..100, --runs 1..200")
-    fresh_database(args.database_url)
-    os.environ.update({"DATABASE_URL": args.database_url, "DJANGO_SETTINGS_MODULE": "wetheinternet.settings"})
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    django_on_fresh_database(args.database_url)
     from groups.models import BreakoutGroup
     from results.models import NoteRevision
     from results.selectors import plenary_snapshot
@@ -89,16 +78,15 @@ def main() -> int:
     from results.tallies import tallies_forget
     from sessions_app.models import Session
 
-    call_command("migrate", verbosity=0)
     rng = random.Random(1)
     small = build(10, args.questions, rng)
     event = build(args.groups, args.questions, rng)
-    queries = {}
-    for name, target in (("10 groups", small), (f"{args.groups} groups", event)):
+    for target in (small, event):
         plenary_snapshot(target)  # the bench writes revisions directly: the first read counts them once
-        with CaptureQueriesContext(connection) as captured:
-            snapshot = plenary_snapshot(target)
-        queries[name] = len(captured.captured_queries)
+    queries = query_counts(
+        {"10 groups": lambda: plenary_snapshot(small), f"{args.groups} groups": lambda: plenary_snapshot(event)}
+    )
+    snapshot = plenary_snapshot(event)
     assert snapshot["groups_submitted"] == args.groups
 
     def baseline():
@@ -122,15 +110,7 @@ def main() -> int:
         "a submission (tally kept up to date)": timings(submit_one, args.runs),
     }
     print_timings(f"{args.groups} groups x {args.questions} questions, {args.runs} runs (ms)", rows)
-    print("  queries:", ", ".join(f"{k}: {v}" for k, v in queries.items()))
-    median = statistics.median(rows["plenary snapshot after a submission"])
-    missed = []
-    if median > TARGET_MS:
-        missed.append(f"median {median:.1f} ms > {TARGET_MS:.0f} ms")
-    if len(set(queries.values())) != 1:
-        missed.append(f"queries depend on the number of groups: {queries}")
-    print("targets:", "met" if not missed else "MISSED: " + "; ".join(missed))
-    return 1 if missed else 0
+    return snapshot_verdict(rows["plenary snapshot after a submission"], TARGET_MS, queries, "groups")
 
 
 if __name__ == "__main__":

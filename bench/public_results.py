@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, Servers, free_port, fresh_database, server_env, summary  # noqa: E402
+from bench.common import ROOT, Servers, django_on_fresh_database, free_port, server_env, summary  # noqa: E402
 from bench.dialogue_data import build_dialogue  # noqa: E402
 
 TARGET_RPS = 200.0
@@ -182,15 +182,7 @@ def main() -> int:
         )
 
     print(f"building {args.events} events x {args.participants} people x {args.questions} questions ...", flush=True)
-    fresh_database(args.database_url)
-    os.environ.update({"DATABASE_URL": args.database_url, "DJANGO_SETTINGS_MODULE": "wetheinternet.settings"})
-    os.environ.pop("REDIS_URL", None)  # the build notifies nobody: tasks and cache stay in-process
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    django_on_fresh_database(args.database_url)
     started = time.monotonic()
     setup = build(args.events, args.participants, args.groups, args.questions)
     print(f"built in {time.monotonic() - started:.0f} s", flush=True)
