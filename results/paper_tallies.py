@@ -28,14 +28,11 @@ revision gets no new one, so uploading the same file again changes nothing; a co
 adds a revision to the groups it changes, and the earlier revisions are kept.
 """
 
-import csv
 import hashlib
-import io
 import re
 import uuid
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +44,7 @@ from results.models import NoteRevision
 from results.selectors import session_question_specs
 from results.services import NoteInvalid, note_submit
 from sessions_app.models import Event, Session
-from sessions_app.services import IMPORT_MAX_BYTES, ImportError_, csv_rows, decode_upload
+from sessions_app.services import ImportError_, csv_rows, csv_table, upload_text
 from wetheinternet.csvfiles import FORMULA_STARTS, csv_text
 
 COLUMNS = ["group", "question", "option", "count", "valid", "text"]
@@ -192,25 +189,8 @@ class _Answer:
 
 def _read_rows(text: str, result: PaperUploadResult, groups: dict[int, BreakoutGroup], specs: dict):
     """Check every row on its own; returns {(group number, question code): _Answer}."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    if not header:
-        result.errors.append(ImportError_(0, "", _("The file is empty.")))
-        return {}
-    reader.fieldnames = header
-    unknown = [name for name in header if name not in COLUMNS]
-    if unknown:
-        result.errors.append(
-            ImportError_(1, ", ".join(unknown), _("unknown column. Expected: %(cols)s") % {"cols": ", ".join(COLUMNS)})
-        )
-    for name in REQUIRED_COLUMNS:
-        if name not in header:
-            result.errors.append(ImportError_(1, name, _("this column is required.")))
-    if "count" not in header and "text" not in header:
-        result.errors.append(ImportError_(1, "count, text", _("at least one of these columns is required.")))
-    if result.errors:
+    reader = csv_table(text, result, columns=COLUMNS, required=REQUIRED_COLUMNS, one_of=["count", "text"])
+    if reader is None:
         return {}
 
     answers: dict[tuple[int, str], _Answer] = {}
@@ -455,13 +435,8 @@ def paper_tallies_import(*, event: Event, session: Session, data: bytes, user=No
     if session.event_id != event.pk:
         result.errors.append(ImportError_(0, "", _("That session belongs to another event.")))
         return result
-    if len(data) > IMPORT_MAX_BYTES:
-        result.errors.append(ImportError_(0, "", _("The file is larger than 5 MB.")))
-        return result
-    try:
-        text = decode_upload(data)
-    except ValidationError as exc:
-        result.errors.append(ImportError_(0, "", exc.messages[0]))
+    text = upload_text(data, result)
+    if text is None:
         return result
     groups = {group.number: group for group in paper_groups(event)}
     if not groups:

@@ -1,16 +1,13 @@
 """Importing the citizens' reference results from CSV: any bad row refuses the whole file."""
 
-import csv
-import io
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from results.models import ReferenceDataset, ReferenceResult
-from sessions_app.services import IMPORT_MAX_BYTES, ImportError_, ImportResult, csv_rows, decode_upload
+from sessions_app.services import ImportError_, ImportResult, csv_rows, csv_table, upload_text
 
 REQUIRED_COLUMNS = ["question_code", "option_code", "scope", "n"]
 COLUMNS = ["question_code", "option_code", "scope", "scope_name", "count", "percent", "n"]
@@ -41,33 +38,11 @@ def reference_import_csv(*, dataset: ReferenceDataset, data: bytes, replace: boo
     already in the dataset is an error.
     """
     result = ImportResult()
-    if len(data) > IMPORT_MAX_BYTES:
-        result.errors.append(ImportError_(0, "", _("The file is larger than 5 MB.")))
+    text = upload_text(data, result)
+    if text is None:
         return result
-    try:
-        text = decode_upload(data)
-    except ValidationError as exc:
-        result.errors.append(ImportError_(0, "", exc.messages[0]))
-        return result
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","  # spreadsheets set to a comma decimal
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    if not header:
-        result.errors.append(ImportError_(0, "", _("The file is empty.")))
-        return result
-    reader.fieldnames = header
-    unknown = [name for name in header if name not in COLUMNS]
-    if unknown:
-        result.errors.append(
-            ImportError_(1, ", ".join(unknown), _("unknown column. Expected: %(cols)s") % {"cols": ", ".join(COLUMNS)})
-        )
-    for name in REQUIRED_COLUMNS:
-        if name not in header:
-            result.errors.append(ImportError_(1, name, _("this column is required.")))
-    if "count" not in header and "percent" not in header:
-        result.errors.append(ImportError_(1, "count, percent", _("at least one of these columns is required.")))
-    if result.errors:
+    reader = csv_table(text, result, columns=COLUMNS, required=REQUIRED_COLUMNS, one_of=["count", "percent"])
+    if reader is None:
         return result
 
     existing = set()

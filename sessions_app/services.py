@@ -76,6 +76,45 @@ def decode_upload(data: bytes) -> str:
         raise ValidationError(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from None
 
 
+def upload_text(data: bytes, result: ImportResult) -> str | None:
+    """An uploaded file as text, or None with the reason in ``result`` (too large, not UTF-8)."""
+    if len(data) > IMPORT_MAX_BYTES:
+        result.errors.append(ImportError_(0, "", _("The file is larger than 5 MB.")))
+        return None
+    try:
+        return decode_upload(data)
+    except ValidationError as exc:
+        result.errors.append(ImportError_(0, "", exc.messages[0]))
+        return None
+
+
+def csv_table(text: str, result: ImportResult, *, columns, required, one_of) -> csv.DictReader | None:
+    """A spreadsheet's reader with its header checked, or None when problems went to ``result``.
+
+    Column names are stripped and lower-cased; ";" separates cells when the first line has ";"
+    and no "," (spreadsheets set to a comma decimal). Every name must be one of ``columns``,
+    each of ``required`` must be there, and at least one of ``one_of``."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    if not header:
+        result.errors.append(ImportError_(0, "", _("The file is empty.")))
+        return None
+    reader.fieldnames = header
+    unknown = [name for name in header if name not in columns]
+    if unknown:
+        result.errors.append(
+            ImportError_(1, ", ".join(unknown), _("unknown column. Expected: %(cols)s") % {"cols": ", ".join(columns)})
+        )
+    for name in required:
+        if name not in header:
+            result.errors.append(ImportError_(1, name, _("this column is required.")))
+    if not any(name in header for name in one_of):
+        result.errors.append(ImportError_(1, ", ".join(one_of), _("at least one of these columns is required.")))
+    return None if result.errors else reader
+
+
 def csv_rows(reader, result: ImportResult):
     """The rows of a CSV file as (line number, values stripped), skipping blank lines. Rows with
     more cells than the header are reported in `result`; reading stops after IMPORT_MAX_ROWS."""
@@ -100,13 +139,8 @@ def participants_import_csv(*, event: Event, data: bytes) -> ImportResult:
     column per diversity attribute of the event (by its key).
     """
     result = ImportResult()
-    if len(data) > IMPORT_MAX_BYTES:
-        result.errors.append(ImportError_(0, "", _("The file is larger than 5 MB.")))
-        return result
-    try:
-        text = decode_upload(data)
-    except ValidationError as exc:
-        result.errors.append(ImportError_(0, "", exc.messages[0]))
+    text = upload_text(data, result)
+    if text is None:
         return result
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip() for name in (reader.fieldnames or [])]
