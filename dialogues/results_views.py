@@ -27,6 +27,7 @@ from dialogues.results_display import (
     version_wording,
 )
 from dialogues.services import may_see_results
+from wetheinternet.downloads import attachment
 
 JSON_OPTIONS = {"ensure_ascii": False}
 
@@ -115,16 +116,10 @@ def public_results(request, dialogue):
     return render(request, "dialogues/public.html", context)
 
 
-def _attachment(content: str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_safe
 @public_dialogue
 def public_results_csv(request, dialogue):
-    return _attachment(open_data_file(dialogue, "csv"), "text/csv; charset=utf-8", f"{dialogue.slug}-results.csv")
+    return attachment(open_data_file(dialogue, "csv"), "text/csv; charset=utf-8", f"{dialogue.slug}-results.csv")
 
 
 @require_safe

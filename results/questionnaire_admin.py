@@ -6,7 +6,6 @@ references them (see ``export_sessions_as_json`` and ``questionnaire_import_view
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from results.questionnaire import MAX_BYTES, questionnaire_export_json, questionnaire_import
 from sessions_app.models import Event
+from wetheinternet.downloads import attachment
 
 IMPORT_URL_NAME = "sessions_app_session_import_json"
 
@@ -46,9 +46,7 @@ def export_sessions_as_json(modeladmin, request, queryset):
         filename = f"{sessions[0].event.slug}-{sessions[0].code}.json"
     else:
         filename = f"questionnaire-{timezone.now():%Y%m%d-%H%M}.json"
-    response = HttpResponse(questionnaire_export_json(sessions), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(questionnaire_export_json(sessions), "application/json; charset=utf-8", filename)
 
 
 def questionnaire_import_view(model_admin, request):

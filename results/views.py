@@ -24,6 +24,7 @@ from results.models import ReferenceDataset
 from results.plenary import event_for_plenary_token
 from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.models import Event, Question, Session
+from wetheinternet.downloads import attachment
 
 BODY_MAX_BYTES = 256 * 1024
 MAX_ID = 2**63
@@ -361,12 +362,6 @@ def _weighting(request, event) -> str:
     return selectors.plenary_settings_of(event).weighting
 
 
-def _file(content: str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_GET
 @organiser_of_event
 def export(request, event, name):
@@ -374,11 +369,11 @@ def export(request, event, name):
         results = selectors.event_results(event, weighting=_weighting(request, event))
         if name.endswith(".json"):
             return JsonResponse(results, json_dumps_params={"ensure_ascii": False})
-        return _file(exports.questions_csv(results), "text/csv; charset=utf-8", f"{event.slug}-questions.csv")
+        return attachment(exports.questions_csv(results), "text/csv; charset=utf-8", f"{event.slug}-questions.csv")
     rows = selectors.group_result_rows(event)
     specs = selectors.event_question_specs(event)
     if name == "groups.csv":
-        return _file(exports.groups_csv(rows, specs), "text/csv; charset=utf-8", f"{event.slug}-groups.csv")
+        return attachment(exports.groups_csv(rows, specs), "text/csv; charset=utf-8", f"{event.slug}-groups.csv")
     if name == "groups.json":
         payload = {
             "event": event.slug,
@@ -397,10 +392,10 @@ def export(request, event, name):
         return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
     points = exports.key_points(rows, specs)
     if name == "key-points.csv":
-        return _file(exports.key_points_csv(points), "text/csv; charset=utf-8", f"{event.slug}-key-points.csv")
+        return attachment(exports.key_points_csv(points), "text/csv; charset=utf-8", f"{event.slug}-key-points.csv")
     if name == "key-points.md":
         text = exports.key_points_markdown(event.title, points)
-        return _file(text, "text/markdown; charset=utf-8", f"{event.slug}-key-points.md")
+        return attachment(text, "text/markdown; charset=utf-8", f"{event.slug}-key-points.md")
     return HttpResponse(status=404)
 
 
@@ -582,7 +577,7 @@ def paper_tallies_template(request, event):
     if session is None:
         return HttpResponse(status=404)
     content = paper_tallies.paper_template_csv(event=event, session=session)
-    return _file(content, "text/csv; charset=utf-8", f"{event.slug}-{session.code}-paper-tallies.csv")
+    return attachment(content, "text/csv; charset=utf-8", f"{event.slug}-{session.code}-paper-tallies.csv")
 
 
 @require_POST

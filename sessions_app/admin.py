@@ -17,6 +17,7 @@ from sessions_app.forms import ParticipantImportForm, TranslationsImportForm
 from sessions_app.join_links import join_url
 from sessions_app.models import DiversityAttribute, Event, Option, Organisation, Participant, Phase, Question, Session
 from sessions_app.services import LANGUAGE_CODE_RE
+from wetheinternet.downloads import attachment
 
 # A list filter offers only the events (or organisations) of the rows one may see: another
 # partner's event titles never show in the sidebar.
@@ -121,9 +122,9 @@ class EventAdmin(OrganiserScopedAdmin):
             self.message_user(request, _("Select one event."), messages.WARNING)
             return None
         event = queryset.get()
-        response = HttpResponse(translations.translations_export_csv(event=event), content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="{event.slug}-translations.csv"'
-        return response
+        return attachment(
+            translations.translations_export_csv(event=event), "text/csv", f"{event.slug}-translations.csv"
+        )
 
     def get_urls(self):
         return [
@@ -151,9 +152,7 @@ class EventAdmin(OrganiserScopedAdmin):
         if not LANGUAGE_CODE_RE.match(language):
             return HttpResponse(_("Give the language of the file, e.g. ?language=fr."), status=400)
         content = translations.translations_export_po(event=event, language=language)
-        response = HttpResponse(content, content_type="text/x-gettext-translation; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{event.slug}-{language}.po"'
-        return response
+        return attachment(content, "text/x-gettext-translation; charset=utf-8", f"{event.slug}-{language}.po")
 
     def import_translations(self, request, pk):
         event = self._own_event(request, pk)
@@ -330,9 +329,7 @@ class ParticipantAdmin(OrganiserScopedAdmin):
 
     @admin.action(description=_("Export the selected people's join links (CSV)"))
     def export_join_links(self, request, queryset):
-        response = HttpResponse(invitations.invitations_csv(participants=queryset), content_type="text/csv")
-        response["Content-Disposition"] = 'attachment; filename="join-links.csv"'
-        return response
+        return attachment(invitations.invitations_csv(participants=queryset), "text/csv", "join-links.csv")
 
     @admin.action(description=_("Print the selected people's join links as QR codes"))
     def print_join_links(self, request, queryset):
