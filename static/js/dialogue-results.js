@@ -3,6 +3,7 @@
    redraw without a reload. Every text from the data goes in with textContent. */
 (function () {
   "use strict";
+  var fmt = WTIText.fmt, el = WTIText.el;
   var POLL_MS = 3000;
   var T = JSON.parse(document.getElementById("dr-labels").textContent);
   var WORDS = JSON.parse(document.getElementById("dr-words").textContent);
@@ -20,17 +21,6 @@
   // The scopes' names in the page's language, as the server wrote them in the pickers.
   Array.prototype.forEach.call(scopeSelect.options, function (o) { labels[o.value] = o.textContent; });
 
-  function fmt(template, values) {
-    // Labels come from {{ _("...") }}: a "%%" stands for "%".
-    return template.replace(/%?%\((\w+)\)s/g, function (_m, name) { return values[name] === undefined ? "" : values[name]; })
-      .replace(/%%/g, "%");
-  }
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
   function hiddenFromReaders(node) { node.setAttribute("aria-hidden", "true"); return node; }
   function labelled(cell, label) { cell.setAttribute("data-label", label); return cell; }
   function number(value) { return numbers.format(value); }

@@ -7,6 +7,7 @@
    - A service worker (notes-sw.js) keeps a copy of this page, so that a reload offline opens it. */
 (function () {
   "use strict";
+  var fmt = WTIText.fmt;
   var form = document.getElementById("notes-form");
   if (!form) return;
   var cfg = form.dataset;
@@ -29,11 +30,6 @@
     ranked: {}
   };
 
-  function fmt(template, values) {
-    // Labels come from {{ _("...") }}, which doubles every % for Python formatting.
-    return template.replace(/%?%\((\w+)\)s/g, function (_m, name) { return values[name] === undefined ? "" : values[name]; })
-      .replace(/%%/g, "%");
-  }
   function now() { return new Date().toLocaleTimeString(); }
   function say(text) { if (statusEl) statusEl.textContent = text; }
   function newKey() {

@@ -1,20 +1,10 @@
 /* The plenary screen: renders the full snapshot it is sent, keeping only the newest version. */
 (function () {
   "use strict";
+  var fmt = WTIText.fmt, el = WTIText.el;
   var T = JSON.parse(document.getElementById("plenary-labels").textContent);
   var current = null;
 
-  function fmt(template, values) {
-    // Labels come from {{ _("...") }}, which doubles every % for Python formatting.
-    return template.replace(/%?%\((\w+)\)s/g, function (_m, name) { return values[name] === undefined ? "" : values[name]; })
-      .replace(/%%/g, "%");
-  }
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
   function pct(value) { return value === null || value === undefined ? null : Math.round(value) + " %"; }
 
   function bar(kind, percent, label) {
