@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dialogues import services
 from dialogues.forms import PublishForm
 from dialogues.models import Dialogue, DialoguePartner, DialogueVersion
+from sessions_app.admin_scoping import ReadOnlyInline
 from sessions_app.models import Event
 
 
@@ -35,7 +36,7 @@ class DialoguePartnerInline(admin.TabularInline):
     has_delete_permission = has_view_permission
 
 
-class DialogueVersionInline(admin.TabularInline):
+class DialogueVersionInline(ReadOnlyInline, admin.TabularInline):
     model = DialogueVersion
     extra = 0
     fields = ["number", "published_at", "publisher", "note"]
@@ -45,15 +46,6 @@ class DialogueVersionInline(admin.TabularInline):
     @admin.display(description=_("published by"))
     def publisher(self, obj):
         return obj.published_by.email if obj.published_by else "—"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return obj is None or services.is_coordinator(request.user, obj)

@@ -11,25 +11,16 @@ from results.questionnaire_admin import export_sessions_as_json, questionnaire_i
 from results.reference_import import reference_import_csv
 from results.services import api_token_key, reference_demo_dataset_create
 from sessions_app.admin import SessionAdmin
-from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin
+from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin, ReadOnlyInline
 from sessions_app.auth import is_organiser
 from sessions_app.models import Session
 
 
-class RevisionInline(OrganiserInline, admin.TabularInline):
+class RevisionInline(ReadOnlyInline, OrganiserInline, admin.TabularInline):
     model = NoteRevision
     extra = 0
     fields = ["number", "created_at", "submitted_by", "data"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(NoteSubmission)

@@ -62,3 +62,17 @@ class OrganiserInline:
     has_change_permission = has_view_permission
     has_delete_permission = has_view_permission
     has_add_permission = has_view_permission
+
+
+class ReadOnlyInline:
+    """A history shown beside its parent (revisions, published versions): never added, changed or
+    deleted there. Put it before the other bases, so that it wins."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
