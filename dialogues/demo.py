@@ -30,6 +30,7 @@ from sessions_app.demo import (
     demo_unique_slug,
 )
 from sessions_app.models import Event, Organisation, Session
+from sessions_app.services import unique_slug
 
 # (organisation, country, continent, language, timezone, tags, local start hour)
 PARTNERS = [
@@ -119,24 +120,13 @@ def _leaning(rng: random.Random) -> dict[str, float]:
 def _organisation(name: str, country: str) -> Organisation:
     organisation = Organisation.objects.filter(name=f"{name} (demo)").first()
     if organisation is None:
-        slug, n = f"{_slug(name)}-demo", 1
-        while Organisation.objects.filter(slug=slug).exists():
-            n += 1
-            slug = f"{_slug(name)}-demo-{n}"
+        slug = unique_slug(Organisation, f"{_slug(name)}-demo")
         organisation = Organisation.objects.create(name=f"{name} (demo)", slug=slug, country=country)
     return organisation
 
 
 def _slug(text: str) -> str:
     return slugify(text)[:40]
-
-
-def _dialogue_slug(base: str) -> str:
-    slug, n = base, 1
-    while Dialogue.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def _groups_and_results(event: Event, rng: random.Random, seed: int, report_all: bool) -> None:
@@ -202,7 +192,7 @@ def _dialogue_with_partners(*, partners: int, start: datetime, rng: random.Rando
     demo_questionnaire_create(template)
     dialogue = Dialogue.objects.create(
         title="Global Citizens' Dialogue on the Future of the Internet",
-        slug=_dialogue_slug("global-dialogue"),
+        slug=unique_slug(Dialogue, "global-dialogue"),
         edition=str(start.year),
         description="Citizens in many countries deliberate on the same questions on the same day.",
         template_event=template,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from dialogues.models import Dialogue, DialoguePartner, DialogueVersion
 from results.questionnaire import questionnaire_export, questionnaire_import
 from sessions_app.models import Event, Option, Organisation, Phase, Question, Session
+from sessions_app.services import unique_slug
 
 ACCEPT_SALT = "dialogues.partner-accept"
 ACCEPT_MAX_AGE = dt.timedelta(days=14)
@@ -214,12 +215,7 @@ class Invitation:
 
 
 def _unique_organisation_slug(name: str) -> str:
-    base = slugify(name)[:40].strip("-") or "partner"
-    slug, n = base, 1
-    while Organisation.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return unique_slug(Organisation, slugify(name)[:40].strip("-") or "partner")
 
 
 def _unique_username(email: str) -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from sessions_app.models import DiversityAttribute, Event, Option, Organisation, Participant, Phase, Question, Session
+from sessions_app.services import unique_slug
 
 FIRST_NAMES = [
     "Amina",
@@ -191,11 +192,7 @@ def _weighted(rng: random.Random, choices):
 
 
 def demo_unique_slug(base: str) -> str:
-    slug, n = base, 1
-    while Event.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return unique_slug(Event, base)
 
 
 @transaction.atomic

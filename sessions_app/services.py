@@ -76,6 +76,15 @@ def decode_upload(data: bytes) -> str:
         raise ValidationError(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from None
 
 
+def unique_slug(model, base: str) -> str:
+    """``base``, or ``base-2``, ``base-3``… : the first that no ``model`` row has as its slug."""
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
 def upload_text(data: bytes, result: ImportResult) -> str | None:
     """An uploaded file as text, or None with the reason in ``result`` (too large, not UTF-8)."""
     if len(data) > IMPORT_MAX_BYTES:
