@@ -10,31 +10,17 @@ from dialogues.results import cached_global_snapshot, global_snapshot, world_fig
 from dialogues.services import DialogueRefused, event_create_from_version, version_publish
 from results.models import NoteRevision
 from sessions_app.models import Question, Session
-from tests.dialogues.conftest import make_groups, make_partner, make_site, submit_results
+from tests.dialogues.conftest import make_groups, make_partner, make_site, make_two_sites, q1, submit_results
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "a private remark of one group"
 
 
-def q1(opportunity, threat):
-    return {"q1": {"counts": {"opportunity": opportunity, "threat": threat}}}
-
-
 @pytest.fixture
 def world(dialogue):
-    """France (Europe, G20): groups 3/4 and 1/2 for "opportunity"; Kenya (Africa): 1/5."""
-    a, _ = make_partner(dialogue, "Partner France", "fr-partner", public=True)
-    b, _ = make_partner(dialogue, "Partner Kenya", "ke-partner")
-    france = make_site(dialogue, a, "france", country="France", continent="europe", tags="G20, coastal")
-    kenya = make_site(dialogue, b, "kenya", country="Kenya", continent="africa")
-    f1, f2 = make_groups(france, 2)
-    (k1,) = make_groups(kenya, 1)
-    ranking = ["education", "regulation", "design", "fact-checking"]
-    submit_results(france, f1, {**q1(3, 1), "q4": {"ranking": ranking}, "q5": {"text": SECRET}})
-    submit_results(france, f2, {**q1(1, 1), "q4": {"ranking": ranking[::-1]}})
-    submit_results(kenya, k1, {**q1(1, 4), "q2": {"counts": {"citizens": 3}, "valid": 3}})
-    return {"france": france, "kenya": kenya}
+    """France (Europe, G20, coastal): groups 3/4 and 1/2 for "opportunity"; Kenya (Africa): 1/5."""
+    return make_two_sites(dialogue, france_tags="G20, coastal", france_text=SECRET)
 
 
 def figures(snapshot, question, scope):

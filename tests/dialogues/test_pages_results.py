@@ -11,7 +11,7 @@ from dialogues import open_data, results, results_display
 from dialogues.results import global_snapshot
 from dialogues.services import version_publish
 from sessions_app.models import Option, Question
-from tests.dialogues.conftest import make_groups, make_partner, make_site, submit_results
+from tests.dialogues.conftest import make_two_sites, q1, submit_results
 from tests.helpers import log_in_as, make_person
 
 pytestmark = pytest.mark.django_db
@@ -40,25 +40,10 @@ def _no_local_copies():
     results_display.forget_local_copies()
 
 
-def q1(opportunity, threat):
-    return {"q1": {"counts": {"opportunity": opportunity, "threat": threat}}}
-
-
 @pytest.fixture
 def world(dialogue, django_user_model):
-    """France (opted in to the public page): q1 3/4 and 1/2 "opportunity", a ranking per group;
-    Kenya (not opted in): q1 1/5, and q2 answered by 3 people."""
-    france_org, partner_user = make_partner(dialogue, "Partner France", "fr-partner", django_user_model, public=True)
-    kenya_org, _ = make_partner(dialogue, "Partner Kenya", "ke-partner")
-    france = make_site(dialogue, france_org, "france", country="France", continent="europe", tags="G20")
-    kenya = make_site(dialogue, kenya_org, "kenya", country="Kenya", continent="africa")
-    f1, f2 = make_groups(france, 2)
-    (k1,) = make_groups(kenya, 1)
-    ranking = ["education", "regulation", "design", "fact-checking"]
-    submit_results(france, f1, {**q1(3, 1), "q4": {"ranking": ranking}})
-    submit_results(france, f2, {**q1(1, 1), "q4": {"ranking": ranking[::-1]}})
-    submit_results(kenya, k1, {**q1(1, 4), "q2": {"counts": {"citizens": 3}, "valid": 3}})
-    return {"france": france, "kenya": kenya, "partner_user": partner_user}
+    """France (opted in to the public page, G20) and Kenya (not opted in), see make_two_sites."""
+    return make_two_sites(dialogue, france_tags="G20", django_user_model=django_user_model)
 
 
 def clients(world, coordinator, other_organiser, django_user_model) -> dict[str, Client]:
