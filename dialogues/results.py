@@ -28,6 +28,7 @@ from dialogues.models import Dialogue, DialoguePartner
 from groups.models import BreakoutGroup
 from results.aggregation import GROUP, OPEN, RANKING, SCALE, QuestionSpec, Weighting, question_figures
 from results.models import SessionTally
+from results.selectors import session_question_specs
 from results.tallies import tally_refresh
 from sessions_app.models import Event
 
@@ -106,9 +107,7 @@ def _tallies(dialogue: Dialogue, event_ids: set[int]) -> dict[int, dict[str, tup
     found: dict[int, dict[str, tuple]] = defaultdict(dict)
     for event_id, code, session_id, allocation_id, key, data, updated_at in rows:
         if not key:  # results changed outside a submission: count this session again (rare)
-            from results.selectors import _load_questions, _spec
-
-            data = tally_refresh(session_id, allocation_id, [_spec(q) for q in _load_questions(session_id)])
+            data = tally_refresh(session_id, allocation_id, session_question_specs(session_id))
         found[event_id][code] = (data, updated_at)
     return found
 

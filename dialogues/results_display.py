@@ -223,6 +223,24 @@ def forget_local_copies() -> None:
     _PUBLIC_PAGES.clear()
     _PUBLIC_DIALOGUES.clear()
     _OPEN_DATA.clear()
+    _ETAGS.clear()
+
+
+# This process's last ETag of each dialogue's snapshot: {dialogue id: (snapshot time, ETag)}.
+_ETAGS: dict[int, tuple[str, str]] = {}
+
+
+def snapshot_etag(dialogue: Dialogue, snapshot: dict) -> str:
+    """Changes with the figures, sites and scopes, not with the time of the rebuild; worked out
+    once per snapshot, not once per poll."""
+    found = _ETAGS.get(dialogue.pk)
+    if found is not None and found[0] == snapshot["generated_at"]:
+        return found[1]
+    content = {key: value for key, value in snapshot.items() if key != "generated_at"}
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
+    etag = f'"{digest}"'
+    _ETAGS[dialogue.pk] = (snapshot["generated_at"], etag)
+    return etag
 
 
 def public_dialogue_get(slug: str) -> Dialogue | None:

@@ -1,8 +1,6 @@
 """The dialogue's global results: the coordinators' and partners' live page, the public page and
 its open data. Figures come from ``dialogues.results`` (cached, suppressed below the threshold)."""
 
-import hashlib
-import json
 from functools import wraps
 
 from django.conf import settings
@@ -24,6 +22,7 @@ from dialogues.results_display import (
     page_context,
     public_dialogue_get,
     public_page_html,
+    snapshot_etag,
     version_wording,
 )
 from dialogues.services import may_see_results
@@ -75,19 +74,12 @@ def dialogue_results(request, dialogue):
     return render(request, "dialogues/results.html", context)
 
 
-def _etag(snapshot: dict) -> str:
-    """Changes with the figures, sites and scopes, not with the time of the rebuild."""
-    content = {key: value for key, value in snapshot.items() if key != "generated_at"}
-    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
-    return f'"{digest}"'
-
-
 @require_safe
 @dialogue_viewer
 def dialogue_results_json(request, dialogue):
     """The live page polls this every few seconds: unchanged figures answer 304, not 250 kB."""
     snapshot = cached_global_snapshot(dialogue)
-    etag = _etag(snapshot)
+    etag = snapshot_etag(dialogue, snapshot)
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
     else:

@@ -5,7 +5,7 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery
 from groups.models import BreakoutGroup
 from results.aggregation import GroupResults, QuestionSpec, Weighting, aggregate_session, question_figures
 from results.models import NoteRevision, NoteSubmission, PlenarySettings, ReferenceResult, Vote
-from results.tallies import session_tallies
+from results.tallies import latest_revisions, session_tallies
 from sessions_app.models import Event, Option, Phase, Question, Session
 
 
@@ -31,8 +31,9 @@ def _questions_prefetch() -> Prefetch:
     )
 
 
-def session_question_specs(session: Session) -> list[QuestionSpec]:
-    """The session's questions as plain data, in order (two queries, or none if prefetched)."""
+def session_question_specs(session: Session | int) -> list[QuestionSpec]:
+    """The session's (or session id's) questions as plain data, in order (two queries, or none
+    if prefetched)."""
     questions = session.questions.all() if _is_prefetched(session) else _load_questions(session)
     return [_spec(question) for question in questions]
 
@@ -49,20 +50,11 @@ def _load_questions(session: Session):
     )
 
 
-def latest_revisions(event: Event):
-    """The latest revision of every note submission of the event's current groups.
-
-    Revisions are submitted states: a correction adds a revision, and while a correction is
-    still a draft the previous revision keeps counting.
-    """
-    latest_number = (
-        NoteRevision.objects.filter(submission=OuterRef("submission")).order_by("-number").values("number")[:1]
+def event_latest_revisions(event: Event):
+    """The latest revision of every note submission of the event's current groups."""
+    return latest_revisions(submission__group__event=event, submission__group__allocation__is_current=True).values(
+        "id", "idempotency_key", "submission__group_id", "submission__session_id", "data"
     )
-    return NoteRevision.objects.filter(
-        submission__group__event=event,
-        submission__group__allocation__is_current=True,
-        number=Subquery(latest_number),
-    ).values("id", "idempotency_key", "submission__group_id", "submission__session_id", "data")
 
 
 def event_results(event: Event, *, weighting: Weighting | str = Weighting.POOLED) -> dict:
@@ -82,7 +74,7 @@ def event_results(event: Event, *, weighting: Weighting | str = Weighting.POOLED
     order = {group.pk: i for i, group in enumerate(groups)}
     sessions = list(Session.objects.filter(event=event).order_by("order").prefetch_related(_questions_prefetch()))
     by_session: dict[int, list[GroupResults]] = {session.pk: [] for session in sessions}
-    revisions = latest_revisions(event) if groups else []
+    revisions = event_latest_revisions(event) if groups else []
     for row in revisions:
         group_id = row["submission__group_id"]
         by_session.setdefault(row["submission__session_id"], []).append(

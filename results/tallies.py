@@ -26,19 +26,27 @@ def questions_key(questions: Sequence[QuestionSpec]) -> str:
 
 def _locked(session_id: int, allocation_id: int) -> SessionTally:
     """The tally row, created if missing, locked until the end of the transaction."""
-    SessionTally.objects.bulk_create(
-        [SessionTally(session_id=session_id, allocation_id=allocation_id)], ignore_conflicts=True
-    )
-    return SessionTally.objects.select_for_update().get(session_id=session_id, allocation_id=allocation_id)
+    rows = SessionTally.objects.select_for_update().filter(session_id=session_id, allocation_id=allocation_id)
+    tally = rows.first()
+    if tally is None:  # the session's first submission in this grouping (or a concurrent one)
+        SessionTally.objects.bulk_create(
+            [SessionTally(session_id=session_id, allocation_id=allocation_id)], ignore_conflicts=True
+        )
+        tally = rows.get()
+    return tally
+
+
+def latest_revisions(**filters):
+    """The latest revision of every note submission matching ``filters`` (revisions are submitted
+    states: a correction adds one, and while a correction is still a draft the previous counts)."""
+    latest = NoteRevision.objects.filter(submission=OuterRef("submission")).order_by("-number").values("number")[:1]
+    return NoteRevision.objects.filter(number=Subquery(latest), **filters)
 
 
 def _count_again(session_id: int, allocation_id: int, questions: Sequence[QuestionSpec]) -> dict:
     """The tally counted from the latest revision of every group of that grouping."""
-    latest = NoteRevision.objects.filter(submission=OuterRef("submission")).order_by("-number").values("number")[:1]
-    rows = NoteRevision.objects.filter(
-        submission__session_id=session_id,
-        submission__group__allocation_id=allocation_id,
-        number=Subquery(latest),
+    rows = latest_revisions(
+        submission__session_id=session_id, submission__group__allocation_id=allocation_id
     ).values_list("id", "idempotency_key", "data")
     tally = empty_tally()
     key = tuple(questions)
