@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import BreakoutGroup, HelpCall
+from groups.models import Allocation, BreakoutGroup, GroupMembership, HelpCall
 from groups.services import MAX_EXTEND_MINUTES
 from sessions_app.models import Participant, Phase
 
@@ -22,6 +22,14 @@ class EventForm(forms.Form):
                 field.queryset = Participant.objects.filter(event=event)
             elif name == "call":
                 field.queryset = HelpCall.objects.filter(event=event)
+            elif name == "allocation":
+                field.queryset = Allocation.objects.filter(event=event)
+            elif name == "volunteer":
+                field.queryset = Participant.objects.filter(
+                    event=event,
+                    memberships__allocation__is_current=True,
+                    memberships__role=GroupMembership.Role.PARTICIPANT,
+                )
 
 
 class PhaseStartForm(EventForm):
@@ -56,6 +64,17 @@ class AllocationRunForm(EventForm):
         max_value=2**31 - 1,
         help_text=_("The same seed and people give the same groups."),
     )
+    fewer_groups = forms.BooleanField(
+        required=False, label=_("Fewer, larger groups so that every group has a facilitator")
+    )
+
+
+class AllocationCancelForm(EventForm):
+    allocation = forms.ModelChoiceField(queryset=Allocation.objects.none(), label=_("Run"))
+
+
+class NoteTakerForm(EventForm):
+    volunteer = forms.ModelChoiceField(queryset=Participant.objects.none(), label=_("Participant"))
 
 
 def form_errors(form) -> str:

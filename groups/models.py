@@ -23,6 +23,7 @@ class Allocation(models.Model):
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Done")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="allocations")
     run_id = models.UUIDField(_("run id"), default=uuid.uuid4, unique=True, editable=False)

@@ -3,6 +3,8 @@
 from collections import defaultdict
 
 from groups import live
+from groups.allocation_plan import event_plan
+from groups.group_mix import group_mix
 from groups.models import Allocation, BreakoutGroup, GroupMembership, HelpCall, RoomMessage
 from groups.presence import presence_connected
 from sessions_app.models import Event, Participant, Phase, Session
@@ -40,9 +42,10 @@ def room_page(*, participant: Participant, membership: GroupMembership, state: d
 def control_room_data(event: Event) -> dict:
     people = list(
         Participant.objects.filter(event=event).only(
-            "id", "first_name", "last_name", "role", "checked_in_at", "languages"
+            "id", "first_name", "last_name", "role", "checked_in_at", "languages", "attributes"
         )
     )
+    attributes = list(event.diversity_attributes.all())
     allocation = live.current_allocation(event)
     latest = Allocation.objects.filter(event=event).select_related("created_by").first()
     groups = []
@@ -58,18 +61,28 @@ def control_room_data(event: Event) -> dict:
                 by_group[group.pk],
                 key=lambda m: (m.role != "facilitator", m.role != "note_taker", m.participant.first_name),
             )
+            roles = {m.role for m in members}
+            seated = [m.participant for m in members if m.participant.role == Participant.Role.PARTICIPANT]
             groups.append(
                 {
                     "group": group,
                     "members": [{"membership": m, "connected": m.participant_id in connected} for m in members],
                     "connected": sum(1 for m in members if m.participant_id in connected),
+                    "mix": group_mix(seated, attributes),
+                    "no_facilitator": GroupMembership.Role.FACILITATOR not in roles,
+                    "no_note_taker": GroupMembership.Role.NOTE_TAKER not in roles,
+                    "volunteers": [m.participant for m in members if m.role == GroupMembership.Role.PARTICIPANT],
                 }
             )
         in_room = len(connected)
     else:
         in_room = 0
     participants = [p for p in people if p.role == Participant.Role.PARTICIPANT]
+    present = [p for p in participants if p.checked_in_at]
+    staff_present = [p for p in people if p.checked_in_at and p.role != Participant.Role.PARTICIPANT]
     return {
+        "plan": event_plan(event, present, staff_present) if len(present) >= 2 else None,
+        "active_run": latest if latest is not None and latest.status in ("pending", "running") else None,
         "event": event,
         "phases": list(event.phases.all()),
         "running": event.running_phase(),

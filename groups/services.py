@@ -18,7 +18,12 @@ MAX_EXTEND_MINUTES = 120
 
 
 class LiveActionRefused(ValueError):
-    """An organiser's action that cannot be done now; the message says why."""
+    """An organiser's action that cannot be done now; the message says why, and `link` may
+    point to the page where it can be changed."""
+
+    def __init__(self, message, *, link: str = "", link_label: str = ""):
+        super().__init__(message)
+        self.link, self.link_label = link, link_label
 
 
 # --- Phases ---------------------------------------------------------------------------------
@@ -169,6 +174,33 @@ def allocation_apply(*, allocation: Allocation, plans: list[GroupPlan]) -> Alloc
     allocation.save(update_fields=["is_current", "status", "finished_at"])
     live.event_changed(event)
     return allocation
+
+
+@transaction.atomic
+def note_taker_appoint(*, participant: Participant) -> GroupMembership:
+    """Ask a participant of a group without a note taker to take its notes: their seat becomes
+    the note taker's, and their page turns into the note taker's room."""
+    membership = (
+        GroupMembership.objects.select_for_update()
+        .select_related("group")
+        .filter(participant=participant, allocation__is_current=True, allocation__event_id=participant.event_id)
+        .order_by("round")
+        .first()
+    )
+    if membership is None:
+        raise LiveActionRefused(_("%(person)s is not in a group.") % {"person": participant})
+    if membership.role == GroupMembership.Role.NOTE_TAKER:
+        return membership  # asked twice: nothing changes
+    if membership.role != GroupMembership.Role.PARTICIPANT:
+        raise LiveActionRefused(_("%(person)s already has a role in the group.") % {"person": participant})
+    if membership.group.memberships.filter(role=GroupMembership.Role.NOTE_TAKER).exists():
+        raise LiveActionRefused(_("%(group)s already has a note taker.") % {"group": membership.group})
+    membership.role = GroupMembership.Role.NOTE_TAKER
+    membership.save(update_fields=["role"])
+    live.event_changed(participant.event)
+    send_on_commit(live.person_group(participant.pk), {"type": "person.moved", "group": membership.group_id})
+    send_on_commit(live.room_group(membership.group_id), {"type": "room.changed", "group": membership.group_id})
+    return membership
 
 
 @dataclass

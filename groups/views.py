@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from groups import forms, live, selectors, services
-from groups.allocations import allocation_request
+from groups.allocations import allocation_cancel, allocation_request
 from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.forms import ProfileForm
 
@@ -125,9 +125,40 @@ def _help_acknowledge(request, event):
 def _allocation(request, event):
     form = forms.AllocationRunForm(request.POST, event=event)
     if form.is_valid():
-        allocation_request(event=event, user=request.user, seed=form.cleaned_data["seed"])
-        return form, _("Allocation started.")
+        run = allocation_request(
+            event=event,
+            user=request.user,
+            seed=form.cleaned_data["seed"],
+            fewer_groups=form.cleaned_data["fewer_groups"],
+        )
+        run.refresh_from_db()
+        if run.status == run.Status.FAILED:
+            raise services.LiveActionRefused(run.error)
+        # The panel shows the run's own status from here on (waiting, running, done, failed).
+        return form, QUIET
     return form, None
+
+
+def _allocation_cancel(request, event):
+    form = forms.AllocationCancelForm(request.POST, event=event)
+    if form.is_valid():
+        allocation_cancel(event=event, allocation=form.cleaned_data["allocation"])
+        return form, _("The run was cancelled; the groups stay as they were.")
+    return form, None
+
+
+def _note_taker(request, event):
+    form = forms.NoteTakerForm(request.POST, event=event)
+    if form.is_valid():
+        membership = services.note_taker_appoint(participant=form.cleaned_data["volunteer"])
+        return form, _("%(person)s takes the notes of %(group)s.") % {
+            "person": form.cleaned_data["volunteer"],
+            "group": membership.group,
+        }
+    return form, None
+
+
+QUIET = object()  # done, with nothing to say: the panel shows the new state
 
 
 ACTIONS = {
@@ -138,6 +169,8 @@ ACTIONS = {
     "move": _move,
     "help-acknowledge": _help_acknowledge,
     "allocation": _allocation,
+    "allocation-cancel": _allocation_cancel,
+    "note-taker": _note_taker,
 }
 
 
@@ -148,21 +181,26 @@ def control_action(request, event, action):
     handler = ACTIONS.get(action)
     if handler is None:
         return JsonResponse({"error": _("Unknown action.")}, status=404)
+    link = {}
     try:
         form, done = handler(request, event)
     except services.LiveActionRefused as exc:
         done, error = None, str(exc)
+        if exc.link:
+            link = {"link": exc.link, "link_label": exc.link_label}
     else:
         error = None if done else (forms.form_errors(form) if form is not None else _("Nothing was done."))
+    message = "" if done is QUIET else (done or error)
     warnings = getattr(request, "action_warnings", [])
     if request.headers.get("Accept") == "application/json":
         return JsonResponse(
-            {"ok": error is None, "message": done or error, "warnings": warnings}, status=200 if error is None else 400
+            {"ok": error is None, "message": message, "warnings": warnings, **link},
+            status=200 if error is None else 400,
         )
     for warning in warnings:
         messages.warning(request, warning)
     if error:
         messages.error(request, error)
-    else:
-        messages.success(request, done)
+    elif message:
+        messages.success(request, message)
     return redirect("control_room", slug=event.slug)

@@ -18,6 +18,7 @@ def build_problem(
     id_key="id",
     staff_language_field="language",
     allow_volunteer_note_takers=False,
+    group_limits=None,
 ) -> Problem:
     """Encode participants into a :class:`Problem`.
 
@@ -29,6 +30,7 @@ def build_problem(
     * ``staff``: ``None`` (no staff assignment) or a list of
       :class:`StaffMember` / dicts ``{"id", "roles", "language"}``.
     * ``sizes``: :class:`GroupSizes` or an int (group size).
+    * ``group_limits``: ``{keep-together key tuple: max number of groups}``.
     """
     n = len(people)
     specs = []
@@ -100,7 +102,10 @@ def build_problem(
                 roles = s.get("roles", ("facilitator", "note_taker"))
                 if isinstance(roles, str):
                     roles = (roles,)
-                staff_list.append(StaffMember(id=str(s["id"]), roles=tuple(roles), language=s.get("language")))
+                language = s.get("language")
+                if isinstance(language, list):
+                    language = tuple(language)
+                staff_list.append(StaffMember(id=str(s["id"]), roles=tuple(roles), language=language))
     if sizes is None:
         sizes = GroupSizes()
     elif isinstance(sizes, int):
@@ -123,6 +128,7 @@ def build_problem(
         staff=staff_list,
         staff_language_field=staff_language_field,
         allow_volunteer_note_takers=allow_volunteer_note_takers,
+        group_limits={tuple(k): int(v) for k, v in (group_limits or {}).items()},
     )
 
 

@@ -1,8 +1,11 @@
 """Hard constraints: keep-together partitions, group layout, pins,
 keep-apart pairs and staff (facilitator + note taker per group).
 
-Every infeasible request raises :class:`AllocationInfeasible` with a message
-naming the constraint (and the field / value / person concerned).
+Contradictory pins and keep-apart pairs raise :class:`AllocationInfeasible`
+with a message naming the constraint (and the person concerned).  Group
+sizes and staff never do: any number of people forms groups (sizes outside
+the target are reported), and a shortage of staff leaves groups without a
+facilitator or note taker, which the report names.
 """
 
 from collections import deque
@@ -24,6 +27,7 @@ class Partition:
     first_group: int
     lo: np.ndarray  # per-group size bounds
     hi: np.ndarray
+    within_target: bool = True  # every group has target - 1 .. target + 1 people
 
     @property
     def n_groups(self) -> int:
@@ -59,16 +63,18 @@ def layout(problem: Problem) -> list:
     for key in sorted(by_key):
         idx = np.array(by_key[key], dtype=np.int64)
         what = describe_key(problem.keep_together, key)
+        within = True
         if sizes.bounds is not None:
             lo, hi = explicit_bounds(len(idx), sizes.bounds, what)
         else:
             try:
-                lo, hi = balanced_bounds(len(idx), sizes, what)
+                lo, hi = balanced_bounds(len(idx), sizes, what, problem.group_limits.get(tuple(key)))
             except AllocationInfeasible as exc:
                 if problem.keep_together:
                     raise AllocationInfeasible(f"keep together: {exc}") from None
                 raise
-        parts.append(Partition(key=key, idx=idx, first_group=first, lo=lo, hi=hi))
+            within = bool(len(lo) == 0 or (lo.min() >= sizes.size - 1 and hi.max() <= sizes.size + 1))
+        parts.append(Partition(key=key, idx=idx, first_group=first, lo=lo, hi=hi, within_target=within))
         first += len(lo)
     return parts
 
@@ -172,30 +178,41 @@ def _max_flow(cap, s, t):
         flow += aug
 
 
+def _serves(languages, group_language) -> bool:
+    return languages is None or group_language is None or group_language in languages
+
+
 def assign_staff(problem: Problem, grp, group_language, seed):
-    """Give every group one facilitator and one note taker.
+    """Give groups a facilitator and a note taker, as many as the staff allow.
 
     ``group_language[k]`` is the language of group k (``None`` when language
-    is not a keep-together field: any staff member fits).  Staff with
-    ``language=None`` fit any group.  The matching is a max-flow over
-    (staff language, roles) types -> (group language, role) slots, first for
-    facilitators, then note takers (augmenting paths never undo the
-    facilitator flow), so it finds an assignment whenever one exists.
+    is not a keep-together field: any staff member fits).  A staff member
+    serves groups of the languages they list (``None``: any).  The matching
+    is a max-flow over (staff languages, roles) types -> (group language,
+    role) slots, first for facilitators, then note takers (augmenting paths
+    never undo the facilitator flow), so it seats as many staff as any
+    assignment could.  With too few staff some groups go without: when both
+    are short, the groups without a facilitator are not those without a note
+    taker, as far as the numbers allow.  With
+    ``problem.allow_volunteer_note_takers`` a participant of a group without
+    a note taker is chosen to take the notes.
 
     Returns ``(facilitator, note_taker, volunteers)``: dicts group -> staff id
     (or participant id for volunteers) and the list of groups whose note
-    taker is a volunteer participant.
+    taker is a volunteer participant.  Never raises for a shortage.
     """
     G = len(group_language)
     staff = list(problem.staff)
-    langs = sorted(set(group_language), key=lambda x: (x is None, str(x)))
-    types = sorted(
-        {(s.language, tuple(r for r in ROLES if r in s.roles)) for s in staff}, key=lambda x: (str(x[0]), x[1])
-    )
     for s in staff:
         bad = [r for r in s.roles if r not in ROLES]
         if bad:
             raise AllocationInfeasible(f"staff: {s.id!r} has unknown role(s) {bad} (use {ROLES})")
+
+    def type_of(s):
+        return (s.languages, tuple(r for r in ROLES if r in s.roles))
+
+    langs = sorted(set(group_language), key=lambda x: (x is None, str(x)))
+    types = sorted({type_of(s) for s in staff}, key=lambda x: (str(x[0]), x[1]))
     # nodes: 0 source, 1..T types, then slots (lang, role), then sink
     T = len(types)
     slots = [(lang, r) for r in ROLES for lang in langs]
@@ -204,12 +221,12 @@ def assign_staff(problem: Problem, grp, group_language, seed):
     cap = [[0] * N for _ in range(N)]
     type_count = dict.fromkeys(types, 0)
     for s in staff:
-        type_count[(s.language, tuple(r for r in ROLES if r in s.roles))] += 1
+        type_count[type_of(s)] += 1
     groups_of = {lang: [k for k in range(G) if group_language[k] == lang] for lang in langs}
     for a, ty in enumerate(types):
         cap[0][1 + a] = type_count[ty]
         for b, (lang, role) in enumerate(slots):
-            if role in ty[1] and (ty[0] is None or lang is None or ty[0] == lang):
+            if role in ty[1] and _serves(ty[0], lang):
                 cap[1 + a][1 + T + b] = G + len(staff)
     original = [row[:] for row in cap]
     for phase in ROLES:
@@ -221,41 +238,48 @@ def assign_staff(problem: Problem, grp, group_language, seed):
     rng = np.random.default_rng(make_state(seed)[0])
     pool = {ty: [] for ty in types}
     for s in staff:
-        pool[(s.language, tuple(r for r in ROLES if r in s.roles))].append(s.id)
+        pool[type_of(s)].append(s.id)
     for ty in types:
         rng.shuffle(pool[ty])
     filled = dict.fromkeys(slots, 0)
     out = {"facilitator": {}, "note_taker": {}}
-    order_groups = {lang: list(rng.permutation(groups_of[lang])) for lang in langs}
+    order_groups = {lang: [int(k) for k in rng.permutation(groups_of[lang])] for lang in langs}
     for a, ty in enumerate(types):
         for b, (lang, role) in enumerate(slots):
             used = original[1 + a][1 + T + b] - cap[1 + a][1 + T + b]
             for _ in range(max(0, used)):
-                k = order_groups[lang][filled[(lang, role)]]
+                order = order_groups[lang] if role == "facilitator" else order_groups[lang][::-1]
+                k = order[filled[(lang, role)]]
                 filled[(lang, role)] += 1
-                out[role][int(k)] = pool[ty].pop()
+                out[role][k] = pool[ty].pop()
     volunteers = []
-    for lang in langs:
-        need = len(groups_of[lang])
-        where = "" if lang is None else f" for language {lang!r}"
-        got = filled[(lang, "facilitator")]
-        if got < need:
-            raise AllocationInfeasible(
-                f"staff: not enough facilitators{where}: {need} groups, {got} facilitator(s) available"
-            )
-        got = filled[(lang, "note_taker")]
-        if got < need and not problem.allow_volunteer_note_takers:
-            raise AllocationInfeasible(
-                f"staff: not enough note takers{where}: {need} groups, {got} note taker(s) "
-                "available (set allow_volunteer_note_takers to let a participant take notes)"
-            )
     if problem.allow_volunteer_note_takers:
         grp = np.asarray(grp)
         for k in range(G):
             if k not in out["note_taker"]:
                 members = np.flatnonzero(grp == k)
                 if len(members) == 0:
-                    raise AllocationInfeasible(f"staff: group {k} is empty, no volunteer note taker")
+                    continue
                 out["note_taker"][k] = problem.ids[int(members[rng.integers(len(members))])]
                 volunteers.append(k)
     return out["facilitator"], out["note_taker"], sorted(volunteers)
+
+
+def match_staff(group_language: list, staff: list, seed: int = 0) -> dict:
+    """Which groups would go without a facilitator or a note taker with these staff
+    (``{"facilitator": [groups], "note_taker": [groups]}``): the staff matching of
+    :func:`assign_staff`, without the people, for a plan shown before any run."""
+    holder = Problem(
+        n=0, ids=[], cat=None, cat_weights=None, cat_names=[], cat_levels=[], num=None,
+        num_weights=None, num_names=[], staff=list(staff),
+    )  # fmt: skip
+    fac, notes, _ = assign_staff(holder, np.zeros(0, dtype=np.int64), list(group_language), seed)
+    return missing_staff(len(group_language), fac, notes)
+
+
+def missing_staff(n_groups: int, facilitators: dict, note_takers: dict) -> dict:
+    """The groups (indices) without a facilitator and without a note taker."""
+    return {
+        "facilitator": [k for k in range(n_groups) if k not in facilitators],
+        "note_taker": [k for k in range(n_groups) if k not in note_takers],
+    }

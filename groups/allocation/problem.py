@@ -60,6 +60,10 @@ class GroupSizes:
       infeasible.
     * ``bounds``: explicit per-group ``(min, max)`` sizes; the number of groups
       is then ``len(bounds)`` (only without keep-together fields).
+
+    Without ``min_size``/``max_size`` any number of people can be split (see
+    :func:`groups.allocation.sizes.plan_groups`); sizes outside
+    ``size - 1 .. size + 1`` are then reported, not refused.
     """
 
     size: int = 5
@@ -76,12 +80,22 @@ class GroupSizes:
 
 @dataclass(frozen=True)
 class StaffMember:
-    """A staff person: can take the listed roles, speaks ``language``
-    (``None``: may serve a group of any language)."""
+    """A staff person: can take the listed roles, speaks ``language`` (one
+    language, or a tuple of the languages they can work in; ``None``: may
+    serve a group of any language)."""
 
     id: str
     roles: tuple = ("facilitator", "note_taker")
-    language: str | None = None
+    language: str | tuple | None = None
+
+    @property
+    def languages(self) -> tuple | None:
+        """The languages this person can serve, or ``None`` for any."""
+        if self.language is None:
+            return None
+        if isinstance(self.language, str):
+            return (self.language,)
+        return tuple(self.language) or None
 
 
 ROLES = ("facilitator", "note_taker")
@@ -116,6 +130,8 @@ class Problem:
     staff_language_field: str | None = "language"
     allow_volunteer_note_takers: bool = False
     distance: np.ndarray | None = None
+    # keep-together key -> the most groups that set may form (e.g. one per facilitator)
+    group_limits: dict = field(default_factory=dict)
 
     def pair_distance(self, i: int, j: int) -> float:
         """Distance between persons i and j (reference implementation)."""

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .constraints import count_violations, layout
+from .constraints import count_violations, layout, missing_staff
 from .objective import attribute_spread, score, upper_bound
 from .rng import make_state
 
@@ -28,7 +28,10 @@ def quality_report(
     ``attributes`` (per attribute spread), ``constraint_violations`` (total,
     must be 0, and ``violations_by_kind``), ``repeated_pairs_share`` (rounds
     only, else None), ``groups``, ``group_sizes``, ``volunteer_note_takers``,
-    ``duration_seconds``.
+    ``duration_seconds``; ``missing_staff`` (``{"facilitator": [groups],
+    "note_taker": [groups]}``, None without staff) and ``groups_off_target``
+    (groups whose size is outside target - 1 .. target + 1, e.g. a set of
+    people too small for a full group).
     """
     if parts is None:
         parts = layout(problem)
@@ -43,12 +46,8 @@ def quality_report(
     ub = float(upper_bound(problem, grp, g, idx_parts))
     rnd = float(random_score(problem, grp, parts, seed))
     viol = count_violations(problem, grp, parts, pinned)
-    if problem.staff is not None:
-        viol["staff"] = int(
-            sum(1 for k in range(g) if k not in alloc.facilitators)
-            + sum(1 for k in range(g) if k not in alloc.note_takers)
-        )
     sizes = np.bincount(grp, minlength=g)
+    off_target = sorted(int(k) for p in parts if not p.within_target for k in p.groups)
     return {
         "participants": int(problem.n),
         "groups": int(g),
@@ -63,5 +62,7 @@ def quality_report(
         "violations_by_kind": viol,
         "repeated_pairs_share": repeated_pairs_share,
         "volunteer_note_takers": len(alloc.volunteer_note_takers),
+        "missing_staff": None if problem.staff is None else missing_staff(g, alloc.facilitators, alloc.note_takers),
+        "groups_off_target": off_target,
         "duration_seconds": None if duration is None else float(duration),
     }

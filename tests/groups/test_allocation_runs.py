@@ -75,30 +75,68 @@ def test_same_seed_same_groups_and_rerun_changes_nothing(organiser, run):
 
 
 @pytest.mark.django_db
-def test_an_infeasible_run_fails_with_a_reason_and_keeps_the_groups(organiser, run):
+def test_a_staff_shortage_still_forms_the_groups_and_names_the_gaps(organiser, run):
+    event = checked_in_demo(10)
+    Participant.objects.filter(event=event, role="facilitator").update(checked_in_at=None)
+    allocation = run(event=event, user=organiser, seed=2, time_limit=5)
+    assert allocation.status == "succeeded" and allocation.is_current
+    assert allocation.groups.count() == 2
+    assert allocation.report["groups_without_facilitator"] == [1, 2]
+    assert allocation.report["groups_without_note_taker"] == []
+    assert not GroupMembership.objects.filter(allocation=allocation, role="facilitator").exists()
+    seated = GroupMembership.objects.filter(allocation=allocation, role="participant")
+    assert seated.count() == 10
+
+
+@pytest.mark.django_db
+def test_a_failed_run_says_why_and_keeps_the_groups(organiser, run, django_capture_on_commit_callbacks):
     event = checked_in_demo(10)
     good = run(event=event, user=organiser, seed=1, time_limit=5)
-    Participant.objects.filter(event=event, role="facilitator").update(checked_in_at=None)
-    bad = run(event=event, user=organiser, seed=2, time_limit=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        bad = allocation_request(event=event, user=organiser, seed=2, time_limit=5)
+        # Everyone leaves between the click and the run.
+        Participant.objects.filter(event=event).update(checked_in_at=None)
     bad.refresh_from_db()
     good.refresh_from_db()
-    assert bad.status == "failed" and "facilitator" in bad.error.lower()
+    assert bad.status == "failed" and "Nobody is checked in" in bad.error
     assert good.is_current and good.groups.count() == 2
 
 
 @pytest.mark.django_db
-def test_nobody_checked_in_is_a_clear_failure(organiser, run):
+@pytest.mark.parametrize("checked_in", [0, 1])
+def test_nobody_or_one_person_is_refused_before_anything_is_queued(organiser, checked_in):
     event = demo_event_create(start=timezone.now(), participants=5).event
-    outcome = run(event=event, user=organiser, seed=1)
-    assert outcome.status == "failed" and "Nobody is checked in" in outcome.error
+    ids = Participant.objects.filter(event=event, role="participant").values_list("pk", flat=True)[:checked_in]
+    Participant.objects.filter(pk__in=list(ids)).update(checked_in_at=timezone.now())
+    with pytest.raises(LiveActionRefused) as refused:
+        allocation_request(event=event, user=organiser)
+    assert refused.value.link.startswith("/admin/") and "_" not in str(refused.value).replace("'", "")
+    assert not Allocation.objects.filter(event=event).exists()
 
 
 @pytest.mark.django_db
-def test_one_run_at_a_time(organiser):
+def test_one_run_at_a_time_but_a_stale_run_never_blocks(organiser):
     event = checked_in_demo(5)
-    Allocation.objects.create(event=event, seed=1, status="running")
-    with pytest.raises(LiveActionRefused, match="already running"):
+    busy = Allocation.objects.create(event=event, seed=1, status="running", parameters={"time_limit": 10})
+    with pytest.raises(LiveActionRefused, match="being formed"):
         allocation_request(event=event, user=organiser)
+    Allocation.objects.filter(pk=busy.pk).update(created_at=timezone.now() - timezone.timedelta(seconds=71))
+    fresh = allocation_request(event=event, user=organiser)
+    busy.refresh_from_db()
+    assert busy.status == "failed" and fresh.status in ("pending", "succeeded")
+
+
+@pytest.mark.django_db
+def test_a_cancelled_run_is_never_applied(organiser, django_capture_on_commit_callbacks):
+    from groups.allocations import allocation_cancel
+
+    event = checked_in_demo(10)
+    run = Allocation.objects.create(event=event, seed=1, status="pending", parameters={"time_limit": 5})
+    allocation_cancel(event=event, allocation=run)
+    assert allocation_run(run_id=str(run.run_id)).status == "cancelled"
+    assert not BreakoutGroup.objects.filter(event=event).exists()
+    with pytest.raises(LiveActionRefused, match="already finished"):
+        allocation_cancel(event=event, allocation=run)
 
 
 @pytest.mark.celery_worker

@@ -116,9 +116,17 @@ def test_participants_errors(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("id,gender\np1,f\np2,m,extra\n")
     check_error(run("participants", str(bad)), "bad.csv:3: expected 2 fields, got 3")
+    check_error(run("participants", str(f), "--group-size", "0"), "group size must be >= 1")
+
+
+def test_participants_too_few_for_a_full_group_form_one_flagged_group(tmp_path):
     small = tmp_path / "small.csv"
     write_csv(small, n=3)
-    check_error(run("participants", str(small), "--group-size", "5"), "cannot be split")
+    res = run("participants", str(small), "--group-size", "5")
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert [sorted(g) for g in out["rounds"][0]] == [["p0", "p1", "p2"]]
+    assert out["report"]["groups_off_target"] == [0]
 
 
 def test_no_django_import():

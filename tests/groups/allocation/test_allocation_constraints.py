@@ -27,9 +27,16 @@ def test_explicit_bounds():
         allocate_people(people(20), ATTRS, bounds=[(1, 3), (1, 3)])
 
 
-def test_infeasible_sizes_message():
+def test_too_few_people_for_a_full_group_form_one_small_group():
+    lo, hi = balanced_bounds(3, GroupSizes(size=5))
+    assert lo.tolist() == [3] and hi.tolist() == [3]
+    a = allocate_people(people(3), ATTRS)
+    assert sizes_of(a) == [3] and a.report["groups_off_target"] == [0]
+
+
+def test_explicit_limits_stay_hard():
     with pytest.raises(AllocationInfeasible, match="cannot be split"):
-        balanced_bounds(3, GroupSizes(size=5))
+        balanced_bounds(3, GroupSizes(size=5, min_size=4))
 
 
 def test_keep_together_partition_and_error():
@@ -38,10 +45,13 @@ def test_keep_together_partition_and_error():
     for members in a.members():
         assert len({ps[i]["language"] for i in members}) == 1
     assert a.report["constraint_violations"] == 0
-    ps2 = people(23, languages=["en"] * 20 + ["de"] * 3)
+    # Three German speakers are too few for a group of 5: they form one small group, flagged.
+    ps2 = people(23, languages=["en"])
     ps2[-1]["language"] = ps2[-2]["language"] = ps2[-3]["language"] = "de"
-    with pytest.raises(AllocationInfeasible, match=r"keep together.*language='de'"):
-        allocate_people(ps2, ATTRS, keep_together=["language"])
+    a2 = allocate_people(ps2, ATTRS, keep_together=["language"])
+    de_groups = [k for k, key in enumerate(a2.group_keys) if key == ("de",)]
+    assert len(de_groups) == 1 and a2.report["groups_off_target"] == de_groups
+    assert sorted(int(v) for v in np.bincount(a2.groups)) == [3, 5, 5, 5, 5]
 
 
 def test_pins():
@@ -87,15 +97,27 @@ def test_staff_assignment_with_languages():
     for k in range(4):
         for sid in (a.facilitators[k], a.note_takers[k]):
             assert by_id[sid].language in (None, a.group_keys[k][0])
-    assert a.report["violations_by_kind"]["staff"] == 0
+    assert a.report["missing_staff"] == {"facilitator": [], "note_taker": []}
 
 
-def test_staff_shortage_errors_and_volunteers():
+def test_staff_shortage_leaves_named_gaps_and_volunteers_fill_note_takers():
     ps = people(20, languages=["en", "fr"])
-    with pytest.raises(AllocationInfeasible, match="not enough facilitators for language 'fr'"):
-        allocate_people(ps, ATTRS, keep_together=["language"], staff=staff(2, 2, "en") + staff(1, 2, "fr"))
-    with pytest.raises(AllocationInfeasible, match="not enough note takers"):
-        allocate_people(people(20), ATTRS, staff=staff(4, 2))
+    a = allocate_people(ps, ATTRS, keep_together=["language"], staff=staff(2, 2, "en") + staff(1, 2, "fr"))
+    fr_groups = [k for k, key in enumerate(a.group_keys) if key == ("fr",)]
+    missing = a.report["missing_staff"]
+    assert len(missing["facilitator"]) == 1 and missing["facilitator"][0] in fr_groups
+    assert missing["note_taker"] == [] and a.report["constraint_violations"] == 0
+    b = allocate_people(people(20), ATTRS, staff=staff(4, 2))
+    assert sorted(b.note_takers) != [0, 1, 2, 3] and len(b.report["missing_staff"]["note_taker"]) == 2
+    # Both short: the groups without a facilitator are not those without a note taker.
+    c = allocate_people(people(20), ATTRS, staff=staff(2, 2))
+    gaps = c.report["missing_staff"]
+    assert len(gaps["facilitator"]) == 2 and len(gaps["note_taker"]) == 2
+    assert not set(gaps["facilitator"]) & set(gaps["note_taker"])
+    # A staff member who works in two languages serves either.
+    both = [StaffMember("fb", ("facilitator",), ("en", "fr"))]
+    d = allocate_people(ps, ATTRS, keep_together=["language"], staff=staff(2, 2, "en") + staff(1, 2, "fr") + both)
+    assert d.report["missing_staff"]["facilitator"] == []
     a = allocate_people(people(20), ATTRS, staff=staff(4, 2), allow_volunteer_note_takers=True)
     assert len(a.volunteer_note_takers) == 2
     for k in a.volunteer_note_takers:
