@@ -16,6 +16,8 @@ from sessions_app.models import Event, Participant
 
 MIN_GROUP_SIZE = 2
 MAX_GROUP_SIZE = 50
+# "Fewer, larger groups" is offered only while no group grows beyond this many times the target.
+ALTERNATIVE_MAX_FACTOR = 2
 
 
 def first_language(person: Participant) -> str:
@@ -27,7 +29,7 @@ def language_name(code: str) -> str:
     if not code:
         return _("no language given")
     try:
-        return get_language_info(code)["name_translated"]
+        return str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
 
@@ -78,6 +80,7 @@ class Plan:
     missing_note_takers: int
     volunteers: bool
     keep_language: bool
+    short_languages: dict = field(default_factory=dict)  # role -> languages of the groups without
     limits: dict = field(default_factory=dict)
     alternative: "Plan | None" = None
 
@@ -109,6 +112,13 @@ class Plan:
             "sizes": self.sizes_text(),
         }
 
+    def _where(self, role: str) -> str:
+        """' (French)' when the groups short of this role share languages no such staff works in."""
+        languages = sorted({lang for lang in self.short_languages.get(role, []) if lang})
+        if not self.keep_language or len(self.sets) < 2 or not languages:
+            return ""
+        return " (" + ", ".join(language_name(lang) for lang in languages) + ")"
+
     def staff_texts(self) -> list[str]:
         texts = []
         g = self.groups
@@ -118,24 +128,32 @@ class Plan:
             "groups": ngettext("%(n)s group", "%(n)s groups", g) % {"n": g},
         }
         if self.missing_facilitators:
-            text += ": " + ngettext(
-                "%(n)s group will have none", "%(n)s groups will have none", self.missing_facilitators
-            ) % {"n": self.missing_facilitators}
+            text += (
+                ": "
+                + ngettext("%(n)s group will have none", "%(n)s groups will have none", self.missing_facilitators)
+                % {"n": self.missing_facilitators}
+                + self._where("facilitator")
+            )
         texts.append(text)
         text = ngettext("%(n)s note taker", "%(n)s note takers", self.note_takers) % {"n": self.note_takers}
         if self.missing_note_takers:
             if self.volunteers:
-                text += ": " + ngettext(
-                    "a participant will take the notes in %(n)s group",
-                    "a participant will take the notes in %(n)s groups",
-                    self.missing_note_takers,
-                ) % {"n": self.missing_note_takers}
+                text += (
+                    ": "
+                    + ngettext(
+                        "a participant will take the notes in %(n)s group",
+                        "a participant will take the notes in %(n)s groups",
+                        self.missing_note_takers,
+                    )
+                    % {"n": self.missing_note_takers}
+                    + self._where("note_taker")
+                )
             else:
                 text += ": " + ngettext(
-                    "%(n)s group will have none (you can ask a participant to take the notes)",
-                    "%(n)s groups will have none (you can ask a participant to take the notes)",
+                    "%(n)s group will have none%(where)s; you can ask a participant to take the notes",
+                    "%(n)s groups will have none%(where)s; you can ask a participant to take the notes",
                     self.missing_note_takers,
-                ) % {"n": self.missing_note_takers}
+                ) % {"n": self.missing_note_takers, "where": self._where("note_taker")}
         texts.append(text)
         return texts
 
@@ -187,6 +205,7 @@ def _plan(event: Event, sets: dict[str, int], staff: list[StaffMember], limits: 
         volunteers=volunteers,
         keep_language=event.keep_language_together,
         limits=dict(limits),
+        short_languages={role: [group_language[k] for k in groups] for role, groups in missing.items()},
     ), [group_language[k] for k in missing["facilitator"]]
 
 
@@ -219,5 +238,7 @@ def event_plan(event: Event, participants: list[Participant], staff_people: list
     plan, _short = _plan(event, sets, staff, {}, event.allow_volunteer_note_takers)
     limits = fewer_groups_limits(event, sets, staff)
     if limits:
-        plan.alternative, _ = _plan(event, sets, staff, limits, event.allow_volunteer_note_takers)
+        alternative, _ = _plan(event, sets, staff, limits, event.allow_volunteer_note_takers)
+        if max(alternative.sizes) <= ALTERNATIVE_MAX_FACTOR * plan.target:
+            plan.alternative = alternative
     return plan

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from sessions_app.models import DiversityAttribute, Participant
 
-LISTED_VALUES = 3  # up to this many values are listed with their counts; more are counted
+LISTED_VALUES = 2  # up to this many values are listed with their counts; more are counted
 
 
 def attribute_mix(attribute: DiversityAttribute, values: list[str]) -> str:

@@ -73,6 +73,8 @@ def test_from_check_in_to_rooms_and_back_to_the_plenary(browser, live_product):
     messages = [json.loads(f) for f in frames if isinstance(f, str) and f.startswith("{")]
     progress = [m for m in messages if m.get("type") == "allocation.progress"]
     assert progress, "the control room received no allocation progress"
+    assert "% of the best possible" in control.inner_text("#quality-report")
+    control.click("#quality-report summary")  # seed and score are folded under "Details"
     assert "Constraint violations: 0" in control.inner_text("#quality-report")
 
     control.click("text=Start “Break-out rooms”")
