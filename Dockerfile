@@ -5,6 +5,8 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+# Compile the allocator's kernels into the image, so that the first run does not wait for them.
+RUN python -m groups.allocation warm
 RUN useradd --create-home app && chown -R app /app
 USER app
 EXPOSE 8000

@@ -58,7 +58,8 @@ def _queue(run_id: str) -> None:
     from groups.tasks import allocation_run_task
 
     try:
-        allocation_run_task.apply_async(args=[run_id], retry=False)
+        # The run's outcome is in the database: no result backend to wait on.
+        allocation_run_task.apply_async(args=[run_id], retry=False, ignore_result=True)
     except Exception as exc:  # the broker's connection errors vary with the transport
         logger.warning("Could not queue allocation run %s: %s", run_id, exc)
         if Allocation.objects.filter(run_id=run_id, status=Allocation.Status.PENDING).update(

@@ -1,6 +1,16 @@
 from celery import shared_task
+from celery.signals import worker_ready
 
+from groups.allocation.warm import warm_up
 from groups.allocations import allocation_run
+from wetheinternet.env import envbool
+
+
+@worker_ready.connect
+def allocator_warm_up(**_kwargs) -> None:
+    """Compile (or load from the disk cache) the allocator's kernels before the first run."""
+    if envbool("ALLOCATOR_WARM_UP", True):
+        warm_up()
 
 
 @shared_task(name="groups.allocation_run", acks_late=True, reject_on_worker_lost=True)

@@ -42,6 +42,15 @@ def _service_problem(marker: str) -> str | None:
     return None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _allocator_compiled():
+    """Compile the allocator's kernels once, up front: the servers and workers the tests start
+    then load them from the disk cache instead of each compiling them."""
+    from groups.allocation.warm import warm_up
+
+    warm_up()
+
+
 def pytest_runtest_setup(item):
     for marker in ("postgres", "redis", "celery_worker"):
         if item.get_closest_marker(marker):

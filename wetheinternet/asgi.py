@@ -11,9 +11,14 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from groups.allocation.warm import warm_up_in_background  # noqa: E402
 from wetheinternet.concurrency import PersistentThreads  # noqa: E402
-from wetheinternet.env import envint  # noqa: E402
+from wetheinternet.env import envbool, envint  # noqa: E402
 from wetheinternet.routing import websocket_urlpatterns  # noqa: E402
+
+if envbool("ALLOCATOR_WARM_UP", True):
+    # Without a task queue the server forms groups itself: load the allocator's kernels now.
+    warm_up_in_background()
 
 application = ProtocolTypeRouter(
     {

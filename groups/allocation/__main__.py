@@ -4,6 +4,10 @@
     python -m groups.allocation participants FILE.csv --group-size 5 --seed N --seconds S
         [--keep-together COL ...] [--weights COL=W,...] [--numeric COL ...]
         [--categorical COL ...] [--rounds R]
+    python -m groups.allocation warm
+
+``warm`` compiles the kernels into numba's disk cache (run it when installing),
+so that the first real allocation does not wait for the compiler.
 
 ``mdgp`` prints ``{"objective": float, "groups": [[element ids], ...]}``.  It
 searches until ``--seconds`` (like the literature) unless ``--iterations``
@@ -97,6 +101,12 @@ def _participants(args):
     print(json.dumps({"rounds": rounds, "report": report}))
 
 
+def _warm(args):
+    from .warm import warm_up
+
+    print(json.dumps({"warmed_seconds": round(warm_up(), 2)}))
+
+
 def main(argv=None):
     parser = _Parser(prog="python -m groups.allocation", description="Diversity group allocator")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -121,6 +131,8 @@ def main(argv=None):
     q.add_argument("--categorical", nargs="*", default=[])
     q.add_argument("--rounds", type=int, default=1)
     q.set_defaults(func=_participants)
+    w = sub.add_parser("warm", help="compile the kernels into the disk cache")
+    w.set_defaults(func=_warm)
     args = parser.parse_args(argv)
     try:
         args.func(args)

@@ -123,9 +123,12 @@ def _balanced_sizes(part):
 def _search_partition(problem, part, pinned_local, pairs, seed, time_limit, max_iterations, progress, search_options):
     p = len(part.idx)
     g = part.n_groups
+    search_options = dict(search_options or {})
+    # "counts" forces the representation of large sets (used to compile its kernels ahead)
+    representation = search_options.pop("representation", None)
     if g == 1:
         return np.zeros(p, dtype=np.int64), {"path": "trivial"}
-    if problem.distance is not None or p <= MATRIX_MAX:
+    if problem.distance is not None or (p <= MATRIX_MAX and representation != "counts"):
         d = pair_matrix(problem, part.idx)
         for (a, b), w in pairs.items():
             d[a, b] += w

@@ -73,9 +73,7 @@ def test_a_pilot_of_13_with_one_facilitator_and_one_note_taker(browser, pilot):
     phone.goto(volunteer["join_url"])
     phone.wait_for_selector("#connection[data-state=live]", timeout=TIMEOUT)
     form.locator("button").click()
-    control.wait_for_function(
-        "document.querySelectorAll('.note-taker-form').length === 1", timeout=TIMEOUT
-    )
+    control.wait_for_function("document.querySelectorAll('.note-taker-form').length === 1", timeout=TIMEOUT)
     assert "takes the notes" in control.inner_text("#action-status")
     assert control.inner_text("#quality-report").count("has no note taker") == 1
     assert volunteer_id
