@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 
-from groups.allocation.constraints import match_staff
+from groups.allocation.constraints import match_staff, serves
 from groups.allocation.problem import StaffMember
 from groups.allocation.sizes import plan_groups
 from sessions_app.models import Event, Participant
@@ -80,7 +80,8 @@ class Plan:
     missing_note_takers: int
     volunteers: bool
     keep_language: bool
-    short_languages: dict = field(default_factory=dict)  # role -> languages of the groups without
+    # role -> languages of groups without that role because no such staff works in them
+    short_languages: dict = field(default_factory=dict)
     limits: dict = field(default_factory=dict)
     alternative: "Plan | None" = None
 
@@ -113,7 +114,7 @@ class Plan:
         }
 
     def _where(self, role: str) -> str:
-        """' (French)' when the groups short of this role share languages no such staff works in."""
+        """' (French)' when groups go without this role because no such staff works in French."""
         languages = sorted({lang for lang in self.short_languages.get(role, []) if lang})
         if not self.keep_language or len(self.sets) < 2 or not languages:
             return ""
@@ -205,27 +206,38 @@ def _plan(event: Event, sets: dict[str, int], staff: list[StaffMember], limits: 
         volunteers=volunteers,
         keep_language=event.keep_language_together,
         limits=dict(limits),
-        short_languages={role: [group_language[k] for k in groups] for role, groups in missing.items()},
+        short_languages={
+            role: [
+                group_language[k]
+                for k in groups
+                if not any(role in s.roles and serves(s.languages, group_language[k]) for s in staff)
+            ]
+            for role, groups in missing.items()
+        },
     ), [group_language[k] for k in missing["facilitator"]]
 
 
 def fewer_groups_limits(event: Event, sets: dict[str, int], staff: list[StaffMember]) -> dict | None:
     """Numbers of groups per set such that every group has a facilitator, or None when
-    there is no such plan (a set no facilitator can serve) or no need for one."""
-    limits: dict = {}
-    plan, short = _plan(event, sets, staff, limits, False)
+    there is no such plan (a set no facilitator can serve) or no need for one.
+
+    One group fewer at a time, from the set whose groups stay smallest (sets left without a
+    facilitator first), until the facilitators cover every group."""
+    plan, short = _plan(event, sets, staff, {}, False)
     if not short:
         return None
-    for _round in range(len(sets) + 2):
+    groups = {s.language: len(s.sizes) for s in plan.sets}
+    limits: dict = {}
+    for _step in range(sum(groups.values())):
         if not short:
             return limits
-        per_set = Counter("" if lang is None else lang for lang in short)
-        for index, language in enumerate(sets):
-            if per_set.get(language):
-                now = len(plan.sets[index].sizes)
-                if now - per_set[language] < 1:
-                    return None
-                limits[language] = now - per_set[language]
+        short_sets = {"" if lang is None else lang for lang in short}
+        candidates = [lang for lang, g in groups.items() if g > 1]
+        if not candidates:
+            return None
+        language = min(candidates, key=lambda lang: (-(-sets[lang] // (groups[lang] - 1)), lang not in short_sets))
+        groups[language] -= 1
+        limits[language] = groups[language]
         plan, short = _plan(event, sets, staff, limits, False)
     return None if short else limits
 

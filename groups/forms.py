@@ -25,11 +25,13 @@ class EventForm(forms.Form):
             elif name == "allocation":
                 field.queryset = Allocation.objects.filter(event=event)
             elif name == "volunteer":
+                # Participants seated in the current grouping (a double click finds them already taking notes).
                 field.queryset = Participant.objects.filter(
                     event=event,
+                    role=Participant.Role.PARTICIPANT,
                     memberships__allocation__is_current=True,
-                    memberships__role=GroupMembership.Role.PARTICIPANT,
-                )
+                    memberships__role__in=[GroupMembership.Role.PARTICIPANT, GroupMembership.Role.NOTE_TAKER],
+                ).distinct()
 
 
 class PhaseStartForm(EventForm):

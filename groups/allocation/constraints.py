@@ -178,7 +178,8 @@ def _max_flow(cap, s, t):
         flow += aug
 
 
-def _serves(languages, group_language) -> bool:
+def serves(languages, group_language) -> bool:
+    """Whether staff of these languages (None: any) can serve a group of this language."""
     return languages is None or group_language is None or group_language in languages
 
 
@@ -226,7 +227,7 @@ def assign_staff(problem: Problem, grp, group_language, seed):
     for a, ty in enumerate(types):
         cap[0][1 + a] = type_count[ty]
         for b, (lang, role) in enumerate(slots):
-            if role in ty[1] and _serves(ty[0], lang):
+            if role in ty[1] and serves(ty[0], lang):
                 cap[1 + a][1 + T + b] = G + len(staff)
     original = [row[:] for row in cap]
     for phase in ROLES:
