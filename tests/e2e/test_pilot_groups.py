@@ -46,7 +46,8 @@ def test_a_pilot_of_13_with_one_facilitator_and_one_note_taker(browser, pilot):
     # The plan follows the check-ins by itself.
     control.wait_for_function(
         "document.getElementById('plan-summary') && "
-        "document.getElementById('plan-summary').textContent.includes('13 participants checked in')",
+        "document.getElementById('plan-summary').textContent.includes('13 participants checked in') && "
+        "document.getElementById('plan-summary').textContent.includes('1 note taker')",
         timeout=TIMEOUT,
     )
     summary = control.inner_text("#plan-summary")
