@@ -41,10 +41,17 @@ def strip_text(value: str) -> str:
     return _FORBIDDEN.sub("", value)
 
 
+def shown(value: str) -> str:
+    """The text with each NUL or lone surrogate written as its escape (``\\u0000``): safe to
+    show in a message, a page or a log, which could not encode the characters themselves."""
+    return _FORBIDDEN.sub(lambda found: f"\\u{ord(found.group()):04x}", value)
+
+
 def _path(parent: str, key) -> str:
     if isinstance(key, int):
         return f"{parent}[{key}]"
-    return f"{parent}.{key}" if parent else str(key)
+    key = shown(str(key))
+    return f"{parent}.{key}" if parent else key
 
 
 def json_problems(value, *, max_depth: int = JSON_MAX_DEPTH, path: str = "") -> list[tuple[str, str]]:
@@ -177,3 +184,97 @@ def clean_lines(text: str) -> Iterator[tuple[int, str]]:
 def normalise_newlines(text: str) -> str:
     """Line endings of any spreadsheet (CR LF, LF, or the CR alone of old Mac files) as LF."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Bodies up to this size are checked by the middleware (larger ones are refused by their views).
+_CHECKED_BODY_MAX = 3 * 1024 * 1024
+
+
+def _first_bad_parameter(params) -> str | None:
+    for key, values in params.lists():
+        if text_problem(key):
+            return strip_text(key) or "?"
+        for value in values:
+            if isinstance(value, str) and text_problem(value):
+                return strip_text(key) or "?"
+    return None
+
+
+class CleanParametersMiddleware:
+    """Refuse, with 400 and the parameter's name, a query string or form whose names or values
+    hold a NUL (``?session=%00``): no view then passes one to the database, which refuses it
+    with an error. JSON bodies are checked by their views (``safe_json_loads``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        bad = _first_bad_parameter(request.GET)
+        if bad is None and request.method == "POST" and self._form_body(request):
+            bad = _first_bad_parameter(request.POST)
+        if bad is not None:
+            return self.refused(request, bad)
+        return self.get_response(request)
+
+    @staticmethod
+    def _form_body(request) -> bool:
+        kind = request.content_type or ""
+        if kind not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return False
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return False
+        return length <= _CHECKED_BODY_MAX
+
+    @staticmethod
+    def refused(request, name: str):
+        from django.http import HttpResponse, JsonResponse
+        from django.template import loader
+
+        message = _("The parameter “%(name)s” holds an invisible NUL character.") % {"name": name}
+        if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"errors": [{"field": name, "message": message}]}, status=400)
+        page = loader.render_to_string("400.html", {"message": message}, request=request)
+        return HttpResponse(page, status=400)
+
+
+def _form_json_field():
+    from django import forms
+    from django.core.exceptions import ValidationError
+    from django.forms.fields import InvalidJSONInput
+
+    class CleanJSONFormField(forms.JSONField):
+        """The admin's JSON field, with the checks of ``safe_json_loads`` as a field error."""
+
+        def to_python(self, value):
+            if not self.disabled and isinstance(value, str) and value not in self.empty_values:
+                try:
+                    safe_json_loads(value)
+                except JsonRefused as refused:
+                    raise ValidationError(str(refused), code="invalid") from None
+            return super().to_python(value)
+
+        def bound_data(self, data, initial):
+            if self.disabled or not isinstance(data, str):
+                return super().bound_data(data, initial)
+            try:
+                safe_json_loads(data)
+            except JsonRefused:  # what to_python refused, shown again as typed
+                return InvalidJSONInput(data)
+            return super().bound_data(data, initial)
+
+    return CleanJSONFormField
+
+
+CleanJSONFormField = _form_json_field()
+
+
+def _clean_json_formfields() -> dict:
+    from django.db import models
+
+    return {models.JSONField: {"form_class": CleanJSONFormField}}
+
+
+# ``formfield_overrides`` of an admin: its JSON fields refuse what the database cannot store.
+CLEAN_JSON_FORMFIELDS = _clean_json_formfields()

@@ -106,8 +106,8 @@ def test_texts_that_postgresql_cannot_store_are_refused(session, text):
         (body(q1(opportunity=5)), "answers.q1.counts"),
         (body({"answers": {"q5": {"text": "key\u0000points"}}}), "answers.q5.text"),
         (body({"answers": {"q5": {"text": "\ud800"}}}), "answers.q5.text"),
-        (body({"answers": {"q\u0000": {}}}), "answers.q\x00"),
-        ('{"idempotency_key": "%s", "data": %s}' % (uuid.uuid4(), "[" * 30 + "]" * 30), ""),
+        (body({"answers": {"q\u0000": {}}}), "answers.q\\u0000"),  # the name as its escape, safe to show
+        ('{{"idempotency_key": "{}", "data": {}}}'.format(uuid.uuid4(), "[" * 30 + "]" * 30), ""),
         (body({"answers": {"q1": {"counts": {"opportunity": float("nan")}}}}), ""),
     ],
 )
@@ -205,7 +205,7 @@ def _poison(revision: NoteRevision, raw_json: str) -> None:
     "raw_json",
     [
         '{"answers": {"q1": {"counts": {"opportunity": %s}}}}' % ("9" * 5000),  # Python cannot read it
-        '{"answers": {"q1": {"counts": {"opportunity": %s}}}}' % NINES,  # it can, but no sum of it can be written
+        f'{{"answers": {{"q1": {{"counts": {{"opportunity": {NINES}}}}}}}}}',  # it can, but no sum of it can be written
         '{"answers": {"q1": {"counts": {"opportunity": 1000000}}, "q5": {"text": 42}}}',
         '"not an object"',
         '{"answers": {"q5": {"text": ["a"]}, "q4": {"ranking": "education"}}}',
