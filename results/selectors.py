@@ -170,10 +170,12 @@ def note_page(group: BreakoutGroup, session: Session) -> dict:
         else []
     )
     has_draft = submission is not None and submission.version > 0
+    # A working copy that cannot be read (stored before the checks) opens as an empty form.
+    draft = submission.data if has_draft and isinstance(submission.data, dict) else {"answers": {}}
     return {
         "submission": submission,
         "version": submission.version if submission else 0,
-        "data": submission.data if has_draft else tally_as_answers(tally),
+        "data": draft if has_draft else tally_as_answers(tally),
         "updated_at": submission.updated_at if has_draft else None,
         "tally": tally,
         "revisions": revisions,
