@@ -29,7 +29,7 @@ from groups.models import BreakoutGroup
 from results.aggregation import GROUP, OPEN, RANKING, SCALE, QuestionSpec, Weighting, question_figures
 from results.models import SessionTally
 from results.selectors import session_question_specs
-from results.tallies import tally_refresh
+from results.tallies import tally_counted_by_current_rules, tally_refresh
 from sessions_app.models import Event
 
 FRESH_SECONDS = 2.0
@@ -106,7 +106,8 @@ def _tallies(dialogue: Dialogue, event_ids: set[int]) -> dict[int, dict[str, tup
     )
     found: dict[int, dict[str, tuple]] = defaultdict(dict)
     for event_id, code, session_id, allocation_id, key, data, updated_at in rows:
-        if not key:  # results changed outside a submission: count this session again (rare)
+        # Results changed outside a submission, or counted by older rules: count this session again (rare).
+        if not tally_counted_by_current_rules(key, data):
             data = tally_refresh(session_id, allocation_id, session_question_specs(session_id))
         found[event_id][code] = (data, updated_at)
     return found

@@ -30,6 +30,12 @@ A group's results (``NoteSubmission.data`` and ``NoteRevision.data``)::
 
 Whole numbers are JSON integers, or strings of digits (as posted by a form); the cleaned data
 always holds integers and lists every option of a counted question in questionnaire order.
+
+Every figure is bounded by reality: ``valid`` (and so every count) is at most the number of people
+who could answer, ``limit``: the group's size when a group submits (see
+``results.selectors.group_answer_limit``), and never more than COUNT_MAX, the bound that stored
+revisions are read with. Texts with a NUL or a lone surrogate are refused (PostgreSQL cannot store
+them).
 """
 
 from __future__ import annotations
@@ -44,11 +50,16 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from wetheinternet.cleaning import text_problem
+
 TEXT_MAX_CHARS = 5_000
+# No table, room or paper table has more people than this: the bound of every figure of a group.
+COUNT_MAX = 1_000
 SINGLE, MULTIPLE, SCALE, RANKING, OPEN = "single", "multiple", "scale", "ranking", "open"
 INDIVIDUAL, GROUP = "individual", "group"
 KINDS = (SINGLE, MULTIPLE, SCALE, RANKING, OPEN)
-_DIGITS = re.compile(r"^\s*\d+\s*$")
+# At most 7 digits: more is never a count (and keeps 4,300-digit strings away from int()).
+_DIGITS = re.compile(r"^\s*[0-9]{1,7}\s*$")
 
 
 class Weighting(enum.StrEnum):
@@ -110,20 +121,29 @@ def _whole(value) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value if value >= 0 else None
+        # bit_length: never formats a huge number (Python refuses more than 4,300 digits).
+        return value if value >= 0 and value.bit_length() <= 24 else None
     if isinstance(value, str) and _DIGITS.match(value):
         return int(value)
     return None
 
 
-def validate_group_results(session_or_questions, data) -> tuple[dict, list[FieldError]]:
+def answer_limit(limit: int | None) -> int:
+    """The most people whose answers a group's results may hold: ``limit`` capped by COUNT_MAX."""
+    return COUNT_MAX if limit is None else max(0, min(limit, COUNT_MAX))
+
+
+def validate_group_results(session_or_questions, data, *, limit: int | None = None) -> tuple[dict, list[FieldError]]:
     """Check a group's results against the questionnaire.
 
-    ``session_or_questions`` is a Session or a sequence of QuestionSpec. Returns the cleaned
-    data (only the answers that are entirely valid) and the list of errors, each addressed by
-    its field path. The data are acceptable when the list is empty.
+    ``session_or_questions`` is a Session or a sequence of QuestionSpec. ``limit``: how many
+    people could answer (the group's size); ``valid`` and every count are at most that, and never
+    more than COUNT_MAX. Returns the cleaned data (only the answers that are entirely valid) and
+    the list of errors, each addressed by its field path. The data are acceptable when the list
+    is empty. Never raises, whatever ``data`` holds.
     """
     questions = {q.code: q for q in _question_specs(session_or_questions)}
+    limit = answer_limit(limit)
     errors: list[FieldError] = []
     clean: dict = {"answers": {}}
     if not isinstance(data, Mapping):
@@ -137,7 +157,7 @@ def validate_group_results(session_or_questions, data) -> tuple[dict, list[Field
         return clean, errors
     for code, answer in answers.items():
         path = f"answers.{code}"
-        question = questions.get(code)
+        question = questions.get(code) if isinstance(code, str) else None
         if question is None:
             errors.append(
                 FieldError(
@@ -149,7 +169,7 @@ def validate_group_results(session_or_questions, data) -> tuple[dict, list[Field
             errors.append(FieldError(path, _("must be an object.")))
             continue
         answer_errors: list[FieldError] = []
-        cleaned = _validate_answer(question, answer, path, answer_errors)
+        cleaned = _validate_answer(question, answer, path, answer_errors, limit)
         errors.extend(answer_errors)
         if not answer_errors and cleaned is not None:
             clean["answers"][code] = cleaned
@@ -167,14 +187,16 @@ def _unknown_keys(answer: Mapping, allowed: Iterable[str], path: str, errors: li
             )
 
 
-def _validate_answer(question: QuestionSpec, answer: Mapping, path: str, errors: list[FieldError]) -> dict | None:
+def _validate_answer(
+    question: QuestionSpec, answer: Mapping, path: str, errors: list[FieldError], limit: int
+) -> dict | None:
     if question.kind == OPEN:
         return _validate_text(answer, path, errors)
     if question.kind == RANKING:
         return _validate_ranking(question, answer, path, errors)
     if question.respondent == GROUP:
         return _validate_group_choice(question, answer, path, errors)
-    return _validate_counts(question, answer, path, errors)
+    return _validate_counts(question, answer, path, errors, limit)
 
 
 def _validate_text(answer, path, errors) -> dict | None:
@@ -182,6 +204,10 @@ def _validate_text(answer, path, errors) -> dict | None:
     text = answer.get("text")
     if not isinstance(text, str):
         errors.append(FieldError(f"{path}.text", _("must be text.")))
+        return None
+    problem = text_problem(text)
+    if problem:
+        errors.append(FieldError(f"{path}.text", problem))
         return None
     text = text.strip()
     if len(text) > TEXT_MAX_CHARS:
@@ -253,7 +279,7 @@ def _validate_group_choice(question, answer, path, errors) -> dict | None:
     return {key: chosen if question.kind == MULTIPLE else chosen[0]}
 
 
-def _validate_counts(question, answer, path, errors) -> dict | None:
+def _validate_counts(question, answer, path, errors, limit: int) -> dict | None:
     _unknown_keys(answer, ["counts", "valid"], path, errors)
     before = len(errors)
     counts = answer.get("counts")
@@ -272,7 +298,7 @@ def _validate_counts(question, answer, path, errors) -> dict | None:
             continue
         number = _whole(value)
         if number is None:
-            errors.append(FieldError(where, _("must be a whole number >= 0.")))
+            errors.append(FieldError(where, _("must be a whole number from 0 to %(max)s.") % {"max": f"{COUNT_MAX:,}"}))
             continue
         clean_counts[code] = number
     total = sum(clean_counts.values())
@@ -285,10 +311,19 @@ def _validate_counts(question, answer, path, errors) -> dict | None:
             message = (
                 _("required: the number of people who answered.")
                 if raw_valid is None
-                else _("must be a whole number >= 0.")
+                else _("must be a whole number from 0 to %(max)s.") % {"max": f"{COUNT_MAX:,}"}
             )
             errors.append(FieldError(f"{path}.valid", message))
     if len(errors) != before:
+        return None
+    if valid > limit:
+        errors.append(
+            FieldError(
+                f"{path}.valid" if raw_valid is not None else f"{path}.counts",
+                _("%(valid)s people answered, but at most %(limit)s can answer in this group.")
+                % {"valid": valid, "limit": limit},
+            )
+        )
         return None
     for code, number in clean_counts.items():
         if number > valid:

@@ -220,6 +220,7 @@ def openapi_schema(server: str = "") -> dict:
                         "401": _error("No or unknown token"),
                         "404": _error("No such event, group or session for this token"),
                         "409": _error("The idempotency key was used for another group"),
+                        "422": _error("The idempotency key was used for other data"),
                         "413": _error("Body too large"),
                     },
                 }

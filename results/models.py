@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.models import BreakoutGroup
 from sessions_app.models import Event, Participant, Question, Session
+from wetheinternet.cleaning import StoredJSONDecoder
 
 
 class NoteSubmission(models.Model):
@@ -19,7 +20,7 @@ class NoteSubmission(models.Model):
     group = models.ForeignKey(BreakoutGroup, on_delete=models.CASCADE, related_name="note_submissions")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="note_submissions")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
-    data = models.JSONField(_("content"), default=dict, blank=True)
+    data = models.JSONField(_("content"), default=dict, blank=True, decoder=StoredJSONDecoder)
     # Bumped on every saved change: a writer who did not see the latest version gets a conflict.
     version = models.PositiveIntegerField(_("version"), default=0)
     updated_by = models.ForeignKey(
@@ -44,7 +45,7 @@ class NoteRevision(models.Model):
 
     submission = models.ForeignKey(NoteSubmission, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(_("revision"))
-    data = models.JSONField(_("content"))
+    data = models.JSONField(_("content"), decoder=StoredJSONDecoder)
     idempotency_key = models.UUIDField(_("idempotency key"), unique=True)
     submitted_by = models.ForeignKey(
         Participant,
@@ -225,7 +226,7 @@ class SessionTally(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="tallies")
     allocation = models.ForeignKey("groups.Allocation", on_delete=models.CASCADE, related_name="+")
     questions_key = models.CharField(max_length=64, blank=True)
-    data = models.JSONField(default=dict)
+    data = models.JSONField(default=dict, decoder=StoredJSONDecoder)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

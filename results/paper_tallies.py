@@ -39,9 +39,9 @@ from django.utils.translation import gettext as _
 
 from groups import live as groups_live
 from groups.models import Allocation, BreakoutGroup
-from results.aggregation import GROUP, MULTIPLE, OPEN, RANKING, QuestionSpec, validate_group_results
+from results.aggregation import COUNT_MAX, GROUP, MULTIPLE, OPEN, RANKING, QuestionSpec, validate_group_results
 from results.models import NoteRevision
-from results.selectors import session_question_specs
+from results.selectors import PAPER_ALGORITHM, group_answer_limit, session_question_specs
 from results.services import NoteInvalid, note_submit
 from sessions_app.models import Event, Session
 from sessions_app.services import ImportError_, csv_rows, csv_table, upload_text
@@ -49,10 +49,11 @@ from wetheinternet.csvfiles import FORMULA_STARTS, csv_text
 
 COLUMNS = ["group", "question", "option", "count", "valid", "text"]
 REQUIRED_COLUMNS = ["group", "question", "option"]
-# No table has this many people; it also keeps absurd digit strings out of int().
-MAX_COUNT = 100_000
+# The bound of every count: the tables' declared size, at most COUNT_MAX (see group_answer_limit).
+MAX_COUNT = COUNT_MAX
 PAPER_TABLES_MAX = 500
-PAPER_ALGORITHM = "paper"
+# People per table when the organiser does not say: a World Wide Views table seats 5 to 8.
+PAPER_TABLE_SIZE_DEFAULT = 10
 # Idempotency keys of paper uploads: uuid5 in this namespace.
 _KEY_NAMESPACE = uuid.UUID("6f1c2a4e-3b8d-5e7a-9c41-2d0b8e6f7a13")
 _LINE_PATH = re.compile(
@@ -86,14 +87,19 @@ def paper_groups(event: Event) -> list[BreakoutGroup]:
 
 
 @transaction.atomic
-def paper_groups_create(*, event: Event, count: int, user=None) -> Allocation:
+def paper_groups_create(
+    *, event: Event, count: int, table_size: int = PAPER_TABLE_SIZE_DEFAULT, user=None
+) -> Allocation:
     """Make ``count`` empty groups, “Table 1” to “Table N”, the event's current grouping.
 
     For a site whose people sit at tables with paper ballots and are not registered: the
-    grouping is recorded as a run of the “paper” algorithm. Refused when the event already has
-    a current grouping with groups (form or import results into those)."""
+    grouping is recorded as a run of the “paper” algorithm, with ``table_size``, the most people
+    at one table (1 to COUNT_MAX): no count of a table may be more. Refused when the event
+    already has a current grouping with groups (form or import results into those)."""
     if not 1 <= count <= PAPER_TABLES_MAX:
         raise PaperTablesRefused(_("Create 1 to %(max)s tables.") % {"max": PAPER_TABLES_MAX})
+    if isinstance(table_size, bool) or not isinstance(table_size, int) or not 1 <= table_size <= COUNT_MAX:
+        raise PaperTablesRefused(_("A table seats 1 to %(max)s people.") % {"max": f"{COUNT_MAX:,}"})
     Event.objects.select_for_update().filter(pk=event.pk).first()  # one grouping change at a time
     if BreakoutGroup.objects.filter(event=event, allocation__is_current=True).exists():
         raise PaperTablesRefused(_("This event already has groups: enter the tallies of those groups."))
@@ -105,7 +111,7 @@ def paper_groups_create(*, event: Event, count: int, user=None) -> Allocation:
         is_current=True,
         seed=0,
         algorithm_version=PAPER_ALGORITHM,
-        parameters={"paper_tables": count},
+        parameters={"paper_tables": count, "table_size": table_size},
         progress=1.0,
         created_by=user if user is not None and user.is_authenticated else None,
         finished_at=now,
@@ -401,7 +407,7 @@ def _question_message(error) -> str:
 
 
 def _group_results(
-    group_answers: dict[str, _Answer], specs: list[QuestionSpec], result: PaperUploadResult
+    group_answers: dict[str, _Answer], specs: list[QuestionSpec], result: PaperUploadResult, limit: int
 ) -> dict | None:
     """One group's results checked with the note taker's rules; None when nothing is filled or wrong."""
     data: dict = {"answers": {}}
@@ -418,7 +424,7 @@ def _group_results(
     if not data["answers"]:
         return None
     # The questions whose rows are right are still checked, so that the file's every problem shows at once.
-    clean, errors = validate_group_results(specs, data)
+    clean, errors = validate_group_results(specs, data, limit=limit)
     for error in errors:
         line, column = _line_of(error.field, group_answers, data)
         result.errors.append(ImportError_(line, column, _question_message(error)))
@@ -450,7 +456,7 @@ def paper_tallies_import(*, event: Event, session: Session, data: bytes, user=No
         by_group.setdefault(number, {})[code] = answer
     submissions = []
     for number in sorted(by_group):
-        clean = _group_results(by_group[number], spec_list, result)
+        clean = _group_results(by_group[number], spec_list, result, group_answer_limit(groups[number]))
         if clean is not None:
             submissions.append((groups[number], clean))
     if not submissions and not result.errors:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from results.aggregation import FieldError
 from sessions_app.models import Event, Option, Question, Session
+from wetheinternet.cleaning import JsonRefused, json_problems, safe_json_loads, text_problem
 
 FORMAT = "wetheinternet.questionnaire"
 VERSION = 1
@@ -111,6 +112,9 @@ class _Checker:
         if not isinstance(value, str):
             self.error(path, _("must be text."))
             return ""
+        if problem := text_problem(value):
+            self.error(path, problem)
+            return ""
         if required and not value.strip():
             self.error(path, _("must not be empty."))
         if max_length is not None and len(value) > max_length:
@@ -143,10 +147,11 @@ def _parse(data) -> tuple[object, list[FieldError]]:
         if len(data) > MAX_BYTES:
             return None, [FieldError("", _("The file is larger than 2 MB."))]
         try:
-            return json.loads(data), []
-        except (ValueError, UnicodeDecodeError) as exc:
-            return None, [FieldError("", _("The file is not valid JSON: %(error)s") % {"error": exc})]
-    return data, []
+            return safe_json_loads(data), []
+        except JsonRefused as refused:
+            return None, [FieldError(field, message) for field, message in refused.problems]
+    problems = json_problems(data)
+    return (None, [FieldError(field, message) for field, message in problems]) if problems else (data, [])
 
 
 def _read_document(document, event: Event, check: _Checker) -> list[dict]:

@@ -2,11 +2,21 @@
 
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 
-from groups.models import BreakoutGroup
-from results.aggregation import GroupResults, QuestionSpec, Weighting, aggregate_session, question_figures
+from groups.models import Allocation, BreakoutGroup, GroupMembership
+from results.aggregation import (
+    COUNT_MAX,
+    GroupResults,
+    QuestionSpec,
+    Weighting,
+    aggregate_session,
+    answer_limit,
+    question_figures,
+    validated,
+)
 from results.models import NoteRevision, NoteSubmission, PlenarySettings, ReferenceResult, Vote
 from results.tallies import latest_revisions, session_tallies
 from sessions_app.models import Event, Option, Phase, Question, Session
+from wetheinternet.cleaning import text_problem
 
 
 def _spec(question: Question) -> QuestionSpec:
@@ -48,6 +58,26 @@ def _load_questions(session: Session):
         .order_by("order")
         .prefetch_related(Prefetch("options", queryset=Option.objects.order_by("order")))
     )
+
+
+# The allocation "algorithm" of tables created for a site with paper ballots.
+PAPER_ALGORITHM = "paper"
+
+
+def group_answer_limit(group: BreakoutGroup) -> int:
+    """How many people can answer for the group, the bound of its figures (at most COUNT_MAX).
+
+    A paper table: the size declared when the tables were created. A group formed in the app: its
+    members but the facilitator (who does not vote). A group with nobody registered in it (people
+    at a table who have no link): COUNT_MAX only, as nothing else is known of it."""
+    allocation = Allocation.objects.filter(pk=group.allocation_id).values("algorithm_version", "parameters").first()
+    if allocation and allocation["algorithm_version"] == PAPER_ALGORITHM:
+        size = (
+            (allocation["parameters"] or {}).get("table_size") if isinstance(allocation["parameters"], dict) else None
+        )
+        return answer_limit(size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else COUNT_MAX)
+    members = GroupMembership.objects.filter(group=group).exclude(role=GroupMembership.Role.FACILITATOR).count()
+    return answer_limit(members or COUNT_MAX)
 
 
 def event_latest_revisions(event: Event):
@@ -140,10 +170,12 @@ def note_page(group: BreakoutGroup, session: Session) -> dict:
         else []
     )
     has_draft = submission is not None and submission.version > 0
+    # A working copy that cannot be read (stored before the checks) opens as an empty form.
+    draft = submission.data if has_draft and isinstance(submission.data, dict) else {"answers": {}}
     return {
         "submission": submission,
         "version": submission.version if submission else 0,
-        "data": submission.data if has_draft else tally_as_answers(tally),
+        "data": draft if has_draft else tally_as_answers(tally),
         "updated_at": submission.updated_at if has_draft else None,
         "tally": tally,
         "revisions": revisions,
@@ -163,7 +195,10 @@ def session_questions(session: Session):
 
 
 def group_result_rows(event: Event) -> list[dict]:
-    """The latest revision of each current group's results per session, with who and when (one query)."""
+    """The latest revision of each current group's results per session, with who and when (four
+    queries). ``data`` holds only the answers that pass validation (as everywhere results are
+    read); ``invalid`` lists what was left out, so that no stored value can break an export."""
+    specs = event_question_specs(event)
     latest_number = (
         NoteRevision.objects.filter(submission=OuterRef("submission")).order_by("-number").values("number")[:1]
     )
@@ -176,18 +211,36 @@ def group_result_rows(event: Event) -> list[dict]:
         .select_related("submission__group", "submission__session")
         .order_by("submission__session__order", "submission__group__round", "submission__group__number")
     )
+    result = []
+    for row in rows:
+        questions = specs.get(row.submission.session_id, [])
+        clean, errors = validated(
+            questions, GroupResults(row.submission.group_id, "", row.data, (row.pk, row.idempotency_key))
+        )
+        result.append(
+            {
+                "group_id": row.submission.group_id,
+                "group": str(row.submission.group),
+                "group_number": row.submission.group.number,
+                "session": row.submission.session.code,
+                "session_id": row.submission.session_id,
+                "revision": row.number,
+                "submitted_at": row.created_at,
+                "data": clean,
+                "invalid": [str(error) for error in errors],
+            }
+        )
+    return result
+
+
+def results_set_aside(event: Event) -> list[dict]:
+    """The current groups' latest submitted results that do not pass validation (written before a
+    rule was added, or by hand in the database), for the control room: ``[{"group", "session",
+    "revision", "errors"}]``. What fails is left out of every figure; the rest of it still counts."""
     return [
-        {
-            "group_id": row.submission.group_id,
-            "group": str(row.submission.group),
-            "group_number": row.submission.group.number,
-            "session": row.submission.session.code,
-            "session_id": row.submission.session_id,
-            "revision": row.number,
-            "submitted_at": row.created_at,
-            "data": row.data,
-        }
-        for row in rows
+        {"group": row["group"], "session": row["session"], "revision": row["revision"], "errors": row["invalid"]}
+        for row in group_result_rows(event)
+        if row["invalid"]
     ]
 
 
@@ -243,10 +296,13 @@ def _on_screen(settings_: PlenarySettings, texts_by_session: dict[str, dict[str,
     for session_code, questions in texts_by_session.items():
         if session_code not in latest:
             continue
-        answers = (latest[session_code][1] or {}).get("answers", {})
+        data = latest[session_code][1]
+        answers = data.get("answers") if isinstance(data, dict) else None
+        answers = answers if isinstance(answers, dict) else {}
         for code, question_text in questions.items():
-            text = (answers.get(code) or {}).get("text")
-            if text:
+            answer = answers.get(code)
+            text = answer.get("text") if isinstance(answer, dict) else None
+            if isinstance(text, str) and text and not text_problem(text):
                 points.append({"question": question_text, "text": text})
     return {"group": str(group), "group_id": group.pk, "points": points}
 

@@ -26,7 +26,7 @@ from results.models import (
     Vote,
 )
 from results.reference_import import reference_import_csv
-from results.selectors import session_question_specs
+from results.selectors import group_answer_limit, session_question_specs
 from results.tallies import tally_record_submission
 from sessions_app.models import Event, Participant, Question, Session
 
@@ -135,6 +135,14 @@ class NoteInvalid(Exception):
         self.errors = errors
 
 
+class NoteKeyReused(Exception):
+    """The idempotency key already made a revision with other results: it cannot carry these."""
+
+    def __init__(self, revision: NoteRevision):
+        super().__init__("idempotency key used for other data")
+        self.revision = revision
+
+
 @dataclass(frozen=True)
 class SubmitResult:
     revision: NoteRevision
@@ -186,17 +194,18 @@ def note_submit(
 ) -> SubmitResult:
     """Submit the group's results as a new revision, once per idempotency key.
 
-    A retry with a key already used returns that revision and writes nothing. Invalid data
-    raise NoteInvalid and nothing is written; a stale `base_version` raises NoteConflict
-    (None: no check, for API clients that do not keep drafts)."""
+    A retry with a key already used returns that revision and writes nothing; the same key
+    with other results raises NoteKeyReused. Invalid data (figures beyond the group's size
+    included, see ``group_answer_limit``) raise NoteInvalid and nothing is written; a stale
+    `base_version` raises NoteConflict (None: no check, for API clients that do not keep drafts)."""
     _check_group_session(group, session)
     existing = _revision_for_key(idempotency_key, group, session)
     questions = session_question_specs(session)
-    clean, errors = validate_group_results(questions, data)
+    if existing is not None:
+        return SubmitResult(_same_data_or_refuse(existing, questions, data), created=False)
+    clean, errors = validate_group_results(questions, data, limit=group_answer_limit(group))
     if errors:
         raise NoteInvalid(errors)
-    if existing is not None:
-        return SubmitResult(existing, created=False)
     try:
         with transaction.atomic():
             return _note_submit_locked(
@@ -214,7 +223,18 @@ def note_submit(
         existing = _revision_for_key(idempotency_key, group, session)
         if existing is None:
             raise
-        return SubmitResult(existing, created=False)
+        return SubmitResult(_same_data_or_refuse(existing, questions, data), created=False)
+
+
+def _same_data_or_refuse(existing: NoteRevision, questions, data) -> NoteRevision:
+    """A retry under a used key: the revision it made, when it carries the same results.
+
+    Refused with NoteKeyReused otherwise, so that a correction sent under an old key is never
+    answered with the old results as if it had been saved."""
+    clean, errors = validate_group_results(questions, data)
+    if errors or clean != existing.data:
+        raise NoteKeyReused(existing)
+    return existing
 
 
 def _revision_for_key(key, group, session) -> NoteRevision | None:
@@ -233,6 +253,8 @@ def _note_submit_locked(*, group, session, questions, clean, key, base_version, 
     # Checked again under the lock: a retry racing its first attempt finds the revision here.
     existing = NoteRevision.objects.filter(idempotency_key=key).first()
     if existing is not None:
+        if existing.data != clean:
+            raise NoteKeyReused(existing)
         return SubmitResult(existing, created=False)
     if base_version is not None and base_version != submission.version:
         raise NoteConflict(submission)

@@ -17,11 +17,22 @@ from django.db.models import OuterRef, Subquery
 from results.aggregation import GroupResults, QuestionSpec, empty_tally, remember_validated, tally_add, validated
 from results.models import NoteRevision, SessionTally
 
+# The validation rules the tallies were counted with. Raised when the rules change (r2: every
+# figure bounded by COUNT_MAX), so that every tally counted before is counted again, once, from
+# the revisions, leaving out those that the rules now refuse.
+RULES = "r2"
+
 
 def questions_key(questions: Sequence[QuestionSpec]) -> str:
-    """A fingerprint of what the figures depend on: codes, kinds, respondents, limits, options."""
+    """A fingerprint of what the figures depend on: the rules, codes, kinds, respondents, limits,
+    options. Starts with ``RULES`` and a colon (see ``tally_counted_by_current_rules``)."""
     shape = [(q.code, q.kind, q.respondent, q.max_choices, list(q.options)) for q in questions]
-    return hashlib.sha256(json.dumps(shape).encode()).hexdigest()
+    return f"{RULES}:" + hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:60]
+
+
+def tally_counted_by_current_rules(key: str, data) -> bool:
+    """Whether a stored tally may be read as it is (else it is counted again)."""
+    return bool(key) and key.startswith(f"{RULES}:") and isinstance(data, dict)
 
 
 def _locked(session_id: int, allocation_id: int) -> SessionTally:
@@ -71,7 +82,7 @@ def tally_record_submission(
         removed, _errors = validated(questions, GroupResults(0, "", previous[2], previous[:2]), spec_key)
     remember_validated(new[:2], spec_key, clean)
     tally = _locked(session_id, allocation_id)
-    if tally.questions_key != key:
+    if tally.questions_key != key or not isinstance(tally.data, dict):
         tally.data = _count_again(session_id, allocation_id, questions)
         tally.questions_key = key
     else:
@@ -92,7 +103,7 @@ def session_tallies(allocation_id: int | None, questions_by_session: dict[int, S
     tallies = {}
     for session_id, questions in questions_by_session.items():
         key, data = found.get(session_id, (None, None))
-        if key != questions_key(questions):
+        if key != questions_key(questions) or not isinstance(data, dict):
             data = tally_refresh(session_id, allocation_id, questions)
         tallies[session_id] = data
     return tallies
@@ -103,7 +114,7 @@ def tally_refresh(session_id: int, allocation_id: int, questions: Sequence[Quest
     """Count a session's tally again from the revisions (under the lock submissions take)."""
     tally = _locked(session_id, allocation_id)
     key = questions_key(questions)
-    if tally.questions_key != key:
+    if tally.questions_key != key or not isinstance(tally.data, dict):
         tally.data = _count_again(session_id, allocation_id, questions)
         tally.questions_key = key
         tally.save(update_fields=["data", "questions_key", "updated_at"])

@@ -1,6 +1,5 @@
 """Pages and JSON endpoints of group results: the note taker's form, votes, plenary, exports, API."""
 
-import json
 import uuid
 
 from django.contrib import messages
@@ -24,6 +23,7 @@ from results.models import ReferenceDataset
 from results.plenary import event_for_plenary_token
 from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.models import Event, Question, Session
+from wetheinternet.cleaning import JsonRefused, safe_json_loads
 from wetheinternet.downloads import attachment
 
 BODY_MAX_BYTES = 256 * 1024
@@ -43,9 +43,11 @@ def _json_body(request) -> tuple[dict | None, JsonResponse | None]:
     if len(request.body) > BODY_MAX_BYTES:
         return None, _errors([FieldError("", _("The request is larger than 256 kB."))], status=413)
     try:
-        body = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return None, _errors([FieldError("", _("The body is not valid JSON."))])
+        body = safe_json_loads(request.body or b"null")
+    except JsonRefused as refused:
+        # Inside the results, fields are addressed as the validator addresses them: "answers.q5.text".
+        fields = [(field.removeprefix("data."), message) for field, message in refused.problems]
+        return None, _errors([FieldError(field, message) for field, message in fields])
     if not isinstance(body, dict):
         return None, _errors([FieldError("", _("Send a JSON object."))])
     return body, None
@@ -200,6 +202,9 @@ def _submit(request, *, group, session, body, participant=None, user=None, check
         return _errors(invalid.errors)
     except services.NoteConflict as conflict:
         return _conflict(conflict.submission, data, base_version)
+    except services.NoteKeyReused:
+        message = _("This key was used for other data: make a new idempotency key for every new submission.")
+        return _errors([FieldError("idempotency_key", message)], status=422)
     except services.NotesRefused as refused:
         return _errors([FieldError("idempotency_key", str(refused))], status=409)
     revision = result.revision
@@ -501,6 +506,8 @@ def _paper_page(request, event, session, *, errors=(), status=200):
         "groups": paper_tallies.paper_groups_status(event=event, session=session) if session else [],
         "errors": errors,
         "max_tables": paper_tallies.PAPER_TABLES_MAX,
+        "table_size": paper_tallies.PAPER_TABLE_SIZE_DEFAULT,
+        "max_table_size": paper_tallies.COUNT_MAX,
         "max_mb": PAPER_UPLOAD_MAX_BYTES // (1024 * 1024),
     }
     return render(request, "results/paper_tallies.html", context, status=status)
@@ -580,14 +587,21 @@ def paper_tallies_template(request, event):
     return attachment(content, "text/csv; charset=utf-8", f"{event.slug}-{session.code}-paper-tallies.csv")
 
 
+def _small_whole(text: str) -> int:
+    """A form's whole number of at most 6 digits, else 0 (refused by the service)."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 0
+
+
 @require_POST
 @organiser_of_event
 def paper_tables_create(request, event):
     """Create the tables of a site without the app as the event's groups."""
-    text = request.POST.get("count", "").strip()
-    count = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 0
+    count = _small_whole(request.POST.get("count", ""))
+    size_text = request.POST.get("table_size", "").strip()
+    table_size = _small_whole(size_text) if size_text else paper_tallies.PAPER_TABLE_SIZE_DEFAULT
     try:
-        paper_tallies.paper_groups_create(event=event, count=count, user=request.user)
+        paper_tallies.paper_groups_create(event=event, count=count, table_size=table_size, user=request.user)
     except paper_tallies.PaperTablesRefused as refused:
         messages.error(request, str(refused))
     else:

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from sessions_app.auth import is_organiser
 from sessions_app.models import Event, Organisation
+from wetheinternet.cleaning import CLEAN_JSON_FORMFIELDS
 
 
 def _follow(obj, path: str):
@@ -16,6 +17,7 @@ class OrganiserScopedAdmin(admin.ModelAdmin):
     """`event_path` leads from the model to its Event ("" for Event itself)."""
 
     event_path = "event"
+    formfield_overrides = CLEAN_JSON_FORMFIELDS
 
     def _prefix(self) -> str:
         return f"{self.event_path}__" if self.event_path else ""
@@ -55,6 +57,8 @@ class OrganiserScopedAdmin(admin.ModelAdmin):
 
 class OrganiserInline:
     """Inlines follow the permission already checked on their parent object."""
+
+    formfield_overrides = CLEAN_JSON_FORMFIELDS
 
     def has_view_permission(self, request, obj=None):
         return is_organiser(request.user)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sessions_app.models import Event, Participant, new_token
+from wetheinternet.cleaning import clean_lines, normalise_newlines
 
 LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$", re.IGNORECASE)
 IMPORT_BASE_COLUMNS = ["first_name", "last_name", "email", "role", "languages", "timezone"]
@@ -70,10 +71,16 @@ class ImportResult:
 
 
 def decode_upload(data: bytes) -> str:
+    """An uploaded file as text with LF line endings (CR LF and the lone CR of old spreadsheets
+    too); refused when it is not UTF-8 or holds a NUL character, which no database field stores."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from None
+    text = normalise_newlines(text)
+    for line, problem in clean_lines(text):
+        raise ValidationError(_("line %(line)s: %(problem)s") % {"line": line, "problem": problem})
+    return text
 
 
 def unique_slug(model, base: str) -> str:
@@ -106,7 +113,9 @@ def csv_table(text: str, result: ImportResult, *, columns, required, one_of) -> 
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if ";" in first_line and "," not in first_line else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    header = [name.strip().lower() for name in csv_header(reader, result)]
+    if result.errors:
+        return None
     if not header:
         result.errors.append(ImportError_(0, "", _("The file is empty.")))
         return None
@@ -124,10 +133,37 @@ def csv_table(text: str, result: ImportResult, *, columns, required, one_of) -> 
     return None if result.errors else reader
 
 
+def _unreadable(line: int, exc: csv.Error) -> ImportError_:
+    return ImportError_(line, "", _("this line cannot be read as CSV (%(error)s).") % {"error": exc})
+
+
+def csv_header(reader: csv.DictReader, result: ImportResult) -> list[str]:
+    """The file's column names, or [] with the reason in ``result`` when the first line is unreadable."""
+    try:
+        return list(reader.fieldnames or [])
+    except csv.Error as exc:
+        result.errors.append(_unreadable(1, exc))
+        return []
+
+
+def _rows_read(reader, result: ImportResult):
+    """The rows as the csv module reads them; a line it cannot read (a cell over its size
+    limit, a stray quote) is reported in ``result`` and ends the reading."""
+    rows = iter(reader)
+    while True:
+        try:
+            yield next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            result.errors.append(_unreadable(reader.line_num + 1, exc))  # line_num: the lines read before it
+            return
+
+
 def csv_rows(reader, result: ImportResult):
     """The rows of a CSV file as (line number, values stripped), skipping blank lines. Rows with
     more cells than the header are reported in `result`; reading stops after IMPORT_MAX_ROWS."""
-    for index, row in enumerate(reader):
+    for index, row in enumerate(_rows_read(reader, result)):
         line = index + 2
         if index >= IMPORT_MAX_ROWS:
             result.errors.append(ImportError_(line, "", _("too many rows (at most %(n)s).") % {"n": IMPORT_MAX_ROWS}))
@@ -152,7 +188,9 @@ def participants_import_csv(*, event: Event, data: bytes) -> ImportResult:
     if text is None:
         return result
     reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    header = [name.strip() for name in csv_header(reader, result)]
+    if result.errors:
+        return result
     if not header:
         result.errors.append(ImportError_(0, "", _("The file is empty.")))
         return result

@@ -5,6 +5,7 @@ their PO editor (one PO file per language, each text's place in the questionnair
 
 import csv
 import io
+import re
 import tempfile
 
 import polib
@@ -15,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sessions_app.models import Event, Session
-from sessions_app.services import LANGUAGE_CODE_RE, ImportError_, ImportResult, csv_rows, decode_upload
+from sessions_app.services import LANGUAGE_CODE_RE, ImportError_, ImportResult, csv_header, csv_rows, decode_upload
 from wetheinternet.csvfiles import csv_text
 
 FIELDS = {"session": ["title", "material"], "question": ["text", "help_text"], "option": ["label"]}
@@ -76,7 +77,9 @@ def translations_import_csv(*, event: Event, data: bytes) -> ImportResult:
         result.errors.append(ImportError_(0, "", exc.messages[0]))
         return result
     reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    header = [name.strip() for name in csv_header(reader, result)]
+    if result.errors:
+        return result
     missing = [name for name in KEY_COLUMNS if name not in header]
     if missing:
         result.errors.append(ImportError_(1, ", ".join(missing), _("these columns are required.")))
@@ -168,6 +171,13 @@ def translations_export_po(*, event: Event, language: str) -> str:
     return str(po)
 
 
+def _po_error_line(exc: Exception) -> int:
+    """The line of a PO syntax error, from polib's message (which names the server's temporary
+    file: the message itself is never shown)."""
+    found = re.search(r"\(line (\d+)\)", str(exc))
+    return int(found.group(1)) if found else 0
+
+
 def _read_po(text: str) -> polib.POFile:
     # polib reads a file when its argument names one: always hand it a file of our own.
     with tempfile.NamedTemporaryFile("w", suffix=".po", encoding="utf-8") as handle:
@@ -185,8 +195,8 @@ def translations_import_po(*, event: Event, data: bytes) -> ImportResult:
     except ValidationError as exc:
         result.errors.append(ImportError_(0, "", exc.messages[0]))
         return result
-    except (OSError, ValueError) as exc:
-        result.errors.append(ImportError_(0, "", _("This is not a PO file: %(error)s") % {"error": exc}))
+    except (OSError, ValueError, IndexError, KeyError) as exc:
+        result.errors.append(ImportError_(_po_error_line(exc), "", _("This is not a PO file: check its syntax.")))
         return result
     language = (po.metadata.get("Language") or "").strip().lower().replace("_", "-")
     if not LANGUAGE_CODE_RE.match(language):

@@ -41,4 +41,5 @@ def results_control_panel(context, event):
         "questions": questions,
         "groups": [{"group": g, "status": status.get(g.pk)} for g in groups],
         "submitted": sum(1 for s in status.values() if s == NoteSubmission.Status.SUBMITTED),
+        "set_aside": selectors.results_set_aside(event) if groups else [],
     }

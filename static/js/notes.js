@@ -17,7 +17,7 @@
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
   var statusEl = document.getElementById("save-status");
   var submitStatus = document.getElementById("submit-status");
-  var SAVE_EVERY = 2500, RETRY = 5000;
+  var SAVE_EVERY = 2500, RETRY = 5000, RETRY_MAX = 60000;
 
   var state = {
     version: initial.version,
@@ -148,6 +148,14 @@
     });
   }
 
+  /* A 4xx is the server's answer about these notes: shown, never retried as they are. A 5xx is a
+     problem of the server: retried with a growing delay. Only a failed fetch is "cannot reach". */
+  function ServerError(status) { this.status = status; }
+  function messages(r) { return (r.json.errors || []).map(function (e) { return e.message; }).join(" ") || String(r.status); }
+  function fieldErrors(r) {
+    return (r.json.errors || []).some(function (e) { return (e.field || "").indexOf("answers.") === 0; });
+  }
+
   function changed() {
     if (readonly) return;
     state.dirty = true;
@@ -171,22 +179,29 @@
     state.inflight = post(cfg.draftUrl, { base_version: state.version, data: data }).then(function (r) {
       if (r.status === 200) {
         state.version = r.json.version;
+        state.failures = 0;
         if (JSON.stringify(collect()) === sent) state.dirty = false;
         writeLocal();
         say(fmt(T.savedAt, { time: now() }));
+        if (state.draftErrors) { clearErrors(); state.draftErrors = false; }
         if (state.dirty) schedule();
-      } else if (r.status === 409) {
+      } else if (r.status === 409 && r.json.server) {
         showConflict(r.json, data);
       } else if (r.status >= 500) {
-        throw new Error("server " + r.status);
+        throw new ServerError(r.status);
       } else {
-        var message = (r.json.errors || []).map(function (e) { return e.message; }).join(" ") || r.status;
-        say(fmt(T.refused, { message: message }));
+        // Refused as they are: kept on this device, sent again only after the next change.
+        state.failures = 0;
+        writeLocal();
+        if (fieldErrors(r)) { showErrors(r.json.errors, true); state.draftErrors = true; say(T.draftInvalid); }
+        else say(fmt(T.refused, { message: messages(r) }));
       }
-    }).catch(function () {
+    }).catch(function (error) {
       writeLocal();
-      say(fmt(T.offline, { time: now() }));
-      schedule(RETRY);
+      state.failures = (state.failures || 0) + 1;
+      var wait = Math.min(RETRY_MAX, RETRY * Math.pow(2, state.failures - 1));
+      say(error instanceof ServerError ? fmt(T.serverError, { status: error.status }) : fmt(T.offline, { time: now() }));
+      schedule(wait);
     }).then(function () { state.inflight = null; });
     return state.inflight;
   }
@@ -259,7 +274,7 @@
     summaryBox.hidden = true; summaryBox.textContent = "";
   }
 
-  function showErrors(errors) {
+  function showErrors(errors, quiet) {
     clearErrors();
     var summaryBox = document.getElementById("error-summary");
     var p = document.createElement("p"); p.textContent = T.invalid; summaryBox.appendChild(p);
@@ -285,7 +300,7 @@
       list.appendChild(item);
     });
     summaryBox.hidden = false;
-    summaryBox.focus();
+    if (!quiet) summaryBox.focus();  // not while an autosave runs: the note taker is typing
   }
 
   function submit() {
@@ -307,20 +322,25 @@
         writeLocal({ pendingKey: null });
         submitStatus.textContent = r.json.created ? fmt(T.submitted, { n: r.json.revision, time: now() }) : fmt(T.already, { n: r.json.revision });
         say(fmt(T.savedAt, { time: now() }));
-      } else if (r.status === 400 && r.json.errors) {
+      } else if (r.status === 400 && fieldErrors(r)) {
         submitStatus.textContent = "";
         showErrors(r.json.errors);
       } else if (r.status === 409 && r.json.server) {
         submitStatus.textContent = "";
         showConflict(r.json, data);
+      } else if (r.status === 422) {
+        // The key went with other results (sent before a change): these get a key of their own.
+        state.key = newKey();
+        writeLocal({ pendingKey: null });
+        submitStatus.textContent = T.keyReused;
       } else if (r.status >= 500) {
-        throw new Error("server " + r.status);
+        throw new ServerError(r.status);
       } else {
-        submitStatus.textContent = fmt(T.refused, { message: (r.json.errors || []).map(function (e) { return e.message; }).join(" ") || r.status });
+        submitStatus.textContent = fmt(T.refused, { message: messages(r) });
       }
-    }).catch(function () {
+    }).catch(function (error) {
       // Same key next time: if this attempt did reach the server, the retry returns its revision.
-      submitStatus.textContent = T.submitOffline;
+      submitStatus.textContent = error instanceof ServerError ? fmt(T.submitServerError, { status: error.status }) : T.submitOffline;
     }).then(function () { button.disabled = false; });
   }
 

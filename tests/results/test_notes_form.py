@@ -270,11 +270,11 @@ def test_a_retry_racing_its_first_attempt_gets_the_same_revision(event, teams, q
     real_validate = services.validate_group_results
     raced = []
 
-    def validate_while_the_first_attempt_commits(session, data):
+    def validate_while_the_first_attempt_commits(session, data, **kwargs):
         if not raced:
             raced.append(True)
             services.note_submit(group=teams["group"], session=questionnaire, data=data, idempotency_key=key)
-        return real_validate(session, data)
+        return real_validate(session, data, **kwargs)
 
     monkeypatch.setattr(services, "validate_group_results", validate_while_the_first_attempt_commits)
     retry = services.note_submit(group=teams["group"], session=questionnaire, data=FULL_ANSWERS, idempotency_key=key)
@@ -295,11 +295,11 @@ def test_a_unique_key_violation_returns_the_existing_revision(event, teams, ques
     def insert_refused(**kwargs):
         raise IntegrityError("UNIQUE constraint failed: results_noterevision.idempotency_key")
 
-    def validate_while_the_other_attempt_commits(session, data):
+    def validate_while_the_other_attempt_commits(session, data, **kwargs):
         monkeypatch.setattr(services, "validate_group_results", real_validate)
         services.note_submit(group=teams["group"], session=questionnaire, data=data, idempotency_key=key)
         monkeypatch.setattr(services, "_note_submit_locked", insert_refused)
-        return real_validate(session, data)
+        return real_validate(session, data, **kwargs)
 
     monkeypatch.setattr(services, "validate_group_results", validate_while_the_other_attempt_commits)
     result = services.note_submit(group=teams["group"], session=questionnaire, data=FULL_ANSWERS, idempotency_key=key)

@@ -311,7 +311,7 @@ def test_formula_cells_in_the_template_are_neutralised_and_read_back(event, ques
 def test_paper_tables_are_the_events_current_groups(event, organiser):
     allocation = paper_groups_create(event=event, count=4, user=organiser)
     assert allocation.is_current and allocation.status == "succeeded" and allocation.algorithm_version == "paper"
-    assert allocation.parameters == {"paper_tables": 4} and allocation.created_by == organiser
+    assert allocation.parameters == {"paper_tables": 4, "table_size": 10} and allocation.created_by == organiser
     groups = list(BreakoutGroup.objects.filter(allocation=allocation).order_by("number"))
     assert [(g.number, str(g), g.round) for g in groups] == [(n, f"Table {n}", 1) for n in range(1, 5)]
     assert not groups[0].memberships.exists()
