@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -283,8 +283,14 @@ def vote_cast(request, event, participant, question_id):
 # --- Control room: questions and plenary ----------------------------------------------------
 
 
+def _posted_id(request, name: str) -> int:
+    """A posted id, or 0 (matches nothing) when it is not a whole number the database can hold."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 10 and int(value) < 2**31 else 0
+
+
 def _question_open(request, event, is_open):
-    question = get_object_or_404(Question, pk=request.POST.get("question") or 0, session__event=event)
+    question = get_object_or_404(Question, pk=_posted_id(request, "question"), session__event=event)
     services.question_open_set(event=event, question=question, is_open=is_open)
     return (_("“%(code)s” is open.") if is_open else _("“%(code)s” is closed.")) % {"code": question.code}
 
@@ -305,7 +311,8 @@ def _plenary(request, event):
         else:
             dataset_id, _sep, rest = value.partition("|")
             scope, _sep, scope_name = rest.partition("|")
-            dataset = ReferenceDataset.objects.filter(pk=dataset_id if dataset_id.isdigit() else 0).first()
+            dataset_id = int(dataset_id) if dataset_id.isdigit() and len(dataset_id) <= 10 else 0
+            dataset = ReferenceDataset.objects.filter(pk=dataset_id if dataset_id < 2**31 else 0).first()
             if dataset is None:
                 raise services.NotesRefused(_("Choose reference results from the list."))
             changes.update(reference_dataset=dataset, scope=scope, scope_name=scope_name)
@@ -314,7 +321,9 @@ def _plenary(request, event):
     if "on_screen_group" in post:
         group_id = post["on_screen_group"]
         changes["on_screen_group"] = (
-            get_object_or_404(BreakoutGroup, pk=group_id, event=event) if group_id.isdigit() else None
+            get_object_or_404(BreakoutGroup, pk=_posted_id(request, "on_screen_group"), event=event)
+            if group_id.isdigit()
+            else None
         )
     if "weighting" in post:
         if post["weighting"] not in Weighting._value2member_map_:
@@ -334,13 +343,19 @@ CONTROL_ACTIONS = {
 @require_POST
 @organiser_of_event
 def control_action(request, event, action):
+    """Run one control-room action; answers JSON to the page's scripts, else redirects back."""
     handler = CONTROL_ACTIONS.get(action)
     if handler is None:
         return JsonResponse({"error": _("Unknown action.")}, status=404)
     try:
-        messages.success(request, handler(request, event))
+        message, ok = handler(request, event), True
     except services.NotesRefused as refused:
-        messages.error(request, str(refused))
+        message, ok = str(refused), False
+    except Http404:
+        message, ok = _("That is not part of this event: reload the control room."), False
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"ok": ok, "message": message, "warnings": []}, status=200 if ok else 400)
+    (messages.success if ok else messages.error)(request, message)
     return redirect("control_room", slug=event.slug)
 
 

@@ -122,3 +122,40 @@ def test_organisers_open_and_close_questions(client, event, teams, questionnaire
     assert response.status_code == 404
     q1.refresh_from_db()
     assert q1.is_open
+
+
+def test_control_actions_answer_the_page_script_in_json_and_say_the_new_state(
+    client, event, teams, questionnaire, organiser
+):
+    """The control room's script asks for JSON: it gets JSON, never a redirect to HTML it
+    would take for a lost connection (and then click again, undoing the action)."""
+    q1 = q(questionnaire, "q1", open_=False)
+    client.force_login(organiser)
+    as_script = {"HTTP_ACCEPT": "application/json"}
+    for _twice in range(2):  # a double click changes nothing: each action names its state
+        response = client.post(
+            reverse("results_control", args=[event.slug, "question-open"]), {"question": q1.pk}, **as_script
+        )
+        assert response.status_code == 200 and response.json() == {
+            "ok": True,
+            "message": "“q1” is open.",
+            "warnings": [],
+        }
+    q1.refresh_from_db()
+    assert q1.is_open
+    for visible in ("1", "1", "0"):
+        response = client.post(
+            reverse("results_control", args=[event.slug, "plenary"]), {"results_visible": visible}, **as_script
+        )
+        assert response.status_code == 200 and response.json()["ok"]
+    assert event.plenary_settings.results_visible is False
+    for bad in ({"question": "999999"}, {"question": "x"}, {"question": "9" * 30}, {"question": "١"}, {}):
+        response = client.post(reverse("results_control", args=[event.slug, "question-close"]), bad, **as_script)
+        assert response.status_code == 400 and not response.json()["ok"] and response.json()["message"]
+    response = client.post(reverse("results_control", args=[event.slug, "plenary"]), {"weighting": "nope"}, **as_script)
+    assert response.status_code == 400 and response.json()["message"] == "Unknown weighting."
+    for group in ("9" * 30, "123456789012"):
+        response = client.post(
+            reverse("results_control", args=[event.slug, "plenary"]), {"on_screen_group": group}, **as_script
+        )
+        assert response.status_code == 400
