@@ -84,3 +84,16 @@ def test_a_pilot_of_13_with_one_facilitator_and_one_note_taker(browser, pilot):
     phone.wait_for_selector("text=You take this group's notes", timeout=TIMEOUT)
     phone.screenshot(path=str(ARTIFACTS / "pilot-volunteer-room.png"), full_page=True)
     control.screenshot(path=str(ARTIFACTS / "pilot-control-room.png"), full_page=True)
+
+    # Controls tell the truth: each action says what it did, and the panel shows the new state.
+    row = control.locator("tr", has_text="q1:").first
+    row.locator("button", has_text="Open").click()
+    control.wait_for_function(
+        "document.getElementById('action-status').textContent.includes('is open')", timeout=TIMEOUT
+    )
+    row = control.locator("tr", has_text="q1:").first
+    row.locator("button", has_text="Close").wait_for(timeout=TIMEOUT)
+    control.click("text=Reveal the results")
+    control.wait_for_selector("text=Hide the results", timeout=TIMEOUT)
+    assert "The plenary screen is updated." in control.inner_text("#action-status")
+    assert "Could not reach" not in control.inner_text("body")
