@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogues.models import Dialogue, DialoguePartner
+from dialogues.publication import released_tallies
 from groups.models import BreakoutGroup
 from results.aggregation import GROUP, OPEN, RANKING, SCALE, QuestionSpec, Weighting, question_figures
 from results.models import SessionTally
@@ -160,6 +161,14 @@ def _figures(spec: QuestionSpec, entries: list[dict], weighting: str, minimum: i
     return figures, units
 
 
+def _sites_answering(tallies: dict, session_code: str, question_code: str) -> set[int]:
+    return {
+        event_id
+        for event_id, own in tallies.items()
+        if session_code in own and (own[session_code][0]["questions"].get(question_code) or {}).get("groups")
+    }
+
+
 def _suppressed(sites: int) -> dict:
     return {"suppressed": True, "sites": sites}
 
@@ -248,7 +257,9 @@ def global_snapshot(dialogue: Dialogue, *, public: bool = False) -> dict:
         .annotate(n=Count("id"))
         .order_by()
     )
-    tallies = _tallies(dialogue, {event["pk"] for event in events})
+    tallies = live = _tallies(dialogue, {event["pk"] for event in events})
+    if public:  # never the live figures: each site's as last released, in steps of the threshold
+        tallies = released_tallies(dialogue, [event["pk"] for event in events], live, sessions)
     scopes: dict[str, dict] = {}
     sites = []
     for event in events:
@@ -298,6 +309,11 @@ def global_snapshot(dialogue: Dialogue, *, public: bool = False) -> dict:
                 )
                 for key, scope in scopes.items()
             }
+            if public:  # a figure not (yet) released still says whether any site answered at all
+                answered = _sites_answering(live, session["code"], spec.code)
+                for key, found in computed.items():
+                    if found[0].get("suppressed"):
+                        found[0]["sites"] = sum(1 for e in scopes[key]["events"] if e in answered)
             units = {key: found[1] for key, found in computed.items()}
             shown = {key for key, found in computed.items() if not found[0].get("suppressed")}
             shown = _complementary(units, shown, partitions, dialogue.min_respondents, same)
