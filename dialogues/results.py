@@ -384,12 +384,19 @@ def cached_global_snapshot(dialogue: Dialogue, *, public: bool = False) -> dict:
     return snapshot
 
 
-def world_figures(event: Event, scope_key: str) -> tuple[dict, dict | None]:
+def world_figures(event: Event, scope_key: str, *, public: bool = False) -> tuple[dict, dict | None]:
     """An event's "world so far" comparison: ``{(question, option): {"percent", "n"}}`` for the
-    scope, and the scope's description, from the dialogue's cached global results."""
+    scope, and the scope's description, from the dialogue's cached global results.
+
+    ``public``: for a screen anyone may see (the anonymous plenary): only the public results,
+    that is the released figures of the sites that opted in, and nothing unless the dialogue's
+    results are public; the scope is None when it has no public figures."""
     if event.dialogue_id is None:
         return {}, None
-    snapshot = cached_global_snapshot(event.dialogue)
+    dialogue = event.dialogue
+    if public and not dialogue.public:
+        return {}, None
+    snapshot = cached_global_snapshot(dialogue, public=public)
     scope = next((s for s in snapshot["scopes"] if s["key"] == scope_key), None)
     if scope is not None:  # the cached snapshot's labels are in the language of whoever built it
         scope = {**scope, "label": scope_label(scope_key)}
