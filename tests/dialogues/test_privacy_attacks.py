@@ -193,3 +193,21 @@ def test_small_sites_join_the_figures_once_enough_have_answered(dialogue, world)
     assert published["tag:youth"] == (8, 3, 11)  # Kenya and Chile
     assert "tag:students" not in published  # Lyon's 2 still wait
     assert published["global:world"] == (9 + 5 + 5 + 3, 6 + 2 + 1 + 2, 15 + 7 + 6 + 5)
+
+
+def test_the_live_page_resists_subtraction_between_any_two_scopes(client, dialogue, world, coordinator):
+    """The coordinators' and partners' live figures are not held back in time, but no two of
+    their scopes (a tag within a country included) may be subtracted to isolate a small number."""
+    client.force_login(coordinator)
+    snapshot = client.get(f"/dialogues/{dialogue.slug}/results.json").json()
+    q1_ = next(q for s in snapshot["sessions"] for q in s["questions"] if q["code"] == QUESTION)
+    published = {}
+    for key, found in q1_["figures"].items():
+        if not found.get("suppressed"):
+            name = "global:world" if key == "global" else key
+            published[(name, 0)] = (*found["count"][:2], found["n"])
+    assert published[("global:world", 0)] == (9 + 2 + 5 + 1 + 5, 6 + 0 + 2 + 2 + 1, 33)  # live: every site
+    nested = _assert_no_small_difference(published, {key: SCOPE_SITES[key[0]] for key in published})
+    assert nested >= 5
+    # The students' panel (2) is inside France and coastal; Kenya (3) inside the youth tag.
+    assert ("tag:students", 0) not in published and ("country:Kenya", 0) not in published
