@@ -150,6 +150,14 @@ def test_subtracting_any_two_published_scopes_reveals_no_small_number(dialogue, 
     assert _difference(published["tag:youth"], published["country:Chile"]) == (0, 0, 0)
     assert _difference(published["country:France"], published["tag:coastal"]) == (0, 0, 0)
     assert "country:Kenya" not in published and "continent:africa" not in published
+    # The public page shows the same numbers as the downloads, scope by scope.
+    for key in ("country:France", "tag:youth", "country:Kenya", "tag:students"):
+        page = Client().get(f"/public/dialogues/{dialogue.slug}/", {"scope": key}).content.decode()
+        q1_html = page[page.index(f'id="q-digital-public-sphere-{QUESTION}"') :].split("</section>")[0]
+        if key in published:
+            assert f"N = {published[key][-1]}<" in q1_html
+        else:
+            assert "not shown" in q1_html and "N = " not in q1_html
 
 
 def test_two_downloads_around_one_submission_reveal_nothing(dialogue, world):
