@@ -7,13 +7,17 @@ grouping of events), pooled (every answer counts the same) or one site, one vote
 sites' own pooled percentages). A figure with fewer answering units than the dialogue's
 ``min_respondents`` (people for individual questions, groups for group questions) is suppressed:
 only the fact that it is suppressed is shown, never its N or its counts. So that a suppressed
-figure cannot be worked out by subtraction (the world minus the other countries), figures that
-would reveal it are suppressed as well (see ``_complementary``). Individual answers and
-group texts never leave their event: only tallies are read here.
+figure cannot be worked out by subtraction (the world minus the other countries, a country
+minus a tag within it), figures that would reveal it are suppressed as well (see
+``_complementary``). The public figures use each site's figures as last released, in steps of
+at least the threshold (``dialogues.publication``), so that comparing two moments reveals no
+single group either (docs/privacy.md). Individual answers and group texts never leave their
+event: only tallies are read here.
 
-The snapshot takes a constant number of queries (4, whatever the number of events and groups)
-and is cached; a cached copy older than ``FRESH_SECONDS`` is rebuilt by one request at a time
-while the others are served the previous copy.
+The snapshot takes a constant number of queries (4, whatever the number of events and groups;
+the public one 1 more, and a few more when a step is released) and is cached; a cached copy
+older than ``FRESH_SECONDS`` is rebuilt by one request at a time while the others are served
+the previous copy.
 """
 
 import time
