@@ -89,3 +89,52 @@ def test_the_public_snapshot_takes_a_constant_number_of_queries(dialogue, site):
         assert _public_n(dialogue) == 30
     # Whatever the number of sites: the lock, the steps read again, one insert, one update.
     assert len(nothing_due) < len(one_step) <= len(two_steps) <= len(nothing_due) + 6
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_builders_at_once_never_publish_two_different_steps(dialogue, site):
+    """While one process releases a step (holding the dialogue's row), another that read older
+    tallies waits, then sees the step and releases nothing: no step is ever taken back."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    from dialogues.models import Dialogue
+
+    event, groups = site
+    sessions = version_sessions(dialogue.latest_version().questionnaire)
+    submit_results(event, groups[0], q1(3, 2))
+    older = _tallies(dialogue, {event.pk})
+    submit_results(event, groups[1], q1(3, 2))
+    newer = _tallies(dialogue, {event.pk})
+    locked, waited = threading.Event(), {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                list(Dialogue.objects.select_for_update().filter(pk=dialogue.pk))
+                locked.set()
+                time.sleep(0.5)
+                released_tallies(dialogue, [event.pk], newer, sessions)
+        finally:
+            connections.close_all()
+
+    def second():
+        try:
+            locked.wait(5)
+            started = time.monotonic()
+            released_tallies(dialogue, [event.pk], older, sessions)
+            waited["seconds"] = time.monotonic() - started
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert waited["seconds"] >= 0.3  # it waited for the lock
+    row = SiteRelease.objects.get(event=event)
+    assert row.data["digital-public-sphere"]["q1"]["valid"] == 10
