@@ -4,7 +4,8 @@
         [--database-url postgres://postgres@127.0.0.1:5432/wti_bench_dialogue]
 
 Target: the global snapshot rebuilt right after a submission in at most 200 ms (median), with a
-constant number of queries (the same for 10 events as for 100). 100 participants per event make
+constant number of queries (the same for 10 events as for 100). The public snapshot (each
+site's released figures, see docs/privacy.md) is timed beside it. 100 participants per event make
 20 groups of 5. Baselines in the same run: reading every event's session tally (the one query
 the snapshot cannot avoid) and reading every group's submitted results (what a snapshot
 counting from the revisions would pay at least). Prints a table; exits non-zero when a target
@@ -53,6 +54,11 @@ def main() -> int:
     snapshot = global_snapshot(dialogue)
     assert snapshot["sites_reported"] == args.events
 
+    # The public figures' first build releases every site's figures (one write of 100 rows).
+    first_public = time.perf_counter()
+    assert global_snapshot(dialogue, public=True)["sites_reported"] == args.events
+    print(f"first public snapshot (releases every site): {1000 * (time.perf_counter() - first_public):.1f} ms")
+
     rng = random.Random(5)
     groups = list(BreakoutGroup.objects.filter(event__dialogue=dialogue).select_related("event"))
     sessions = {s.event_id: s for s in Session.objects.filter(event__dialogue=dialogue)}
@@ -74,6 +80,9 @@ def main() -> int:
             max(3, args.runs // 5),
         ),
         "global snapshot after a submission": timings(lambda: global_snapshot(dialogue), args.runs, before=submit_one),
+        "public snapshot after a submission (released figures)": timings(
+            lambda: global_snapshot(dialogue, public=True), args.runs, before=submit_one
+        ),
         "a submission (tally kept up to date)": timings(submit_one, args.runs),
     }
     title = f"{args.events} events x {args.groups} groups x {args.questions} questions, {args.runs} runs (ms)"

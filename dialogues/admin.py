@@ -1,5 +1,6 @@
 """Dialogues in the admin: coordinators see and edit only their dialogues, superusers all."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
@@ -14,13 +15,39 @@ from sessions_app.admin_scoping import ReadOnlyInline
 from sessions_app.models import Event
 
 
+class DialoguePartnerForm(forms.ModelForm):
+    """The opt-in may be switched off here; on only by the partner's own organisers."""
+
+    user = None  # set per request by the inline
+
+    class Meta:
+        model = DialoguePartner
+        fields = ["results_public"]
+
+    def clean_results_public(self):
+        public = self.cleaned_data.get("results_public", False)
+        partner = self.instance
+        if public and not partner.results_public and not services.partner_may_opt_in(self.user, partner):
+            raise forms.ValidationError(
+                _("Only an organiser of %(organisation)s can agree to publish its results, on its partner page."),
+                params={"organisation": partner.organisation.name},
+            )
+        return public
+
+
 class DialoguePartnerInline(admin.TabularInline):
-    """Partners join by invitation (the coordination page); here their opt-in is changed."""
+    """Partners join by invitation (the coordination page); here their opt-in may be switched off."""
 
     model = DialoguePartner
+    form = DialoguePartnerForm
     extra = 0
     fields = ["organisation_name", "contact_email", "invited_at", "accepted_at", "results_public"]
     readonly_fields = ["organisation_name", "contact_email", "invited_at", "accepted_at"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type("DialoguePartnerFormFor", (formset.form,), {"user": request.user})
+        return formset
 
     @admin.display(description=_("organisation"))
     def organisation_name(self, obj):

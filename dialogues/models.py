@@ -114,3 +114,26 @@ class DialoguePartner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} in {self.dialogue}"
+
+
+class SiteRelease(models.Model):
+    """What the public results last published of one site: its tally entry for each question.
+
+    An entry is replaced only once the site's answering units to that question (people, or
+    groups for group answers and rankings) have grown by at least the dialogue's
+    ``min_respondents`` since the entry last published: every published figure is a sum of such
+    releases, so neither subtracting scopes nor comparing two moments isolates fewer answering
+    units than the threshold (see docs/privacy.md)."""
+
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="releases")
+    event = models.ForeignKey("sessions_app.Event", on_delete=models.CASCADE, related_name="+")
+    # {session code: {question code: tally entry}}
+    data = models.JSONField(default=dict)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("published figures of a site")
+        constraints = [models.UniqueConstraint(fields=["dialogue", "event"], name="one_release_per_site")]
+
+    def __str__(self) -> str:
+        return f"{self.dialogue} / event {self.event_id}"

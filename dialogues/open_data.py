@@ -101,22 +101,32 @@ def weighting_text(weighting: str) -> tuple[str, str]:
     )
 
 
-def suppression_text(min_respondents: int) -> str:
-    return " ".join(
-        [
+def suppression_text(min_respondents: int, *, public: bool = True) -> str:
+    """What is not shown and why; ``public``: of the public figures, which also move in steps."""
+    texts = [
+        _(
+            "A figure based on fewer than %(n)s answering people (for questions answered by each participant) "
+            "or fewer than %(n)s groups (for group answers and rankings) is not shown: its percent, count, N "
+            "and groups are left empty and “suppressed” is true. This protects the anonymity of small groups "
+            "and sites."
+        )
+        % {"n": min_respondents},
+        _(
+            "Some larger figures are hidden as well, where showing them would let a hidden one be worked out "
+            "by subtraction (for example the world minus every other country)."
+        ),
+    ]
+    if public:
+        texts.append(
             _(
-                "A figure based on fewer than %(n)s answering people (for questions answered by each participant) "
-                "or fewer than %(n)s groups (for group answers and rankings) is not shown: its percent, count, N "
-                "and groups are left empty and “suppressed” is true. This protects the anonymity of small groups "
-                "and sites."
+                "The public figures move in steps: a site's answers to a question are added, or brought up to "
+                "date, only once at least %(n)s new answering people (or groups) have arrived there since its "
+                "last step, so that comparing two downloads never reveals a single group's answers. The last "
+                "few answers of a site may therefore not be shown."
             )
-            % {"n": min_respondents},
-            _(
-                "Some larger figures are hidden as well, where showing them would let a hidden one be worked out "
-                "by subtraction (for example the world minus every other country)."
-            ),
-        ]
-    )
+            % {"n": min_respondents}
+        )
+    return " ".join(texts)
 
 
 def data_dictionary(*, dialogue_slug: str, title: str, weighting: str, min_respondents: int) -> dict:

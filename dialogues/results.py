@@ -7,13 +7,17 @@ grouping of events), pooled (every answer counts the same) or one site, one vote
 sites' own pooled percentages). A figure with fewer answering units than the dialogue's
 ``min_respondents`` (people for individual questions, groups for group questions) is suppressed:
 only the fact that it is suppressed is shown, never its N or its counts. So that a suppressed
-figure cannot be worked out by subtraction (the world minus the other countries), figures that
-would reveal it are suppressed as well (see ``_complementary``). Individual answers and
-group texts never leave their event: only tallies are read here.
+figure cannot be worked out by subtraction (the world minus the other countries, a country
+minus a tag within it), figures that would reveal it are suppressed as well (see
+``_complementary``). The public figures use each site's figures as last released, in steps of
+at least the threshold (``dialogues.publication``), so that comparing two moments reveals no
+single group either (docs/privacy.md). Individual answers and group texts never leave their
+event: only tallies are read here.
 
-The snapshot takes a constant number of queries (4, whatever the number of events and groups)
-and is cached; a cached copy older than ``FRESH_SECONDS`` is rebuilt by one request at a time
-while the others are served the previous copy.
+The snapshot takes a constant number of queries (4, whatever the number of events and groups;
+the public one 1 more, and a few more when a step is released) and is cached; a cached copy
+older than ``FRESH_SECONDS`` is rebuilt by one request at a time while the others are served
+the previous copy.
 """
 
 import time
@@ -25,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogues.models import Dialogue, DialoguePartner
+from dialogues.publication import answering_units, released_tallies
 from groups.models import BreakoutGroup
 from results.aggregation import GROUP, OPEN, RANKING, SCALE, QuestionSpec, Weighting, question_figures
 from results.models import SessionTally
@@ -161,60 +166,51 @@ def _figures(spec: QuestionSpec, entries: list[dict], weighting: str, minimum: i
     return figures, units
 
 
+def _sites_answering(tallies: dict, session_code: str, question_code: str) -> set[int]:
+    return {
+        event_id
+        for event_id, own in tallies.items()
+        if session_code in own and (own[session_code][0]["questions"].get(question_code) or {}).get("groups")
+    }
+
+
 def _suppressed(sites: int) -> dict:
     return {"suppressed": True, "sites": sites}
 
 
-def _partitions(events: list[dict]) -> list[tuple[str, list[str]]]:
-    """Scopes whose figures add up to another's: (parent, disjoint children). Showing a parent
-    and all but a few of its children reveals the rest by subtraction."""
-    continents, countries, tags = defaultdict(set), defaultdict(set), set()
-    for event in events:
-        if event["continent"]:
-            continents[f"continent:{event['continent']}"].add(event["pk"])
-        if event["country"]:
-            countries[f"country:{event['country']}"].add(event["pk"])
-        tags.update(f"tag:{tag}" for tag in event["tags"])
-    partitions = [(GLOBAL, sorted(continents)), (GLOBAL, sorted(countries))]
-    for continent, members in continents.items():
-        inside = [country for country, of in countries.items() if of & members]
-        if all(countries[country] <= members for country in inside):
-            partitions.append((continent, sorted(inside)))
-    partitions.extend((GLOBAL, [tag]) for tag in sorted(tags))
-    return partitions
+# What hiding a scope costs readers, when a small number forces one to be hidden: a tag first,
+# then a country, then a continent; the world last.
+_HIDING_COST = {"tag": 1, "country": 2, "continent": 3, GLOBAL: 1000}
 
 
-def _complementary(
-    units: dict[str, int], shown: set[str], partitions, minimum: int, same: dict[str, set[str]]
-) -> set[str]:
-    """The scopes that may be shown, so that no hidden figure of fewer than ``minimum`` answering
-    units can be worked out by subtracting shown ones from a shown total (secondary suppression:
-    in each partition, the units hidden from a shown parent are 0 or at least ``minimum``; else
-    the smallest shown child is hidden too). ``same``: scopes of the very same sites (a continent
-    with one country), which are shown or hidden together."""
+def _hiding_cost(keys) -> int:
+    return sum(_HIDING_COST.get(key.partition(":")[0], 1) for key in keys)
 
-    def hide(key: str) -> None:
-        for alias in same.get(key, {key}):
-            shown.discard(alias)
 
+def _complementary(shown: set[str], site_scopes: dict[int, list[str]], site_units: dict[int, int], minimum: int):
+    """The scopes that may be shown, so that no combination of shown figures (one minus another,
+    any sum and difference) isolates fewer than ``minimum`` answering units (secondary
+    suppression, sound for any number of scopes of any kind, intersections included).
+
+    Sites in exactly the same shown scopes form a cell: every shown figure is a sum of whole
+    cells, so subtraction can at most isolate a cell. While a cell holds 1 to ``minimum`` - 1
+    units, the scopes that set it apart are hidden: those that tell it from its cheapest
+    neighbour cell (so that the two merge), or all of its scopes (so that it is in none)."""
     shown = set(shown)
-    for key in list(units):
-        if key not in shown:
-            hide(key)
-    changed = True
-    while changed:
-        changed = False
-        for parent, children in partitions:
-            if parent not in shown:
-                continue
-            while True:
-                visible = [c for c in children if c in shown and units.get(c, 0) > 0]
-                hidden = units.get(parent, 0) - sum(units.get(c, 0) for c in visible)
-                if hidden == 0 or hidden >= minimum or not visible:
-                    break
-                hide(min(visible, key=lambda c: (units[c], c)))
-                changed = True
-    return shown
+    while True:
+        cells: dict[frozenset, int] = defaultdict(int)
+        for site, keys in site_scopes.items():
+            cells[frozenset(key for key in keys if key in shown)] += site_units.get(site, 0)
+        small = sorted(
+            (signature for signature, units in cells.items() if signature and 0 < units < minimum),
+            key=lambda signature: (cells[signature], sorted(signature)),
+        )
+        if not small:
+            return shown
+        cell = small[0]
+        choices = [cell] + [cell ^ other for other in cells if other != cell]
+        hide = min(choices, key=lambda keys: (_hiding_cost(keys), sorted(keys)))
+        shown -= hide
 
 
 def _mean(values):
@@ -249,7 +245,9 @@ def global_snapshot(dialogue: Dialogue, *, public: bool = False) -> dict:
         .annotate(n=Count("id"))
         .order_by()
     )
-    tallies = _tallies(dialogue, {event["pk"] for event in events})
+    tallies = live = _tallies(dialogue, {event["pk"] for event in events})
+    if public:  # never the live figures: each site's as last released, in steps of the threshold
+        tallies = released_tallies(dialogue, [event["pk"] for event in events], live, sessions)
     scopes: dict[str, dict] = {}
     sites = []
     for event in events:
@@ -274,11 +272,7 @@ def global_snapshot(dialogue: Dialogue, *, public: bool = False) -> dict:
             scope["events"].append(event["pk"])
             scope["sites"] += 1
             scope["sites_reported"] += 1 if submitted else 0
-    partitions = _partitions(events)
-    by_sites: dict[frozenset, set[str]] = defaultdict(set)
-    for key, scope in scopes.items():
-        by_sites[frozenset(scope["events"])].add(key)
-    same = {key: keys for keys in by_sites.values() for key in keys}
+    site_scopes = {event["pk"]: scope_keys(event) for event in events}
     result_sessions = []
     for session in sessions:
         questions = []
@@ -299,9 +293,14 @@ def global_snapshot(dialogue: Dialogue, *, public: bool = False) -> dict:
                 )
                 for key, scope in scopes.items()
             }
-            units = {key: found[1] for key, found in computed.items()}
+            if public:  # a figure not (yet) released still says whether any site answered at all
+                answered = _sites_answering(live, session["code"], spec.code)
+                for key, found in computed.items():
+                    if found[0].get("suppressed"):
+                        found[0]["sites"] = sum(1 for e in scopes[key]["events"] if e in answered)
             shown = {key for key, found in computed.items() if not found[0].get("suppressed")}
-            shown = _complementary(units, shown, partitions, dialogue.min_respondents, same)
+            site_units = {event_id: answering_units(spec, entry) for event_id, entry in by_event.items()}
+            shown = _complementary(shown, site_scopes, site_units, dialogue.min_respondents)
             figures = {
                 key: found[0] if key in shown else _suppressed(found[0]["sites"]) for key, found in computed.items()
             }
@@ -369,12 +368,19 @@ def cached_global_snapshot(dialogue: Dialogue, *, public: bool = False) -> dict:
     return snapshot
 
 
-def world_figures(event: Event, scope_key: str) -> tuple[dict, dict | None]:
+def world_figures(event: Event, scope_key: str, *, public: bool = False) -> tuple[dict, dict | None]:
     """An event's "world so far" comparison: ``{(question, option): {"percent", "n"}}`` for the
-    scope, and the scope's description, from the dialogue's cached global results."""
+    scope, and the scope's description, from the dialogue's cached global results.
+
+    ``public``: for a screen anyone may see (the anonymous plenary): only the public results,
+    that is the released figures of the sites that opted in, and nothing unless the dialogue's
+    results are public; the scope is None when it has no public figures."""
     if event.dialogue_id is None:
         return {}, None
-    snapshot = cached_global_snapshot(event.dialogue)
+    dialogue = event.dialogue
+    if public and not dialogue.public:
+        return {}, None
+    snapshot = cached_global_snapshot(dialogue, public=public)
     scope = next((s for s in snapshot["scopes"] if s["key"] == scope_key), None)
     if scope is not None:  # the cached snapshot's labels are in the language of whoever built it
         scope = {**scope, "label": scope_label(scope_key)}

@@ -188,7 +188,7 @@ def page_context(dialogue: Dialogue, snapshot: dict, scopes: list[str], words: d
         "weighting_name": name,
         "weightings": {code: weighting_text(code) for code in Dialogue.Weighting.values},
         "weighting_explained": explained,
-        "suppression": suppression_text(snapshot["min_respondents"]),
+        "suppression": suppression_text(snapshot["min_respondents"], public=bool(snapshot.get("public"))),
         "generated_at": generated_at(snapshot),
         "sites": [
             {**site, "last": dt.datetime.fromisoformat(site["last_submission"]) if site["last_submission"] else None}

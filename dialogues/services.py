@@ -402,7 +402,19 @@ def partner_accept_with_password(*, link: AcceptLink, password: str) -> Dialogue
     return partner_accept(partner=link.partner, user=user)
 
 
-def partner_results_public_set(*, partner: DialoguePartner, public: bool) -> DialoguePartner:
+def partner_may_opt_in(user, partner: DialoguePartner) -> bool:
+    """Publishing a partner's results is the partner's own decision: only its organisers make it
+    (not the coordinators, not the platform's administrators). Anyone who may change the
+    partnership may switch it off."""
+    return bool(user is not None and user.is_authenticated and partner.organisation.members.filter(pk=user.pk).exists())
+
+
+def partner_results_public_set(*, partner: DialoguePartner, public: bool, user) -> DialoguePartner:
+    if public and not partner.results_public and not partner_may_opt_in(user, partner):
+        raise DialogueRefused(
+            _("Only an organiser of %(organisation)s can agree to publish its results.")
+            % {"organisation": partner.organisation}
+        )
     if partner.results_public != public:
         partner.results_public = public
         partner.save(update_fields=["results_public"])

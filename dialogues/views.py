@@ -208,7 +208,10 @@ def partner_results_public(request, dialogue, partner):
     form = ResultsPublicForm(request.POST)
     form.is_valid()  # a missing checkbox is "no"
     public = bool(form.cleaned_data.get("results_public"))
-    services.partner_results_public_set(partner=partner, public=public)
+    try:
+        services.partner_results_public_set(partner=partner, public=public, user=request.user)
+    except DialogueRefused as exc:
+        return _refused(request, str(exc))
     if public:
         messages.success(request, _("Your events' aggregated results will appear on the public results page."))
     else:

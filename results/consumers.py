@@ -2,17 +2,18 @@
 
 import time
 
-from results.plenary import event_for_plenary_token, plenary_group_name, plenary_snapshot
+from results.plenary import event_for_plenary_token, plenary_group_names, plenary_snapshot, plenary_viewer_is_staff
 from wetheinternet.consumers import StreamConsumer
 
 # Screens ask for the snapshot again every few seconds (a safety net for a lost broadcast, e.g.
 # while Redis restarts); a process builds it at most once per REFRESH_REUSE_SECONDS per event.
 REFRESH_REUSE_SECONDS = 2.0
-_recent: dict[int, tuple[float, dict]] = {}
+_recent: dict[tuple[int, bool], tuple[float, dict]] = {}
 
 
 class PlenaryConsumer(StreamConsumer):
     event_id = None
+    staff = False
 
     def authorise(self):
         kwargs = self.scope["url_route"]["kwargs"]
@@ -20,12 +21,13 @@ class PlenaryConsumer(StreamConsumer):
         if event is None:
             return None
         self.event_id = event.pk
-        snapshot = plenary_snapshot(event)
-        _recent[event.pk] = (time.monotonic(), snapshot)
-        return [plenary_group_name(event.pk)], snapshot
+        self.staff = plenary_viewer_is_staff(self.scope.get("user"), event)
+        snapshot = plenary_snapshot(event, staff=self.staff)
+        _recent[(event.pk, self.staff)] = (time.monotonic(), snapshot)
+        return plenary_group_names(event.pk, staff=self.staff), snapshot
 
     def snapshot_again(self):
-        built_at, snapshot = _recent.get(self.event_id, (0.0, None))
+        built_at, snapshot = _recent.get((self.event_id, self.staff), (0.0, None))
         if snapshot is not None and time.monotonic() - built_at < REFRESH_REUSE_SECONDS:
             return snapshot
         authorised = self.authorise()

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 
-from results.plenary import plenary_group_name
+from results.plenary import ANONYMOUS, STAFF, plenary_group_name
 from wetheinternet.broadcast import send_on_commit
 from wetheinternet.resilience import best_effort
 
@@ -61,5 +61,11 @@ def plenary_broadcast(*, event_id: int) -> dict | None:
     settings_, _created = PlenarySettings.objects.get_or_create(event=event)
     PlenarySettings.objects.filter(pk=settings_.pk).update(version=F("version") + 1)
     snapshot = plenary_snapshot(event)
-    send_on_commit(plenary_group_name(event_id), snapshot)
+    if event.dialogue_id is not None and settings_.world_scope:
+        # The organisers' screens compare with the dialogue's live results, the others' only
+        # with its public ones (if any): two payloads.
+        send_on_commit(plenary_group_name(event_id, ANONYMOUS), snapshot)
+        send_on_commit(plenary_group_name(event_id, STAFF), plenary_snapshot(event, staff=True))
+    else:
+        send_on_commit(plenary_group_name(event_id), snapshot)
     return snapshot

@@ -12,12 +12,27 @@ def event_for_plenary_token(slug: str, token: str) -> Event | None:
     return event
 
 
-def plenary_group_name(event_id: int) -> str:
-    return f"plenary.{event_id}"
+ANONYMOUS, STAFF = "anonymous", "staff"
 
 
-def plenary_snapshot(event: Event) -> dict:
+def plenary_group_name(event_id: int, audience: str = "") -> str:
+    """Every screen of the event; with ``audience``, only those of anyone with the link
+    (ANONYMOUS) or only those of the event's signed-in organisers (STAFF), who also see a
+    comparison with sites that did not opt in to publication. A screen joins the first and its
+    audience's: a payload that is the same for all is sent once."""
+    return f"plenary.{event_id}.{audience}" if audience else f"plenary.{event_id}"
+
+
+def plenary_group_names(event_id: int, *, staff: bool) -> list[str]:
+    return [plenary_group_name(event_id), plenary_group_name(event_id, STAFF if staff else ANONYMOUS)]
+
+
+def plenary_viewer_is_staff(user, event: Event) -> bool:
+    return bool(user is not None and user.is_authenticated and event.is_organised_by(user))
+
+
+def plenary_snapshot(event: Event, *, staff: bool = False) -> dict:
     """The plenary's state (built by ``results.selectors.plenary_snapshot``)."""
     from results.selectors import plenary_snapshot as build
 
-    return build(event)
+    return build(event, staff=staff)

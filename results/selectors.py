@@ -266,11 +266,14 @@ def _reference_figures(settings_: PlenarySettings) -> dict[tuple[str, str], dict
     return figures
 
 
-def _world_reference(event: Event, scope_key: str) -> tuple[dict, dict]:
-    """The dialogue's live results so far for a scope, as the plenary's comparison."""
+def _world_reference(event: Event, scope_key: str, staff: bool) -> tuple[dict, dict | None]:
+    """The dialogue's results so far for a scope, as the plenary's comparison: the live results
+    for the event's signed-in organisers, else only the public ones (or no comparison at all)."""
     from dialogues.results import world_figures
 
-    figures, scope = world_figures(event, scope_key)
+    figures, scope = world_figures(event, scope_key, public=not staff)
+    if scope is None and not staff:
+        return {}, None
     return figures, {
         "title": "",
         "illustrative": False,
@@ -338,7 +341,7 @@ def _plenary_question(spec: QuestionSpec, entry, weighting: str, figures: dict) 
     return result
 
 
-def plenary_snapshot(event: Event) -> dict:
+def plenary_snapshot(event: Event, *, staff: bool = False) -> dict:
     """The plenary screen's full state, in a constant number of queries (8, whatever the groups).
 
     Shape: ``{"type": "plenary.snapshot", "version", "event", "title", "results_visible",
@@ -349,11 +352,13 @@ def plenary_snapshot(event: Event) -> dict:
     "on_screen": {"group", "group_id", "points": [{"question", "text"}]} | null}``.
     ``sessions`` is empty while the results are hidden; open questions are never in it.
     For rankings, ``percent`` is the share of groups ranking the option first. ``reference.live``:
-    the comparison is the dialogue's results so far (an event of a dialogue with a ``world_scope``).
+    the comparison is the dialogue's results so far (an event of a dialogue with a ``world_scope``):
+    with ``staff`` (the event's signed-in organisers) the live ones, else only the public ones, so
+    that an anonymous screen shows no figure of a site that did not opt in to publication.
     """
     settings_ = plenary_settings_of(event)
     if settings_.world_scope and event.dialogue_id:
-        figures, reference = _world_reference(event, settings_.world_scope)
+        figures, reference = _world_reference(event, settings_.world_scope, staff)
     else:
         figures = _reference_figures(settings_)
         dataset = settings_.reference_dataset

@@ -20,7 +20,7 @@ from results.access import api_token_event, notes_access
 from results.aggregation import FieldError, Weighting
 from results.api_schema import openapi_schema
 from results.models import ReferenceDataset
-from results.plenary import event_for_plenary_token
+from results.plenary import event_for_plenary_token, plenary_viewer_is_staff
 from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.models import Event, Question, Session
 from wetheinternet.cleaning import JsonRefused, safe_json_loads
@@ -368,7 +368,7 @@ def plenary(request, slug, token):
     event = event_for_plenary_token(slug, token)
     if event is None:
         return render(request, "results/plenary_refused.html", status=403)
-    snapshot = selectors.plenary_snapshot(event)
+    snapshot = selectors.plenary_snapshot(event, staff=plenary_viewer_is_staff(request.user, event))
     return render(request, "results/plenary.html", {"event": event, "token": token, "snapshot": snapshot})
 
 
