@@ -19,10 +19,10 @@ demo: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py demo_event --participants $${PARTICIPANTS:-30}
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	DEBUG=1 $(BIN)/uvicorn wetheinternet.asgi:application --host $(HOST) --port $(PORT)
+	DEBUG=1 $(BIN)/uvicorn wetheinternet.asgi:application --ws websockets-sansio --host $(HOST) --port $(PORT)
 
 serve: $(VENV)/.installed
-	DEBUG=1 $(BIN)/uvicorn wetheinternet.asgi:application --host $(HOST) --port $(PORT) --reload
+	DEBUG=1 $(BIN)/uvicorn wetheinternet.asgi:application --ws websockets-sansio --host $(HOST) --port $(PORT) --reload
 
 worker: $(VENV)/.installed
 	$(BIN)/celery -A wetheinternet worker --loglevel=info

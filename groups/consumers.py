@@ -4,7 +4,6 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from groups import live
-from groups.models import BreakoutGroup
 from groups.presence import presence_connect, presence_disconnect, presence_heartbeat
 from sessions_app.auth import participant_for_session
 from sessions_app.models import Event
@@ -45,13 +44,11 @@ class ParticipantConsumer(StreamConsumer):
         return groups, snapshot
 
     async def connected(self):
-        await database_sync_to_async(presence_connect)(self.participant_id)
-        await self._presence_changed(self.group_id)
+        await self._presence_changed(self.group_id, presence_connect)
 
     async def disconnected(self):
         if self.participant_id is not None:
-            await database_sync_to_async(presence_disconnect)(self.participant_id)
-            await self._presence_changed(self.group_id)
+            await self._presence_changed(self.group_id, presence_disconnect)
 
     async def on_ping(self, content):
         if not await database_sync_to_async(self._heartbeat)():
@@ -112,13 +109,16 @@ class ParticipantConsumer(StreamConsumer):
     async def _room_left(self, old_group):
         """After a move: both rooms see who is connected now."""
         if old_group != self.group_id and not self.ended:
-            await self._presence_changed(old_group)
-            await self._presence_changed(self.group_id)
+            for group_id in (old_group, self.group_id):
+                if group_id is not None:
+                    await self._presence_changed(group_id)
 
-    async def _presence_changed(self, group_id):
+    async def _presence_changed(self, group_id, change=None):
+        """Tell the room and the control room who is connected, after `change` (one trip to the
+        sync thread for both: a join storm or a mass reconnect makes thousands of these)."""
+        payload = await database_sync_to_async(self._room_presence)(group_id, change)
         if group_id is None:
             return
-        payload = await database_sync_to_async(self._room_presence)(group_id)
         if payload:
             await self.channel_layer.group_send(
                 live.room_group(group_id), {"type": "stream.update", "payload": payload}
@@ -127,9 +127,10 @@ class ParticipantConsumer(StreamConsumer):
             live.control_group(self.event_id), {"type": "stream.update", "payload": {"type": "control.presence"}}
         )
 
-    def _room_presence(self, group_id):
-        group = BreakoutGroup.objects.filter(pk=group_id).first()
-        return live.room_presence(group) if group else None
+    def _room_presence(self, group_id, change):
+        if change is not None:
+            change(self.participant_id)
+        return live.room_presence_of(group_id) if group_id is not None else None
 
 
 class ControlRoomConsumer(StreamConsumer):

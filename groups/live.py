@@ -100,8 +100,13 @@ def person_view(participant: Participant, state: dict) -> tuple[str, GroupMember
 
 
 def room_presence(group: BreakoutGroup) -> dict:
-    members = list(group.memberships.values_list("participant_id", flat=True))
-    return {"type": "room.presence", "group": group.pk, "connected": sorted(presence_connected(members))}
+    return room_presence_of(group.pk)
+
+
+def room_presence_of(group_id: int) -> dict:
+    """Who of a room's members is connected, in one query (a room that is gone has nobody)."""
+    members = list(GroupMembership.objects.filter(group_id=group_id).values_list("participant_id", flat=True))
+    return {"type": "room.presence", "group": group_id, "connected": sorted(presence_connected(members))}
 
 
 def event_changed(event: Event) -> None:
