@@ -3,16 +3,11 @@
 What clients send is checked before any handler sees it (wetheinternet.client_messages): a bad
 message gets an error answer and the connection stays usable."""
 
-import logging
-
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from wetheinternet.client_messages import MAX_MESSAGE_BYTES, ClientMessageInvalid, client_message_parse
-
-__all__ = ["MAX_MESSAGE_BYTES", "StreamConsumer", "UnknownRouteConsumer", "channel_release"]
-
-logger = logging.getLogger("wetheinternet.consumers")
+from wetheinternet.client_messages import ClientMessageInvalid, client_message_parse
+from wetheinternet.resilience import best_effort
 
 CLOSE_REFUSED = 4403  # the page shows "signed out" and stops reconnecting
 
@@ -53,7 +48,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             await super().__call__(scope, receive, send)
         finally:
             if getattr(self, "channel_name", None) and self.channel_layer is not None:
-                await channel_release(self.channel_layer, self.channel_name)
+                with best_effort("channel release"):  # Redis gone: its subscriptions went with it
+                    await channel_release(self.channel_layer, self.channel_name)
 
     async def connect(self):
         authorised = await database_sync_to_async(self.authorise)()
