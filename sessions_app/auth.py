@@ -23,7 +23,8 @@ def participant_session_entry(participant: Participant) -> list[int]:
 
 def participant_login(request, participant: Participant) -> None:
     """Log a person in for their event only (other events in the same browser are kept)."""
-    events = dict(request.session.get(SESSION_KEY) or {})
+    held = request.session.get(SESSION_KEY)
+    events = dict(held) if isinstance(held, dict) else {}
     request.session.cycle_key()  # a new session id after a login, against session fixation
     events[str(participant.event_id)] = participant_session_entry(participant)
     request.session[SESSION_KEY] = events

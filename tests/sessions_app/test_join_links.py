@@ -200,6 +200,8 @@ def test_a_session_entry_that_is_not_a_person_and_generation_is_refused(client, 
     session[SESSION_KEY] = ["not", "a", "dict"]
     session.save()
     assert lobby_status(client, participant) == 403
+    assert log_in_as(client, participant).status_code == 302  # the link still logs the person in
+    assert lobby_status(client, participant) == 200
 
 
 def test_a_new_link_in_the_same_browser_keeps_its_other_events(client, participant, outsider):
