@@ -1,5 +1,8 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+# uvicorn's sans-I/O websockets protocol (read from the environment by every uvicorn command,
+# docker-compose's too): the legacy protocol kept memory of every closed connection.
+ENV UVICORN_WS=websockets-sansio
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt

@@ -21,10 +21,10 @@ demo: $(VENV)/.installed
 	@echo "Preparing the group allocator (compiled once, then cached)..."
 	$(BIN)/python -m groups.allocation warm
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	DEBUG=1 $(BIN)/uvicorn wetheinternet.asgi:application --host $(HOST) --port $(PORT)
+	DEBUG=1 $(BIN)/uvicorn wetheinternet.asgi:application --ws websockets-sansio --host $(HOST) --port $(PORT)
 
 serve: $(VENV)/.installed
-	DEBUG=1 $(BIN)/uvicorn wetheinternet.asgi:application --host $(HOST) --port $(PORT) --reload
+	DEBUG=1 $(BIN)/uvicorn wetheinternet.asgi:application --ws websockets-sansio --host $(HOST) --port $(PORT) --reload
 
 worker: $(VENV)/.installed
 	$(BIN)/celery -A wetheinternet worker --loglevel=info

@@ -76,6 +76,8 @@ class Servers:
                 "127.0.0.1",
                 "--port",
                 str(port),
+                "--ws",
+                "websockets-sansio",
                 "--workers",
                 str(workers),
                 "--no-access-log",

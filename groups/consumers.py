@@ -4,7 +4,6 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from groups import live
-from groups.models import BreakoutGroup
 from groups.presence import presence_connect, presence_disconnect, presence_heartbeat
 from sessions_app.auth import participant_for_session
 from sessions_app.models import Event
@@ -12,22 +11,31 @@ from wetheinternet.consumers import StreamConsumer
 
 
 class ParticipantConsumer(StreamConsumer):
-    """One person at one event: the event's state, their own messages, and their room's."""
+    """One person at one event: the event's state, their own messages, and their room's.
 
+    The stream stays bound to what opened it: when the person's link is withdrawn or reissued
+    (`person.changed`), or the check on each heartbeat finds the session no longer valid, it
+    closes; when the person is moved or the groups are formed again, it leaves the old room
+    and follows the new one."""
+
+    client_messages = {**StreamConsumer.client_messages, "ping": {}}
     participant_id = None
+    event_id = None
     group_id = None
+    allocation_id = None
 
     def authorise(self):
         event = Event.objects.filter(slug=self.scope["url_route"]["kwargs"]["slug"]).first()
         if event is None:
             return None
         participant = participant_for_session(self.scope["session"], self.scope.get("user"), event)
-        if participant is None:
+        if participant is None or (self.participant_id is not None and participant.pk != self.participant_id):
             return None
         self.participant_id, self.event_id = participant.pk, event.pk
         snapshot = live.event_state(event, cached=True)
         view, membership = live.person_view(participant, snapshot)
         self.group_id = membership.group_id if membership else None
+        self.allocation_id = snapshot["allocation"]
         groups = [live.event_group(event.pk), live.person_group(participant.pk)]
         if self.group_id:
             groups.append(live.room_group(self.group_id))
@@ -36,37 +44,93 @@ class ParticipantConsumer(StreamConsumer):
         return groups, snapshot
 
     async def connected(self):
-        await database_sync_to_async(presence_connect)(self.participant_id)
-        await self._presence_changed()
+        await self._presence_changed(self.group_id, presence_connect)
 
-    async def disconnect(self, code):
+    async def disconnected(self):
         if self.participant_id is not None:
-            await database_sync_to_async(presence_disconnect)(self.participant_id)
-            await self._presence_changed()
-        await super().disconnect(code)
+            await self._presence_changed(self.group_id, presence_disconnect)
 
-    async def handle(self, content) -> bool:
-        if content["type"] == "ping":
-            await database_sync_to_async(presence_heartbeat)(self.participant_id)
-            await self.send_json({"type": "pong", "server_time": timezone.now().isoformat()})
-            return True
-        return False
-
-    async def _presence_changed(self):
-        if self.group_id is None:
+    async def on_ping(self, content):
+        if not await database_sync_to_async(self._heartbeat)():
+            await self.end()
             return
-        payload = await database_sync_to_async(self._room_presence)()
+        await self.send_json({"type": "pong", "server_time": timezone.now().isoformat()})
+
+    def _heartbeat(self) -> bool:
+        """Keep the presence alive; False once the session no longer speaks for this person (a
+        safety net for a lost `person.changed`: the channel layer delivers at most once)."""
+        event = Event(pk=self.event_id, slug=self.scope["url_route"]["kwargs"]["slug"])
+        participant = participant_for_session(self.scope["session"], self.scope.get("user"), event)
+        if participant is None or participant.pk != self.participant_id:
+            return False
+        presence_heartbeat(self.participant_id)
+        return True
+
+    async def on_refresh(self, content):
+        old_group = self.group_id
+        await super().on_refresh(content)
+        await self._room_left(old_group)
+
+    async def person_changed(self, message):
+        """The person's link or room changed: authorise again, then follow or close."""
+        if self.ended:
+            return
+        old_group = self.group_id
+        authorised = await database_sync_to_async(self.authorise)()
+        if authorised is None:
+            await self.end()
+            return
+        groups, snapshot = authorised
+        await self.subscribe(groups)
+        if "text" in message:
+            await self.send(text_data=message["text"])
+        elif self.group_id != old_group:
+            await self.send_json(snapshot)
+        await self._room_left(old_group)
+
+    async def stream_update(self, message):
+        if self.ended:
+            return
+        if "allocation" in message and message["allocation"] != self.allocation_id:
+            # The groups were formed again: stop hearing the old room at once, then find the new one.
+            old_group = self.group_id
+            room = live.room_group(self.group_id) if self.group_id else None
+            await self.subscribe([g for g in self.group_names if g != room])
+            await super().stream_update(message)
+            authorised = await database_sync_to_async(self.authorise)()
+            if authorised is None:
+                await self.end()
+                return
+            await self.subscribe(authorised[0])
+            await self._room_left(old_group)
+            return
+        await super().stream_update(message)
+
+    async def _room_left(self, old_group):
+        """After a move: both rooms see who is connected now."""
+        if old_group != self.group_id and not self.ended:
+            for group_id in (old_group, self.group_id):
+                if group_id is not None:
+                    await self._presence_changed(group_id)
+
+    async def _presence_changed(self, group_id, change=None):
+        """Tell the room and the control room who is connected, after `change` (one trip to the
+        sync thread for both: a join storm or a mass reconnect makes thousands of these)."""
+        payload = await database_sync_to_async(self._room_presence)(group_id, change)
+        if group_id is None:
+            return
         if payload:
             await self.channel_layer.group_send(
-                live.room_group(self.group_id), {"type": "stream.update", "payload": payload}
+                live.room_group(group_id), {"type": "stream.update", "payload": payload}
             )
         await self.channel_layer.group_send(
             live.control_group(self.event_id), {"type": "stream.update", "payload": {"type": "control.presence"}}
         )
 
-    def _room_presence(self):
-        group = BreakoutGroup.objects.filter(pk=self.group_id).first()
-        return live.room_presence(group) if group else None
+    def _room_presence(self, group_id, change):
+        if change is not None:
+            change(self.participant_id)
+        return live.room_presence_of(group_id) if group_id is not None else None
 
 
 class ControlRoomConsumer(StreamConsumer):

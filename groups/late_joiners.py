@@ -52,4 +52,5 @@ def late_joiner_place(*, participant: Participant, allocation: Allocation) -> Gr
         group=best, participant=participant, allocation=allocation, round=1, joined_late=True
     )
     live.event_changed(event)
+    live.person_moved(participant, best)
     return membership

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from groups.models import Allocation, BreakoutGroup, GroupMembership, RoomMessage
 from groups.presence import presence_connected
+from sessions_app.live import person_changed
+from sessions_app.live import person_group as person_group  # the person's group is named one floor down
 from sessions_app.models import Event, Participant, Phase
 from wetheinternet.broadcast import send_on_commit
 from wetheinternet.resilience import best_effort
@@ -16,10 +18,6 @@ from wetheinternet.resilience import best_effort
 
 def event_group(event_id: int) -> str:
     return f"event.{event_id}"
-
-
-def person_group(participant_id: int) -> str:
-    return f"person.{participant_id}"
 
 
 def room_group(group_id: int) -> str:
@@ -102,16 +100,29 @@ def person_view(participant: Participant, state: dict) -> tuple[str, GroupMember
 
 
 def room_presence(group: BreakoutGroup) -> dict:
-    members = list(group.memberships.values_list("participant_id", flat=True))
-    return {"type": "room.presence", "group": group.pk, "connected": sorted(presence_connected(members))}
+    return room_presence_of(group.pk)
+
+
+def room_presence_of(group_id: int) -> dict:
+    """Who of a room's members is connected, in one query (a room that is gone has nobody)."""
+    members = list(GroupMembership.objects.filter(group_id=group_id).values_list("participant_id", flat=True))
+    return {"type": "room.presence", "group": group_id, "connected": sorted(presence_connected(members))}
 
 
 def event_changed(event: Event) -> None:
     """Bump the event's version and send its new state to every page, once committed."""
     Event.objects.filter(pk=event.pk).update(live_version=F("live_version") + 1)
     event.refresh_from_db(fields=["live_version"])
-    send_on_commit(event_group(event.pk), event_state(event))
+    state = event_state(event)
+    # The consumers of people's pages read `allocation` to leave the rooms of a grouping that
+    # is no longer current and join the new one.
+    send_on_commit(event_group(event.pk), state, notice={"allocation": state["allocation"]})
     control_changed(event)
+
+
+def person_moved(participant: Participant, group: BreakoutGroup) -> None:
+    """Once committed, the person's open pages follow them to their new room."""
+    person_changed(participant.pk, {"type": "person.moved", "group": group.pk})
 
 
 def control_changed(event: Event) -> None:

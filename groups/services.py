@@ -244,7 +244,7 @@ def membership_move(*, participant: Participant, group: BreakoutGroup) -> MoveRe
         membership.save(update_fields=["group"])
     event = participant.event
     live.event_changed(event)
-    send_on_commit(live.person_group(participant.pk), {"type": "person.moved", "group": group.pk})
+    live.person_moved(participant, group)
     if old_group_id:
         send_on_commit(live.room_group(old_group_id), {"type": "room.changed", "group": old_group_id})
     send_on_commit(live.room_group(group.pk), {"type": "room.changed", "group": group.pk})

@@ -29,6 +29,5 @@ class PlenaryConsumer(StreamConsumer):
     def snapshot_again(self):
         built_at, snapshot = _recent.get((self.event_id, self.staff), (0.0, None))
         if snapshot is not None and time.monotonic() - built_at < REFRESH_REUSE_SECONDS:
-            return snapshot
-        authorised = self.authorise()
-        return authorised[1] if authorised else None
+            return [plenary_group_name(self.event_id)], snapshot
+        return self.authorise()

@@ -380,6 +380,9 @@ class Participant(models.Model):
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     join_nonce = models.CharField(max_length=32, default=new_token, editable=False)
     join_revoked_at = models.DateTimeField(_("join link revoked at"), null=True, blank=True)
+    # Bumped by every withdrawal and reissue: a browser session or websocket opened with a link
+    # of an older generation is over.
+    link_generation = models.PositiveIntegerField(_("join link generation"), default=1, editable=False)
     invited_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
     join_last_opened_at = models.DateTimeField(_("join link last opened"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sessions_app.live import person_changed
 from sessions_app.models import Event, Participant, new_token
 from wetheinternet.cleaning import clean_lines, normalise_newlines
 
@@ -33,18 +35,26 @@ def participant_check_in(*, participant: Participant) -> Participant:
     return participant
 
 
+@transaction.atomic
 def participant_revoke_join_link(*, participant: Participant) -> None:
-    """Withdraw every link issued to this person so far."""
-    participant.join_nonce = new_token()
-    participant.join_revoked_at = timezone.now()
-    participant.save(update_fields=["join_nonce", "join_revoked_at"])
+    """Withdraw every link issued to this person so far, and end the sessions opened with them."""
+    _join_link_rotate(participant=participant, revoked_at=timezone.now())
 
 
+@transaction.atomic
 def participant_reissue_join_link(*, participant: Participant) -> None:
-    """Give the person a new link; the old ones stop working."""
+    """Give the person a new link; the old ones stop working and their sessions end."""
+    _join_link_rotate(participant=participant, revoked_at=None)
+
+
+def _join_link_rotate(*, participant: Participant, revoked_at) -> None:
     participant.join_nonce = new_token()
-    participant.join_revoked_at = None
-    participant.save(update_fields=["join_nonce", "join_revoked_at"])
+    participant.join_revoked_at = revoked_at
+    Participant.objects.filter(pk=participant.pk).update(
+        join_nonce=participant.join_nonce, join_revoked_at=revoked_at, link_generation=F("link_generation") + 1
+    )
+    participant.refresh_from_db(fields=["link_generation"])
+    person_changed(participant.pk)
 
 
 @dataclass

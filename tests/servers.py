@@ -87,6 +87,8 @@ def start_uvicorn(
             "127.0.0.1",
             "--port",
             str(port),
+            "--ws",
+            "websockets-sansio",
             "--workers",
             str(workers),
         ],

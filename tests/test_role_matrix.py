@@ -21,7 +21,7 @@ from dialogues.models import Dialogue, DialoguePartner
 from groups import services
 from groups.models import Allocation
 from groups.services import GroupPlan, allocation_apply
-from sessions_app.auth import SESSION_KEY
+from sessions_app.auth import SESSION_KEY, participant_session_entry
 from sessions_app.models import Option, Phase, Question, Session
 from tests.helpers import log_in_as, make_person
 
@@ -177,7 +177,7 @@ def cookie_for(role, people, users):
     session = SessionStore()
     if role in people:
         person = people[role]
-        session[SESSION_KEY] = {str(person.event_id): person.pk}
+        session[SESSION_KEY] = {str(person.event_id): participant_session_entry(person)}
     elif role in users:
         from django.conf import settings
         from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY

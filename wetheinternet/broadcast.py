@@ -9,13 +9,29 @@ from django.db import transaction
 from wetheinternet.resilience import best_effort
 
 
-def send_on_commit(group: str, payload: dict) -> None:
-    """Send a payload (a dict with `type` and `version`) to a channel group once committed."""
+def send_on_commit(group: str, payload: dict, *, notice: dict | None = None) -> None:
+    """Send a payload (a dict with `type` and `version`) to a channel group once committed.
+
+    `notice` adds a few plain values for the consumers themselves; clients never see them."""
 
     def send():
         with best_effort(f"live update to {group}"):
             # Encoded once here rather than once per screen: the consumers forward the text as it is.
-            message = {"type": "stream.update", "text": json.dumps(payload)}
+            message = {**(notice or {}), "type": "stream.update", "text": json.dumps(payload)}
+            async_to_sync(get_channel_layer().group_send)(group, message)
+
+    transaction.on_commit(send)
+
+
+def notify_on_commit(group: str, message_type: str, payload: dict | None = None) -> None:
+    """Once committed, send the consumers of a channel group a message of their own (`message_type`
+    names the handler), carrying a payload for their clients if one is given."""
+
+    def send():
+        with best_effort(f"notice to {group}"):
+            message = {"type": message_type}
+            if payload is not None:
+                message["text"] = json.dumps(payload)
             async_to_sync(get_channel_layer().group_send)(group, message)
 
     transaction.on_commit(send)

@@ -1,31 +1,64 @@
-"""The shape shared by every live stream: authorise, join the groups, send the snapshot."""
+"""The shape shared by every live stream: authorise, join the groups, send the snapshot.
 
-import json
+What clients send is checked before any handler sees it (wetheinternet.client_messages): a bad
+message gets an error answer and the connection stays usable."""
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-MAX_MESSAGE_BYTES = 4096
+from wetheinternet.client_messages import ClientMessageInvalid, client_message_parse
+from wetheinternet.resilience import best_effort
+
+CLOSE_REFUSED = 4403  # the page shows "signed out" and stops reconnecting
+
+
+async def channel_release(layer, channel_name: str) -> None:
+    """Give back a consumer's own channel once it has ended.
+
+    channels-redis' pub/sub layer unsubscribes a consumer's channel only when its pending receive
+    is cancelled. A message that reaches the channel while the consumer is closing completes that
+    receive instead, and the channel's Redis subscription and queue then stay for the process's
+    life. Channels has no public call to delete a channel, so this reaches into the layer."""
+    loop_layer = layer._get_layer() if hasattr(layer, "_get_layer") else layer
+    channels = getattr(loop_layer, "channels", None)
+    if isinstance(channels, dict) and channel_name in channels:
+        del channels[channel_name]
+        if hasattr(loop_layer, "_get_shard"):
+            await loop_layer._get_shard(channel_name).unsubscribe(channel_name)
+    buffer = getattr(loop_layer, "receive_buffer", None)  # channels-redis' list-based layer
+    if isinstance(buffer, dict):
+        buffer.pop(channel_name, None)
 
 
 class StreamConsumer(AsyncJsonWebsocketConsumer):
     """Subclasses implement `authorise()` (sync, may use the database), which returns
-    (channel group names, snapshot dict) or None to refuse the connection, and may
-    handle more client message types in `handle(content)`."""
+    (channel group names, snapshot dict) or None to refuse the connection. They may accept more
+    client message types: name them in `client_messages` (type -> allowed fields, see
+    wetheinternet.client_messages) and handle each in `on_<type>(content)`."""
 
     group_names: list[str] = []
+    client_messages: dict[str, dict] = {"refresh": {}}
+    ended = False
 
     def authorise(self):
         raise NotImplementedError
 
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            if getattr(self, "channel_name", None) and self.channel_layer is not None:
+                with best_effort("channel release"):  # Redis gone: its subscriptions went with it
+                    await channel_release(self.channel_layer, self.channel_name)
+
     async def connect(self):
         authorised = await database_sync_to_async(self.authorise)()
         if authorised is None:
-            await self.close(code=4403)
+            await self.close(code=CLOSE_REFUSED)
             return
-        self.group_names, snapshot = authorised
-        for group in self.group_names:
-            await self.channel_layer.group_add(group, self.channel_name)
+        self.group_names = []
+        groups, snapshot = authorised
+        await self.subscribe(groups)
         await self.accept()
         await self.send_json(snapshot)
         await self.connected()
@@ -33,43 +66,54 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     async def connected(self):
         """Hook after the snapshot was sent."""
 
-    async def disconnect(self, code):
-        for group in self.group_names:
+    async def subscribe(self, groups: list[str]) -> None:
+        """Follow exactly these channel groups: leave the others first, then join the new ones."""
+        for group in [g for g in self.group_names if g not in groups]:
             await self.channel_layer.group_discard(group, self.channel_name)
+        for group in [g for g in groups if g not in self.group_names]:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.group_names = list(groups)
+
+    async def end(self, code: int = CLOSE_REFUSED) -> None:
+        """Stop following every group, then close: nothing more reaches this client."""
+        self.ended = True
+        await self.subscribe([])
+        await self.close(code=code)
+
+    async def disconnect(self, code):
+        # Leave every group before saying anything to them: a message sent to a group this
+        # consumer is still in would land in its own channel and keep that channel alive.
+        await self.subscribe([])
+        await self.disconnected()
+
+    async def disconnected(self):
+        """Hook once the consumer has left all its groups."""
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        if text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
-            await self.send_error("Send JSON text messages of at most 4 kB.")
+        if self.ended:
             return
         try:
-            content = json.loads(text_data)
-        except ValueError:
-            await self.send_error("That message is not valid JSON.")
+            content = client_message_parse(text_data, self.client_messages)
+        except ClientMessageInvalid as exc:
+            await self.send_error(exc.message)
             return
-        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-            await self.send_error('Send an object with a "type", e.g. {"type": "refresh"}.')
+        await getattr(self, f"on_{content['type']}")(content)
+
+    async def on_refresh(self, content):
+        authorised = await database_sync_to_async(self.snapshot_again)()
+        if authorised is None:
+            await self.end()
             return
-        if content["type"] == "refresh":
-            snapshot = await database_sync_to_async(self.snapshot_again)()
-            if snapshot is None:
-                await self.close(code=4403)
-                return
-            await self.send_json(snapshot)
-            return
-        if not await self.handle(content):
-            await self.send_error(f"Unknown message type “{content['type'][:40]}”.")
+        groups, snapshot = authorised
+        await self.subscribe(groups)
+        await self.send_json(snapshot)
 
     def snapshot_again(self):
-        """The current snapshot for a client that asks again (sync); None to disconnect it."""
-        authorised = self.authorise()
-        return authorised[1] if authorised else None
-
-    async def handle(self, content) -> bool:
-        """Handle another message type; return False when it is unknown."""
-        return False
+        """(groups, snapshot) for a client that asks again (sync); None to disconnect it."""
+        return self.authorise()
 
     async def send_error(self, message: str):
-        await self.send_json({"type": "error", "message": message})
+        await self.send_json({"type": "error", "message": str(message)})
 
     async def dispatch(self, message):
         # An update touches no database: skip channels' close_old_connections(), a hop to the
@@ -80,6 +124,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         await super().dispatch(message)
 
     async def stream_update(self, message):
+        if self.ended:
+            return
         if "text" in message:  # already JSON (wetheinternet.broadcast.send_on_commit)
             await self.send(text_data=message["text"])
         else:

@@ -6,7 +6,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 
 from groups import services
-from sessions_app.auth import SESSION_KEY
+from sessions_app.auth import SESSION_KEY, participant_session_entry
 from wetheinternet.asgi import application
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -16,7 +16,7 @@ ORIGIN = (b"origin", b"http://localhost")
 @database_sync_to_async
 def cookie_for_person(participant) -> tuple:
     session = SessionStore()
-    session[SESSION_KEY] = {str(participant.event_id): participant.pk}
+    session[SESSION_KEY] = {str(participant.event_id): participant_session_entry(participant)}
     session.create()
     return (b"cookie", f"sessionid={session.session_key}".encode())
 

@@ -130,3 +130,83 @@ def test_staff_account_speaks_for_its_person(client, event, django_user_model):
     make_person(event, role="facilitator", first_name="Farid", user=user)
     client.force_login(user)
     assert "Welcome, Farid." in client.get(f"/events/{event.slug}/").content.decode()
+
+
+# --- Sessions are bound to the link generation they were opened with --------------------------
+
+
+def lobby_status(client, participant) -> int:
+    return client.get(f"/events/{participant.event.slug}/").status_code
+
+
+def test_giving_a_new_link_ends_the_sessions_opened_with_the_old_one(client, participant):
+    from django.test import Client
+
+    log_in_as(client, participant)
+    services.participant_reissue_join_link(participant=participant)
+    assert lobby_status(client, participant) == 403
+    fresh = Client()
+    assert log_in_as(fresh, participant).status_code == 302
+    assert lobby_status(fresh, participant) == 200
+
+
+def test_withdrawing_then_reissuing_does_not_revive_a_withdrawn_session(client, participant):
+    log_in_as(client, participant)
+    services.participant_revoke_join_link(participant=participant)
+    services.participant_reissue_join_link(participant=participant)
+    assert lobby_status(client, participant) == 403
+    # The old session can reach nothing of the event: neither pages nor the results form.
+    assert client.post(f"/events/{participant.event.slug}/check-in/").status_code == 403
+    participant.refresh_from_db()
+    assert participant.checked_in_at is None and participant.link_generation == 3
+
+
+def test_the_admin_action_give_new_join_links_ends_the_old_sessions(client, participant, organiser):
+    from django.test import Client
+
+    person = Client()
+    log_in_as(person, participant)
+    client.force_login(organiser)
+    response = client.post(
+        "/admin/sessions_app/participant/", {"action": "reissue_join_links", "_selected_action": [participant.pk]}
+    )
+    assert response.status_code == 302
+    assert lobby_status(person, participant) == 403
+    participant.refresh_from_db()
+    assert log_in_as(person, participant).status_code == 302  # the new link works
+    assert lobby_status(person, participant) == 200
+
+
+def test_a_session_entry_that_is_not_a_person_and_generation_is_refused(client, participant):
+    from sessions_app.auth import SESSION_KEY
+
+    event_id = str(participant.event_id)
+    entries = [
+        participant.pk,  # the form before generations: opened with a link of unknown generation
+        [participant.pk, participant.link_generation - 1],
+        [participant.pk, True],
+        [str(participant.pk), participant.link_generation],
+        [participant.pk, participant.link_generation, 0],
+        {"p": participant.pk},
+        "\x00",
+        None,
+    ]
+    for entry in entries:
+        session = client.session
+        session[SESSION_KEY] = {event_id: entry}
+        session.save()
+        assert lobby_status(client, participant) == 403, entry
+    session = client.session
+    session[SESSION_KEY] = ["not", "a", "dict"]
+    session.save()
+    assert lobby_status(client, participant) == 403
+    assert log_in_as(client, participant).status_code == 302  # the link still logs the person in
+    assert lobby_status(client, participant) == 200
+
+
+def test_a_new_link_in_the_same_browser_keeps_its_other_events(client, participant, outsider):
+    log_in_as(client, participant)
+    log_in_as(client, outsider)
+    services.participant_reissue_join_link(participant=outsider)
+    assert lobby_status(client, outsider) == 403
+    assert lobby_status(client, participant) == 200

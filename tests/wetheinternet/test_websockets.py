@@ -5,7 +5,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 
-from sessions_app.auth import SESSION_KEY
+from sessions_app.auth import SESSION_KEY, participant_session_entry
 from wetheinternet.asgi import application
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -15,7 +15,7 @@ ORIGIN = (b"origin", b"http://localhost")
 @database_sync_to_async
 def session_cookie_for(participant) -> bytes:
     session = SessionStore()
-    session[SESSION_KEY] = {str(participant.event_id): participant.pk}
+    session[SESSION_KEY] = {str(participant.event_id): participant_session_entry(participant)}
     session.create()
     return f"sessionid={session.session_key}".encode()
 

@@ -1,0 +1,1 @@
+from tests.groups.conftest import grouped, phases  # noqa: F401 - the streams' tests use the groups' fixtures
