@@ -29,5 +29,5 @@ class PlenaryConsumer(StreamConsumer):
     def snapshot_again(self):
         built_at, snapshot = _recent.get((self.event_id, self.staff), (0.0, None))
         if snapshot is not None and time.monotonic() - built_at < REFRESH_REUSE_SECONDS:
-            return [plenary_group_name(self.event_id)], snapshot
+            return plenary_group_names(self.event_id, staff=self.staff), snapshot
         return self.authorise()
