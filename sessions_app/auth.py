@@ -19,6 +19,17 @@ def participant_login(request, participant: Participant) -> None:
     request.session[SESSION_KEY] = events
 
 
+def participant_logout(request, event: Event) -> None:
+    """End this browser's join-link session for one event (other events' are kept)."""
+    events = dict(request.session.get(SESSION_KEY, {}))
+    events.pop(str(event.pk), None)
+    request.session.cycle_key()
+    if events:
+        request.session[SESSION_KEY] = events
+    else:
+        request.session.pop(SESSION_KEY, None)
+
+
 def participant_for_session(session, user, event: Event) -> Participant | None:
     """The person this browser speaks for at this event, by join link or by staff account."""
     participant_id = (session.get(SESSION_KEY) or {}).get(str(event.pk))

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dialogues.selectors import dialogues_of
 from sessions_app import services
-from sessions_app.auth import is_organiser, participant_login
+from sessions_app.auth import is_organiser, participant_login, participant_logout
 from sessions_app.decorators import participant_of_event
 from sessions_app.forms import ProfileForm
 from sessions_app.join_links import JoinLinkInvalid, join_token_check
@@ -56,3 +56,14 @@ def profile(request, event, participant):
     )
     messages.success(request, _("Thank you, your answers are saved."))
     return redirect("lobby", slug=event.slug)
+
+
+@require_POST
+@participant_of_event
+def sign_out(request, event, participant):
+    participant_logout(request, event)
+    messages.success(
+        request,
+        _("You have signed out of %(event)s. Open your personal link to come back.") % {"event": event.title},
+    )
+    return redirect("home")

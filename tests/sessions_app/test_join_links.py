@@ -169,3 +169,27 @@ def test_staff_account_speaks_for_its_person(client, event, django_user_model):
     make_person(event, role="facilitator", first_name="Farid", user=user)
     client.force_login(user)
     assert "Welcome, Farid." in client.get(f"/events/{event.slug}/").content.decode()
+
+
+def test_a_person_signs_out_of_their_event(client, participant, outsider):
+    log_in_as(client, participant)
+    log_in_as(client, outsider)  # the same browser also joined another event
+    lobby = f"/events/{participant.event.slug}/"
+    page = client.get(lobby).content.decode()
+    assert f'action="/events/{participant.event.slug}/sign-out/"' in page and "Sign out" in page
+    assert client.get(f"/events/{participant.event.slug}/sign-out/").status_code == 405
+    response = client.post(f"/events/{participant.event.slug}/sign-out/", follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert "You have signed out of Day 0." in response.content.decode()
+    assert client.get(lobby).status_code == 403
+    assert client.get(f"/events/{outsider.event.slug}/").status_code == 200  # the other event's is kept
+    assert log_in_as(client, participant).status_code == 302  # the link still works to come back
+
+
+def test_signing_out_needs_csrf(participant):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    log_in_as(client, participant)
+    assert client.post(f"/events/{participant.event.slug}/sign-out/").status_code == 403
+    assert client.get(f"/events/{participant.event.slug}/").status_code == 200
