@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pytest
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
@@ -421,3 +422,33 @@ def _event_form_data(event):
             }
         )
     return data
+
+
+def test_actions_and_imports_refuse_foreign_ids(client, victim_world, tester):
+    client.force_login(tester)
+    victim = Participant.objects.get(first_name="VICTIM person")
+    nonce = victim.join_nonce
+    response = client.post(
+        "/admin/sessions_app/participant/",
+        {"action": "reissue_join_links", "_selected_action": [victim.pk], "index": 0},
+    )
+    assert response.status_code in (200, 302)
+    victim.refresh_from_db()
+    assert victim.join_nonce == nonce and victim.join_revoked_at is None
+    response = client.post(
+        "/admin/sessions_app/participant/",
+        {"action": "export_join_links", "_selected_action": [victim.pk], "index": 0},
+    )
+    _assert_no_leak(response, "export_join_links")
+    upload = ("people.csv", b"first_name,last_name,email\nSneaky,One,s@example.org\n")
+    for url in ("/admin/sessions_app/participant/import/", "/admin/sessions_app/session/import-json/"):
+        response = client.post(url, {"event": victim_world.pk, "file": SimpleUploadedFile(*upload)})
+        assert response.status_code == 200 and "Select a valid choice" in response.content.decode(), url
+    assert not Participant.objects.filter(first_name="Sneaky").exists()
+    for url in (
+        f"/admin/sessions_app/event/{victim_world.pk}/translations/",
+        f"/admin/sessions_app/event/{victim_world.pk}/translations.po?language=fr",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        _assert_no_leak(response, url)
