@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.forms import Textarea
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -261,7 +262,8 @@ class AttributeFilter(admin.SimpleListFilter):
         if self.value() not in {choice for choice, _label in self.lookup_choices}:
             raise IncorrectLookupParameters(_("No such diversity attribute value."))
         key, value = self.value().split("=", 1)
-        return queryset.annotate(_attribute_value=KeyTextTransform(key, "attributes")).filter(_attribute_value=value)
+        text = Cast(KeyTextTransform(key, "attributes"), output_field=models.TextField())
+        return queryset.alias(_attribute_value=text).filter(_attribute_value=value)
 
 
 @admin.register(Participant)

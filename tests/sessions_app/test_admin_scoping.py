@@ -105,7 +105,8 @@ def _world(organisation, user, *, marker: str, pks=None):
 
 
 @pytest.fixture
-def victim_world(django_user_model):
+def victim_world(django_user_model, tester):
+    # After the tester's world: SQLite would number later rows after the victim's high ids.
     pks = count(900001)
     organisation = Organisation.objects.create(pk=next(pks), name="VICTIM org", slug="victim-org")
     user = django_user_model.objects.create_user(
