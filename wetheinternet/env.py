@@ -1,5 +1,6 @@
 """Tiny helpers to read settings from the environment."""
 
+import ipaddress
 import os
 import re
 
@@ -43,6 +44,20 @@ def envint(name: str, default: int) -> int:
 def envlist(name: str, default: str = "") -> list[str]:
     value = os.environ.get(name, default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def envnetworks(name: str, default: str = "") -> list[str]:
+    """Comma-separated IP addresses or networks (10.0.0.0/8); anything else, "*" included, is refused:
+    trusting every address is what lets a client write its own X-Forwarded-For."""
+    values = envlist(name, default)
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {value!r} is not an IP address or network; name your proxies, e.g. 172.18.0.1 or 10.0.0.0/8."
+            ) from None
+    return values
 
 
 def deployment_slug(text: str) -> str:

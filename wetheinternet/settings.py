@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from wetheinternet.env import deployment_slug, envbool, envint, envlist, envstr
+from wetheinternet.env import deployment_slug, envbool, envint, envlist, envnetworks, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,7 @@ SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEPLOYMENT_NAME = deployment_slug(envstr("DEPLOYMENT_NAME") or urlparse(SITE_URL).netloc or "default")
 # Addresses of the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed
 # (uvicorn's --forwarded-allow-ips takes the same value); from anyone else they are ignored.
-TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "127.0.0.1,::1")
+TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES", "127.0.0.1,::1")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from wetheinternet.env import deployment_slug, envbool, envint
+from wetheinternet.env import deployment_slug, envbool, envint, envnetworks
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "x" * 20 + uuid.uuid4().hex + "Q!z" * 10
@@ -81,6 +81,18 @@ def test_envint_refuses_words(monkeypatch):
     monkeypatch.setenv("EMAIL_PORT", "twenty-five")
     with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT"):
         envint("EMAIL_PORT", 25)
+
+
+@pytest.mark.parametrize("raw", ["*", "proxy.example.org", "10.0.0.0/33", "127.0.0.1, *"])
+def test_trusted_proxies_must_be_addresses_or_networks(monkeypatch, raw):
+    monkeypatch.setenv("TRUSTED_PROXIES", raw)
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES"):
+        envnetworks("TRUSTED_PROXIES")
+
+
+def test_trusted_proxies_take_addresses_and_networks(monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1, ::1,172.18.0.0/16")
+    assert envnetworks("TRUSTED_PROXIES") == ["127.0.0.1", "::1", "172.18.0.0/16"]
 
 
 def test_a_typo_in_https_stops_the_product_instead_of_turning_secure_cookies_off():
