@@ -34,7 +34,7 @@ def _bad_links(port: int, forwarded: list[str]) -> list[int]:
 
 def _serve(trusted: str):
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")}
     env.update(
         {"DEBUG": "0", "SECRET_KEY": "proxy-test-" + "k" * 50, "TRUSTED_PROXIES": trusted, "JOIN_RATE_LIMIT": "3/60"}
     )

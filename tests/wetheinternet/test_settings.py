@@ -39,7 +39,12 @@ def _settings(env: dict[str, str], expression: str) -> subprocess.CompletedProce
 
 
 def _plain_env(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEPLOYMENT_NAME")}
+    # The product's own settings module, not the test run's.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "DEPLOYMENT_NAME", "DJANGO_SETTINGS_MODULE")
+    }
     env.update(values)
     return env
 
