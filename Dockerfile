@@ -13,4 +13,6 @@ RUN python -m groups.allocation warm
 RUN useradd --create-home app && chown -R app /app
 USER app
 EXPOSE 8000
-CMD ["uvicorn", "wetheinternet.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--forwarded-allow-ips", "*"]
+# X-Forwarded-For/-Proto are believed only from TRUSTED_PROXIES (the same setting the rate limits read).
+ENV TRUSTED_PROXIES=127.0.0.1,::1
+CMD ["sh", "-c", "exec uvicorn wetheinternet.asgi:application --host 0.0.0.0 --port 8000 --proxy-headers --forwarded-allow-ips \"$TRUSTED_PROXIES\""]

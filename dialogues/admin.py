@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from dialogues import services
 from dialogues.forms import PublishForm
 from dialogues.models import Dialogue, DialoguePartner, DialogueVersion
-from sessions_app.admin_scoping import ReadOnlyInline
+from sessions_app.admin_scoping import ReadableQueryAdmin, ReadOnlyInline
 from sessions_app.models import Event
 
 
@@ -79,7 +79,7 @@ class DialogueVersionInline(ReadOnlyInline, admin.TabularInline):
 
 
 @admin.register(Dialogue)
-class DialogueAdmin(admin.ModelAdmin):
+class DialogueAdmin(ReadableQueryAdmin, admin.ModelAdmin):
     list_display = ["__str__", "slug", "template_event", "partner_count", "latest", "public", "pages"]
     search_fields = ["title", "slug", "edition"]
     prepopulated_fields = {"slug": ["title"]}

@@ -8,12 +8,15 @@ from groups.group_mix import group_mix
 from groups.models import Allocation, BreakoutGroup, GroupMembership, HelpCall, RoomMessage
 from groups.presence import presence_connected
 from sessions_app.models import Event, Participant, Phase, Session
+from wetheinternet.weblinks import ROOM_PLACEHOLDER, is_web_address
 
 
 def video_room(event: Event, group: BreakoutGroup) -> dict:
     """The group's video link (unguessable per group), or its table for an in-person event."""
     if event.video_link_template:
-        return {"url": event.video_link_template.replace("{room}", group.room_token)}
+        url = event.video_link_template.replace(ROOM_PLACEHOLDER, group.room_token)
+        # A link stored before addresses were checked is never rendered unless it is http(s).
+        return {"url": url} if is_web_address(url) else {"table": group.number}
     return {"table": group.number}
 
 

@@ -11,7 +11,7 @@ from results.questionnaire_admin import export_sessions_as_json, questionnaire_i
 from results.reference_import import reference_import_csv
 from results.services import api_token_key, reference_demo_dataset_create
 from sessions_app.admin import SessionAdmin
-from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin, ReadOnlyInline
+from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin, ReadableQueryAdmin, ReadOnlyInline
 from sessions_app.auth import is_organiser
 from sessions_app.models import Session
 
@@ -71,13 +71,6 @@ class PlenarySettingsAdmin(OrganiserScopedAdmin):
     list_display = ["event", "reference_dataset", "scope", "scope_name", "results_visible", "weighting", "version"]
     readonly_fields = ["version"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "on_screen_group" and not request.user.is_superuser:
-            from groups.models import BreakoutGroup
-
-            kwargs["queryset"] = BreakoutGroup.objects.filter(event__organisation__members=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 class ReferenceImportForm(forms.Form):
     file = forms.FileField(
@@ -106,7 +99,7 @@ class ReferenceResultInline(admin.TabularInline):
 
 
 @admin.register(ReferenceDataset)
-class ReferenceDatasetAdmin(admin.ModelAdmin):
+class ReferenceDatasetAdmin(ReadableQueryAdmin, admin.ModelAdmin):
     """Reference datasets are shared by all events: organisers read them, the coalition edits them."""
 
     list_display = ["title", "source", "illustrative", "created_at"]

@@ -17,13 +17,13 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from results.aggregation import FieldError
 from sessions_app.models import Event, Option, Question, Session
 from wetheinternet.cleaning import JsonRefused, json_problems, safe_json_loads, text_problem
+from wetheinternet.weblinks import web_address
 
 FORMAT = "wetheinternet.questionnaire"
 VERSION = 1
@@ -198,7 +198,7 @@ def _read_document(document, event: Event, check: _Checker) -> list[dict]:
         }
         if session["material_url"]:
             try:
-                URLValidator()(session["material_url"])
+                web_address(session["material_url"])
             except ValidationError:
                 check.error(f"{path}.material_url", _("must be a web address (http:// or https://)."))
         questions = raw.get("questions")

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
-from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.forms import Textarea
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -11,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app import invitations, services, translations
-from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin
+from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin, ReadableQueryAdmin
 from sessions_app.auth import is_organiser
 from sessions_app.forms import ParticipantImportForm, TranslationsImportForm
 from sessions_app.join_links import join_url
@@ -25,7 +27,7 @@ OnlyYours = admin.RelatedOnlyFieldListFilter
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ReadableQueryAdmin, admin.ModelAdmin):
     list_display = ["name", "country"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -222,11 +224,6 @@ class QuestionAdmin(OrganiserScopedAdmin):
     search_fields = ["code", "text"]
     inlines = [OptionInline]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "session" and not request.user.is_superuser:
-            kwargs["queryset"] = Session.objects.filter(event__in=Event.objects.organised_by(request.user))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 class CheckedInFilter(admin.SimpleListFilter):
     title = _("checked in")
@@ -258,10 +255,15 @@ class AttributeFilter(admin.SimpleListFilter):
         return sorted(seen.items(), key=lambda item: item[1])
 
     def queryset(self, request, queryset):
-        if not self.value() or "=" not in self.value():
+        if not self.value():
             return queryset
+        # Only the values the sidebar offers: anything else (`gender__regex=(`, a NUL, another
+        # partner's attribute) is a wrong link, and the key never becomes part of a lookup.
+        if self.value() not in {choice for choice, _label in self.lookup_choices}:
+            raise IncorrectLookupParameters(_("No such diversity attribute value."))
         key, value = self.value().split("=", 1)
-        return queryset.filter(Q(**{f"attributes__{key}": value}))
+        text = Cast(KeyTextTransform(key, "attributes"), output_field=models.TextField())
+        return queryset.alias(_attribute_value=text).filter(_attribute_value=value)
 
 
 @admin.register(Participant)
@@ -296,17 +298,6 @@ class ParticipantAdmin(OrganiserScopedAdmin):
     ]
     autocomplete_fields = []
     change_list_template = "admin/sessions_app/participant/change_list.html"
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A staff account is linked to a person of one's own events: offer only one's own
-        # organisations' organisers, never every account of every partner.
-        if db_field.name == "user" and not request.user.is_superuser:
-            kwargs["queryset"] = (
-                db_field.related_model.objects.filter(organisations__in=request.user.organisations.all())
-                .distinct()
-                .order_by("email")
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("personal join link"))
     def join_link(self, obj):

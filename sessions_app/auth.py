@@ -66,6 +66,18 @@ def participant_by_account(event: Event, user) -> Participant | None:
     return participant
 
 
+def participant_logout(request, event: Event) -> None:
+    """End this browser's join-link session for one event (other events' are kept)."""
+    events = request.session.get(SESSION_KEY)
+    events = dict(events) if isinstance(events, dict) else {}
+    events.pop(str(event.pk), None)
+    request.session.cycle_key()
+    if events:
+        request.session[SESSION_KEY] = events
+    else:
+        request.session.pop(SESSION_KEY, None)
+
+
 def participant_for_session(session, user, event: Event) -> Participant | None:
     """The person this browser speaks for at this event, by join link or by staff account."""
     link = link_session(session, event.pk)

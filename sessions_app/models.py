@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from wetheinternet.weblinks import is_web_address, validate_room_link_template, web_address
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
@@ -110,6 +112,7 @@ class Event(models.Model):
         _("video room link"),
         max_length=300,
         blank=True,
+        validators=[validate_room_link_template],
         help_text=_(
             "Link with {room} where each group's unguessable room name goes, e.g. "
             "https://meet.jit.si/wetheinternet-{room}. Leave empty for an in-person event."
@@ -214,7 +217,7 @@ class Session(models.Model):
     code = models.SlugField(_("code"), help_text=_("Stable code, e.g. “digital-public-sphere”."))
     title = models.CharField(_("title"), max_length=200)
     material = models.TextField(_("information material"), blank=True)
-    material_url = models.URLField(_("material link (e.g. video)"), blank=True)
+    material_url = models.URLField(_("material link (e.g. video)"), blank=True, validators=[web_address])
     translations = models.JSONField(
         _("translations"),
         default=dict,
@@ -232,6 +235,11 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def material_link(self) -> str:
+        """The material link to render: a stored address that is not http(s) is never a link."""
+        return self.material_url if self.material_url and is_web_address(self.material_url) else ""
 
 
 class Question(models.Model):

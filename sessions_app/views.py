@@ -7,12 +7,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dialogues.selectors import dialogues_of
 from sessions_app import services
-from sessions_app.auth import is_organiser, participant_login
+from sessions_app.auth import is_organiser, participant_login, participant_logout
 from sessions_app.decorators import participant_of_event
 from sessions_app.forms import ProfileForm
 from sessions_app.join_links import JoinLinkInvalid, join_token_check
 from sessions_app.models import Event
-from wetheinternet.ratelimit import client_address, rate_limit_exceeded, rate_limit_hit
+from wetheinternet.ratelimit import client_address, rate_limit_hit
 
 
 @require_GET
@@ -24,15 +24,14 @@ def home(request):
 @never_cache
 @require_GET
 def join(request, token):
-    # Only failed attempts count: a whole venue behind one address may join in the same minute,
-    # while guessing links from one address is stopped.
-    address = client_address(request)
-    if rate_limit_exceeded("join-failed", address, settings.JOIN_RATE_LIMIT):
-        return render(request, "sessions_app/rate_limited.html", status=429)
+    # Only failed attempts count, and only they are refused: a whole venue behind one address may
+    # join in the same minute even after some mistyped links, while guessing from one address is
+    # slowed down to the limit.
     try:
         participant = join_token_check(token)
     except JoinLinkInvalid as exc:
-        rate_limit_hit("join-failed", address, settings.JOIN_RATE_LIMIT)
+        if rate_limit_hit("join-failed", client_address(request), settings.JOIN_RATE_LIMIT):
+            return render(request, "sessions_app/rate_limited.html", status=429)
         return render(request, "sessions_app/join_invalid.html", {"reason": exc.reason}, status=403)
     participant_login(request, participant)
     services.participant_record_join(participant=participant)
@@ -57,3 +56,14 @@ def profile(request, event, participant):
     )
     messages.success(request, _("Thank you, your answers are saved."))
     return redirect("lobby", slug=event.slug)
+
+
+@require_POST
+@participant_of_event
+def sign_out(request, event, participant):
+    participant_logout(request, event)
+    messages.success(
+        request,
+        _("You have signed out of %(event)s. Open your personal link to come back.") % {"event": event.title},
+    )
+    return redirect("home")

@@ -42,6 +42,7 @@ PAGES = [
     ("POST", "/events/{slug}/check-in/", "F A A A A F F F"),
     ("POST", "/events/{slug}/help/", "F A A A A F F F"),
     ("POST", "/events/{slug}/profile/", "F A A A A F F F"),
+    ("POST", "/events/{slug}/sign-out/", "F A A A A F F F"),
     ("GET", "/events/{slug}/vote/", "F A A A A F F F"),
     ("POST", "/events/{slug}/vote/{question}/", "F A A A A F F F"),
     ("GET", "/events/{slug}/control/", "L L L L L N A N"),

@@ -1,6 +1,13 @@
 """Tiny helpers to read settings from the environment."""
 
+import ipaddress
 import os
+import re
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
 
 def envstr(name: str, default: str = "") -> str:
@@ -8,17 +15,52 @@ def envstr(name: str, default: str = "") -> str:
 
 
 def envbool(name: str, default: bool = False) -> bool:
+    """1/0, true/false, yes/no, on/off in any case; empty or unset gives the default.
+
+    Anything else is refused: a typo such as HTTPS=ture must not quietly turn secure cookies off."""
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is not a yes/no value: use one of 1, 0, true, false, yes, no, on, off."
+    )
 
 
 def envint(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
 def envlist(name: str, default: str = "") -> list[str]:
     value = os.environ.get(name, default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def envnetworks(name: str, default: str = "") -> list[str]:
+    """Comma-separated IP addresses or networks (10.0.0.0/8); anything else, "*" included, is refused:
+    trusting every address is what lets a client write its own X-Forwarded-For."""
+    values = envlist(name, default)
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {value!r} is not an IP address or network; name your proxies, e.g. 172.18.0.1 or 10.0.0.0/8."
+            ) from None
+    return values
+
+
+def deployment_slug(text: str) -> str:
+    """A name that is safe inside Redis keys and channel names: letters, digits, dots and dashes."""
+    slug = re.sub(r"[^A-Za-z0-9.-]+", "-", text).strip("-.").lower()
+    return slug[:60] or "default"

@@ -1,5 +1,10 @@
-"""A fixed-window rate limit on the shared cache (Redis in production)."""
+"""A fixed-window rate limit on the shared cache (Redis in production), and the client address
+it is counted for."""
 
+import ipaddress
+from functools import cache as memoize
+
+from django.conf import settings
 from django.core.cache import cache
 
 from wetheinternet.resilience import best_effort
@@ -28,14 +33,34 @@ def rate_limit_hit(scope: str, key: str, rate: str) -> bool:
     return attempts > limit
 
 
-def rate_limit_exceeded(scope: str, key: str, rate: str) -> bool:
-    """True when the key already used up its attempts in the current window (counts nothing)."""
-    limit, _window = parse_rate(rate)
-    attempts = 0
-    with best_effort("rate limit"):
-        attempts = cache.get(f"ratelimit:{scope}:{key}") or 0
-    return attempts >= limit
+@memoize
+def _trusted_networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _is_trusted_proxy(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _trusted_networks(tuple(settings.TRUSTED_PROXIES)))
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The address that rate limits count for.
+
+    X-Forwarded-For is believed only when the connection comes from one of TRUSTED_PROXIES (the
+    value uvicorn's --forwarded-allow-ips is given too): from anyone else, rotating the header
+    changes nothing. Behind trusted proxies, the right-most address that is not one of them is
+    the client; what the client itself wrote further left is ignored."""
+    peer = request.META.get("REMOTE_ADDR") or "unknown"
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if not forwarded or not _is_trusted_proxy(peer):
+        return peer
+    for hop in reversed([part.strip() for part in forwarded.split(",")]):
+        if not _is_trusted_proxy(hop):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return peer  # a hop we cannot read: count the proxy, never a made-up name
+    return peer

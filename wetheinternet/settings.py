@@ -6,20 +6,33 @@ everything with one command.
 """
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from wetheinternet.env import envbool, envint, envlist, envstr
+from wetheinternet.env import deployment_slug, envbool, envint, envlist, envnetworks, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = envbool("DEBUG", False)
-# The default key is for development only; `check --deploy` warns about it (security.W009).
-SECRET_KEY = envstr("SECRET_KEY") or "django-insecure-development-key-do-not-use-in-production"
+SECRET_KEY = envstr("SECRET_KEY").strip()
+if not SECRET_KEY:
+    if not DEBUG:
+        # Signed join links, sessions and CSRF tokens all rest on this key: never run in
+        # production on a key that everyone can read in the source.
+        raise ImproperlyConfigured("Set SECRET_KEY (a long random string); only DEBUG=1 runs without one.")
+    SECRET_KEY = "django-insecure-development-key-do-not-use-in-production"  # noqa: S105 - DEBUG only
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Names this deployment inside a Redis it may share with others (channel layer, cache, Celery),
+# so that two deployments never see each other's broadcasts, cached pages or tasks.
+DEPLOYMENT_NAME = deployment_slug(envstr("DEPLOYMENT_NAME") or urlparse(SITE_URL).netloc or "default")
+# Addresses of the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed
+# (uvicorn's --forwarded-allow-ips takes the same value); from anyone else they are ignored.
+TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES", "127.0.0.1,::1")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -90,14 +103,14 @@ if REDIS_URL:
         "default": {
             # The pub/sub layer delivered every message in our fan-out measurements.
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": envstr("CHANNELS_PREFIX", "wti")},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": envstr("CHANNELS_PREFIX", f"wti-{DEPLOYMENT_NAME}")},
         }
     }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": envstr("CACHE_PREFIX", "wti"),
+            "KEY_PREFIX": envstr("CACHE_PREFIX", f"wti-{DEPLOYMENT_NAME}"),
         }
     }
 else:
@@ -120,7 +133,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_start": 0,
     "interval_step": 0.5,
     "interval_max": 0.5,
+    "global_keyprefix": f"wti-{DEPLOYMENT_NAME}:",
 }
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"wti-{DEPLOYMENT_NAME}:"}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -149,6 +164,8 @@ ACCOUNT_ADAPTER = "sessions_app.accounts.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 # Organisers and staff are invited by an organiser; nobody signs up on their own.
 ACCOUNT_ALLOW_SIGNUPS = envbool("ACCOUNT_ALLOW_SIGNUPS", False)
+# Failed logins: 10 per address, and 5 per address and account (the key is both, see
+# sessions_app/accounts.py), so a guesser elsewhere never locks the account's owner out.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/10m/ip,5/5m/key",

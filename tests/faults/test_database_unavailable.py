@@ -10,7 +10,13 @@ from tests.servers import free_port, start_uvicorn, stop
 def test_pages_answer_503_when_the_database_is_unreachable(tmp_path):
     port, dead_port = free_port(), free_port()  # nothing listens on dead_port
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env.update({"DATABASE_URL": f"postgres://postgres@127.0.0.1:{dead_port}/nothing", "DEBUG": "0"})
+    env.update(
+        {
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{dead_port}/nothing",
+            "DEBUG": "0",
+            "SECRET_KEY": "fault-test-" + "k" * 50,
+        }
+    )
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115
     server = start_uvicorn(env, port, output=log)
     try:

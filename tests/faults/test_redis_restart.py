@@ -135,6 +135,7 @@ def test_screens_catch_up_after_redis_restarts(event, tmp_path):
         **os.environ,
         "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
         "DEBUG": "0",
+        "SECRET_KEY": "fault-test-" + "k" * 50,
         "DATABASE_URL": subprocess_database_url(),
     }
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115

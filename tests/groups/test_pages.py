@@ -37,6 +37,20 @@ def test_video_link_is_unique_per_group(client, event, phases, grouped, particip
     assert grouped.groups.get(number=2).room_token not in page
 
 
+def test_a_hostile_address_stored_earlier_is_never_rendered(client, event, phases, grouped, participant):
+    from sessions_app.models import Session
+
+    Session.objects.create(event=event, order=1, code="s", title="S", material_url="javascript:alert(1)")
+    event.video_link_template = "javascript:alert('{room}')"
+    event.save()  # as if stored before the fields were checked
+    services.phase_start(event=event, phase=phases[1])
+    log_in_as(client, participant)
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    assert 'data-view="room"' in page
+    assert "javascript:" not in page
+    assert "In person: table 1" in page
+
+
 def test_role_views(client, event, phases, grouped, facilitator, note_taker):
     services.phase_start(event=event, phase=phases[1])
     log_in_as(client, facilitator)

@@ -86,9 +86,48 @@ def test_failed_join_attempts_are_rate_limited(client, participant, settings):
     settings.JOIN_RATE_LIMIT = "3/60"
     for _ in range(3):
         assert client.get("/join/nonsense/").status_code == 403
-    response = log_in_as(client, participant)
+    response = client.get("/join/more-nonsense/")
     assert response.status_code == 429
     assert "Too many" in response.content.decode()
+    # Another address is not slowed down by this one's mistakes.
+    assert client.get("/join/nonsense/", REMOTE_ADDR="198.51.100.9").status_code == 403
+
+
+def test_a_valid_link_is_never_refused_by_the_bad_link_limit(client, event, settings):
+    """A venue behind one address: some people mistype their link, everyone still gets in."""
+    from tests.helpers import make_person
+
+    settings.JOIN_RATE_LIMIT = "20/300"
+    for _ in range(25):
+        client.get("/join/mistyped/")
+    assert client.get("/join/mistyped/").status_code == 429  # guessing stays braked
+    for i in range(10):
+        assert log_in_as(client, make_person(event, first_name=f"V{i}")).status_code == 302
+
+
+def test_rotating_x_forwarded_for_does_not_escape_the_join_limit(client, settings):
+    settings.JOIN_RATE_LIMIT = "3/60"
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    attacker = "203.0.113.66"
+    codes = [
+        client.get("/join/guess/", REMOTE_ADDR=attacker, HTTP_X_FORWARDED_FOR=f"10.0.0.{i}").status_code
+        for i in range(6)
+    ]
+    assert codes == [403, 403, 403, 429, 429, 429]
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(client, settings):
+    settings.JOIN_RATE_LIMIT = "2/60"
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "10.1.0.0/16"]
+
+    def bad_link(forwarded: str) -> int:
+        return client.get("/join/guess/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    assert [bad_link("198.51.100.1") for _ in range(3)] == [403, 403, 429]
+    assert bad_link("198.51.100.2") == 403  # another client behind the same proxy
+    # What the client wrote itself (left of the address our proxies saw) is not believed.
+    assert bad_link("1.2.3.4, 198.51.100.1, 10.1.2.3") == 429
+    assert bad_link("garbage, 198.51.100.1") == 429
 
 
 def test_a_venue_behind_one_address_can_all_join(client, event, settings):
@@ -210,3 +249,27 @@ def test_a_new_link_in_the_same_browser_keeps_its_other_events(client, participa
     services.participant_reissue_join_link(participant=outsider)
     assert lobby_status(client, outsider) == 403
     assert lobby_status(client, participant) == 200
+
+
+def test_a_person_signs_out_of_their_event(client, participant, outsider):
+    log_in_as(client, participant)
+    log_in_as(client, outsider)  # the same browser also joined another event
+    lobby = f"/events/{participant.event.slug}/"
+    page = client.get(lobby).content.decode()
+    assert f'action="/events/{participant.event.slug}/sign-out/"' in page and "Sign out" in page
+    assert client.get(f"/events/{participant.event.slug}/sign-out/").status_code == 405
+    response = client.post(f"/events/{participant.event.slug}/sign-out/", follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert "You have signed out of Day 0." in response.content.decode()
+    assert client.get(lobby).status_code == 403
+    assert client.get(f"/events/{outsider.event.slug}/").status_code == 200  # the other event's is kept
+    assert log_in_as(client, participant).status_code == 302  # the link still works to come back
+
+
+def test_signing_out_needs_csrf(participant):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    log_in_as(client, participant)
+    assert client.post(f"/events/{participant.event.slug}/sign-out/").status_code == 403
+    assert client.get(f"/events/{participant.event.slug}/").status_code == 200

@@ -85,3 +85,44 @@ def test_failed_logins_are_rate_limited(client, organiser):
     page = client.post("/accounts/login/", {"login": "organiser@example.org", "password": "correct horse battery"})
     assert "Too many failed login attempts" in page.content.decode()  # even the right password waits
     assert "_auth_user_id" not in client.session
+
+
+def test_failed_logins_elsewhere_never_lock_the_owner_out(client, organiser):
+    """allauth's limits count per address and account: a guesser locks only themselves out."""
+    guesser = "203.0.113.77"
+    for _ in range(7):
+        page = client.post(
+            "/accounts/login/", {"login": "organiser@example.org", "password": "wrong"}, REMOTE_ADDR=guesser
+        )
+    assert "Too many failed login attempts" in page.content.decode()
+    response = client.post(
+        "/accounts/login/",
+        {"login": "organiser@example.org", "password": "correct horse battery"},
+        REMOTE_ADDR="198.51.100.20",
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(organiser.pk)
+
+
+def test_rotating_x_forwarded_for_does_not_escape_the_login_limit(client, organiser, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    pages = [
+        client.post(
+            "/accounts/login/",
+            {"login": "organiser@example.org", "password": "wrong"},
+            REMOTE_ADDR="203.0.113.78",
+            HTTP_X_FORWARDED_FOR=f"10.9.9.{i}",
+        ).content.decode()
+        for i in range(7)
+    ]
+    assert "Too many failed login attempts" in pages[-1]
+
+
+def test_the_servers_believe_forwarded_headers_only_from_trusted_proxies():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for name in ("Dockerfile", "docker-compose.yml"):
+        text = (root / name).read_text()
+        assert '--forwarded-allow-ips "*"' not in text and "forwarded-allow-ips" in text
+        assert "TRUSTED_PROXIES" in text, name
