@@ -183,7 +183,8 @@ QUESTIONS = [
 class DemoEvent:
     event: Event
     organiser_email: str
-    organiser_password: str
+    # None when the organiser's account existed already: its password is left as it is.
+    organiser_password: str | None
 
 
 def _weighted(rng: random.Random, choices):
@@ -195,15 +196,29 @@ def demo_unique_slug(base: str) -> str:
     return unique_slug(Event, base)
 
 
+DEMO_ORGANISATION_SLUG = "missions-publiques-demo"
+DEMO_ORGANISER_EMAIL = "organiser@example.org"
+
+
+def demo_event_existing() -> Event | None:
+    """The latest Day 0 demo event, if one was created already."""
+    return (
+        Event.objects.filter(organisation__slug=DEMO_ORGANISATION_SLUG, slug__startswith="day-0")
+        .order_by("-pk")
+        .first()
+    )
+
+
 @transaction.atomic
 def demo_event_create(*, start: datetime, participants: int = 30, seed: int = 0) -> DemoEvent:
     rng = random.Random(seed)
     organisation, _ = Organisation.objects.get_or_create(
-        slug="missions-publiques-demo", defaults={"name": "Missions Publiques (demo)", "country": "France"}
+        slug=DEMO_ORGANISATION_SLUG, defaults={"name": "Missions Publiques (demo)", "country": "France"}
     )
-    email = "organiser@example.org"
-    password = secrets.token_urlsafe(9)
-    demo_login(organisation=organisation, email=email, username="organiser", password=password)
+    email = DEMO_ORGANISER_EMAIL
+    _user, password = demo_login(
+        organisation=organisation, email=email, username="organiser", password=secrets.token_urlsafe(9)
+    )
 
     event = Event.objects.create(
         organisation=organisation,
@@ -227,15 +242,23 @@ def demo_event_create(*, start: datetime, participants: int = 30, seed: int = 0)
 
 
 def demo_login(*, organisation: Organisation, email: str, username: str, password: str):
-    """A staff account of the organisation with this password (the account is reused if it exists)."""
+    """A staff account of the organisation, and the password to print: ``password`` when the
+    account is created now, None when it exists already, whose password is never changed (its
+    owner may have chosen their own)."""
     user_model = get_user_model()
-    user = user_model.objects.filter(email=email).first() or user_model(username=username, email=email)
-    user.is_staff = True
-    user.set_password(password)
-    user.save()
+    user = user_model.objects.filter(email=email).first()
+    shown_password = None
+    if user is None:
+        user = user_model(username=username, email=email, is_staff=True)
+        user.set_password(password)
+        user.save()
+        shown_password = password
+    elif not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     organisation.members.add(user)
     _email_address_verified(user)
-    return user
+    return user, shown_password
 
 
 def demo_questionnaire_create(event: Event) -> Session:

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("join/<str:token>/", views.join, name="join"),
     path("events/<slug:slug>/profile/", views.profile, name="profile"),
+    path("events/<slug:slug>/people/", views.people_links, name="people_links"),
 ]

@@ -45,6 +45,7 @@ PAGES = [
     ("GET", "/events/{slug}/vote/", "F A A A A F F F"),
     ("POST", "/events/{slug}/vote/{question}/", "F A A A A F F F"),
     ("GET", "/events/{slug}/control/", "L L L L L N A N"),
+    ("GET", "/events/{slug}/people/", "L L L L L N A N"),
     ("POST", "/events/{slug}/control/phase-extend/", "L L L L L N A N"),
     ("POST", "/events/{slug}/control/message/", "L L L L L N A N"),
     ("POST", "/events/{slug}/results/control/plenary/", "L L L L L N A N"),

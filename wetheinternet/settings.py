@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from wetheinternet.env import envbool, envint, envlist, envstr
+from wetheinternet.env import envbool, envint, envlist, envstr, site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,7 +19,8 @@ DEBUG = envbool("DEBUG", False)
 SECRET_KEY = envstr("SECRET_KEY") or "django-insecure-development-key-do-not-use-in-production"
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# SITE_URL if set, else derived from HOST and PORT (what `make demo` serves on).
+SITE_URL = site_url()
 
 INSTALLED_APPS = [
     "django.contrib.admin",

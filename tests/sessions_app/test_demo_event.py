@@ -17,8 +17,9 @@ def run_demo(*args):
 
 def test_demo_event_json_shape_and_links_work(client):
     data = run_demo("--participants", "12", "--start", "2026-12-01T06:30Z")
-    assert set(data) == {"event", "urls", "organiser", "people"}
-    assert set(data["urls"]) == {"admin", "control_room", "plenary"}
+    assert set(data) == {"event", "created", "urls", "organiser", "people"}
+    assert data["created"] is True
+    assert set(data["urls"]) == {"admin", "control_room", "people_and_links", "plenary"}
     assert set(data["organiser"]) == {"email", "password"}
     event = Event.objects.get(slug=data["event"])
     assert event.starts_at.isoformat() == "2026-12-01T06:30:00+00:00"
@@ -52,9 +53,41 @@ def test_participants_have_varied_attributes_and_languages():
     assert all(p.language_list[0] == "en" for p in people)
 
 
-def test_running_twice_makes_a_second_event():
-    first, second = run_demo("--participants", "3"), run_demo("--participants", "3")
+def test_running_twice_prints_the_existing_event_and_keeps_the_password(client):
+    first = run_demo("--participants", "3")
+    second = run_demo("--participants", "3")
+    assert second["event"] == first["event"]
+    assert second["created"] is False
+    assert second["organiser"]["password"] is None  # not reset, so not known
+    assert Event.objects.filter(title__startswith="Day 0").count() == 1
+    assert [p["join_url"] for p in second["people"]] == [p["join_url"] for p in first["people"]]
+    assert client.login(username="organiser", password=first["organiser"]["password"])
+
+
+def test_text_output_twice_says_it_exists_and_points_to_every_link():
+    call_command("demo_event", "--participants", "3", stdout=StringIO())
+    out = StringIO()
+    call_command("demo_event", "--participants", "3", stdout=out)
+    text = out.getvalue()
+    assert "exists already" in text and "--new" in text
+    assert "password: the one printed when the account was created" in text
+    assert "/people/" in text
+    assert "participant " in text  # participants' links are printed too, not only staff's
+
+
+def test_an_existing_organiser_password_is_never_changed(client, django_user_model):
+    django_user_model.objects.create_user(username="own", email="organiser@example.org", password="my own secret")
+    data = run_demo("--participants", "3")
+    assert data["organiser"]["password"] is None
+    assert client.login(username="own", password="my own secret")
+
+
+def test_new_makes_a_second_event_only_when_asked():
+    first = run_demo("--participants", "3")
+    second = run_demo("--participants", "3", "--new")
     assert first["event"] != second["event"]
+    assert second["created"] is True
+    assert Event.objects.count() == 2
 
 
 def test_bad_start_is_a_clear_error():
