@@ -44,7 +44,7 @@ from results.models import NoteRevision
 from results.selectors import PAPER_ALGORITHM, group_answer_limit, session_question_specs
 from results.services import NoteInvalid, note_submit
 from sessions_app.models import Event, Session
-from sessions_app.services import ImportError_, csv_rows, csv_table, upload_text
+from sessions_app.services import ImportError_, csv_rows, csv_table, upload_sheet
 from wetheinternet.csvfiles import FORMULA_STARTS, csv_text
 
 COLUMNS = ["group", "question", "option", "count", "valid", "text"]
@@ -68,6 +68,7 @@ class PaperUploadResult:
     updated: list[BreakoutGroup] = field(default_factory=list)
     unchanged: list[BreakoutGroup] = field(default_factory=list)
     errors: list[ImportError_] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -193,9 +194,9 @@ class _Answer:
         return bool(self.counts or self.valid or any(text for text, _line in self.texts))
 
 
-def _read_rows(text: str, result: PaperUploadResult, groups: dict[int, BreakoutGroup], specs: dict):
+def _read_rows(reader, result: PaperUploadResult, groups: dict[int, BreakoutGroup], specs: dict):
     """Check every row on its own; returns {(group number, question code): _Answer}."""
-    reader = csv_table(text, result, columns=COLUMNS, required=REQUIRED_COLUMNS, one_of=["count", "text"])
+    reader = csv_table(reader, result, columns=COLUMNS, required=REQUIRED_COLUMNS, one_of=["count", "text"])
     if reader is None:
         return {}
 
@@ -431,7 +432,9 @@ def _group_results(
     return None if errors or failed else clean
 
 
-def paper_tallies_import(*, event: Event, session: Session, data: bytes, user=None) -> PaperUploadResult:
+def paper_tallies_import(
+    *, event: Event, session: Session, data: bytes, user=None, filename: str = ""
+) -> PaperUploadResult:
     """Check a paper tallies file and submit each filled group's results, or refuse it whole.
 
     See the module's docstring for the format. Each group's results go through ``note_submit``
@@ -441,8 +444,8 @@ def paper_tallies_import(*, event: Event, session: Session, data: bytes, user=No
     if session.event_id != event.pk:
         result.errors.append(ImportError_(0, "", _("That session belongs to another event.")))
         return result
-    text = upload_text(data, result)
-    if text is None:
+    reader = upload_sheet(data, result, filename=filename)
+    if reader is None:
         return result
     groups = {group.number: group for group in paper_groups(event)}
     if not groups:
@@ -450,7 +453,7 @@ def paper_tallies_import(*, event: Event, session: Session, data: bytes, user=No
         return result
     spec_list = session_question_specs(session)
     specs = {spec.code: spec for spec in spec_list}
-    answers = _read_rows(text, result, groups, specs)
+    answers = _read_rows(reader, result, groups, specs)
     by_group: dict[int, dict[str, _Answer]] = {}
     for (number, code), answer in answers.items():
         by_group.setdefault(number, {})[code] = answer

@@ -548,9 +548,13 @@ def _paper_upload(request, event):
     elif upload.size > PAPER_UPLOAD_MAX_BYTES:
         errors = [_("The file is larger than %(n)s MB.") % {"n": PAPER_UPLOAD_MAX_BYTES // (1024 * 1024)}]
     else:
-        result = paper_tallies.paper_tallies_import(event=event, session=session, data=upload.read(), user=request.user)
+        result = paper_tallies.paper_tallies_import(
+            event=event, session=session, data=upload.read(), user=request.user, filename=upload.name
+        )
         if result.ok:
             messages.success(request, _paper_summary(result))
+            for note in result.notes:
+                messages.warning(request, note)
             return redirect(f"{reverse('paper_tallies', args=[event.slug])}?session={session.code}")
         errors = result.errors
     return _paper_page(request, event, session or _paper_session(event, None), errors=errors, status=400)
