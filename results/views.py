@@ -25,6 +25,7 @@ from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.models import Event, Question, Session
 from wetheinternet.cleaning import JsonRefused, safe_json_loads
 from wetheinternet.downloads import attachment
+from wetheinternet.spreadsheets import XLSX_CONTENT_TYPE
 
 BODY_MAX_BYTES = 256 * 1024
 MAX_ID = 2**63
@@ -377,6 +378,10 @@ def export(request, event, name):
         return attachment(exports.questions_csv(results), "text/csv; charset=utf-8", f"{event.slug}-questions.csv")
     rows = selectors.group_result_rows(event)
     specs = selectors.event_question_specs(event)
+    if name == "results.xlsx":
+        results = selectors.event_results(event, weighting=_weighting(request, event))
+        content = exports.results_xlsx(results, rows, specs)
+        return attachment(content, XLSX_CONTENT_TYPE, f"{event.slug}-results.xlsx")
     if name == "groups.csv":
         return attachment(exports.groups_csv(rows, specs), "text/csv; charset=utf-8", f"{event.slug}-groups.csv")
     if name == "groups.json":

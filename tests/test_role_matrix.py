@@ -51,6 +51,7 @@ PAGES = [
     ("POST", "/events/{slug}/results/control/plenary/", "L L L L L N A N"),
     ("GET", "/events/{slug}/results/print/", "L L L L L N A N"),
     ("GET", "/events/{slug}/results/export/questions.csv", "L L L L L N A N"),
+    ("GET", "/events/{slug}/results/export/results.xlsx", "L L L L L N A N"),
     ("GET", "/events/{slug}/notes/{group}/", "F F F A A N A N"),
     ("GET", "/events/{slug}/notes/{group}/dps/", "F F F A A N A N"),
     ("GET", "/events/{slug}/notes/{group}/dps/state/", "F F F A A N A N"),

@@ -239,24 +239,39 @@ def read_sheet(data: bytes, *, filename: str = "", max_rows: int, max_columns: i
     return Sheet(csv.DictReader(io.StringIO(text), delimiter=sniff_delimiter(text)))
 
 
-def xlsx_bytes(header: list[str], rows, *, title: str = "Sheet") -> bytes:
-    """A workbook of one sheet with these rows; text is stored as text, never as a formula."""
+def _clean_cell(value):
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a workbook cannot hold
+    return value
+
+
+def xlsx_workbook_bytes(sheets) -> bytes:
+    """A workbook of ``(title, header, rows)`` sheets; text is stored as text, never as a formula."""
     import openpyxl
-    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.cell.cell import TYPE_STRING, WriteOnlyCell
 
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "Sheet")
-    sheet.append(list(header))
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, str):
-                cell = openpyxl.cell.WriteOnlyCell(sheet, value=value)
-                cell.data_type = TYPE_STRING  # "=1+1" stays text: a workbook that opens runs nothing
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=(title or "Sheet")[:31])
+        sheet.append(list(header))
+        for row in rows:
+            cells = []
+            for value in row:
+                value = _clean_cell(value)
+                if isinstance(value, str):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = TYPE_STRING  # "=1+1" stays text: opening the workbook runs nothing
+                    cells.append(cell)
+                else:
+                    cells.append(value)
+            sheet.append(cells)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def xlsx_bytes(header: list[str], rows, *, title: str = "Sheet") -> bytes:
+    """A workbook of one sheet with these rows (see xlsx_workbook_bytes)."""
+    return xlsx_workbook_bytes([(title, header, rows)])
