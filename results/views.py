@@ -1,9 +1,11 @@
 """Pages and JSON endpoints of group results: the note taker's form, votes, plenary, exports, API."""
 
+import re
 import uuid
 
 from django.contrib import messages
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -501,8 +503,9 @@ def _paper_session(event: Event, code: str | None) -> Session | None:
     return (sessions.filter(code=code).first() if code else None) or sessions.first()
 
 
-def _paper_page(request, event, session, *, errors=(), status=200):
+def _paper_page(request, event, session, *, errors=(), status=200, pending=None):
     context = {
+        "pending": pending,
         "event": event,
         "session": session,
         "sessions": Session.objects.filter(event=event).order_by("order"),
@@ -542,10 +545,44 @@ def _paper_summary(result) -> str:
     return message
 
 
+# A file that would replace note takers' results waits here for the organiser's confirmation.
+PAPER_PENDING_SECONDS = 30 * 60
+
+
+def _pending_key(event, request, confirmation: str) -> str:
+    return f"paper-upload:{event.pk}:{request.user.pk}:{confirmation}"
+
+
+def _paper_import(request, event, session, *, data: bytes, filename: str, confirmed: str = ""):
+    result = paper_tallies.paper_tallies_import(
+        event=event, session=session, data=data, user=request.user, filename=filename, confirmed=confirmed
+    )
+    if result.needs_confirmation:
+        cache.set(_pending_key(event, request, result.confirmation), (filename, data), PAPER_PENDING_SECONDS)
+        return _paper_page(request, event, session, pending=result)
+    if result.ok:
+        messages.success(request, _paper_summary(result))
+        for note in result.notes:
+            messages.warning(request, note)
+        return redirect(f"{reverse('paper_tallies', args=[event.slug])}?session={session.code}")
+    return _paper_page(request, event, session, errors=result.errors, status=400)
+
+
 @csrf_protect
 def _paper_upload(request, event):
     session = Session.objects.filter(event=event, code=request.POST.get("session", "")).first()
     upload = request.FILES.get("file")
+    confirmation = request.POST.get("confirm", "")
+    if session is not None and confirmation and upload is None:
+        if not re.fullmatch(r"[0-9a-f]{64}", confirmation):
+            return _paper_page(request, event, session, errors=[_("Upload the file again.")], status=400)
+        pending = cache.get(_pending_key(event, request, confirmation))
+        if pending is None:
+            message = _("The file waited more than 30 minutes for your answer: upload it again.")
+            return _paper_page(request, event, session, errors=[message], status=400)
+        cache.delete(_pending_key(event, request, confirmation))
+        filename, data = pending
+        return _paper_import(request, event, session, data=data, filename=filename, confirmed=confirmation)
     if session is None:
         errors = [_("Choose one of the event's sessions.")]
     elif upload is None:
@@ -553,15 +590,7 @@ def _paper_upload(request, event):
     elif upload.size > PAPER_UPLOAD_MAX_BYTES:
         errors = [_("The file is larger than %(n)s MB.") % {"n": PAPER_UPLOAD_MAX_BYTES // (1024 * 1024)}]
     else:
-        result = paper_tallies.paper_tallies_import(
-            event=event, session=session, data=upload.read(), user=request.user, filename=upload.name
-        )
-        if result.ok:
-            messages.success(request, _paper_summary(result))
-            for note in result.notes:
-                messages.warning(request, note)
-            return redirect(f"{reverse('paper_tallies', args=[event.slug])}?session={session.code}")
-        errors = result.errors
+        return _paper_import(request, event, session, data=upload.read(), filename=upload.name)
     return _paper_page(request, event, session or _paper_session(event, None), errors=errors, status=400)
 
 
