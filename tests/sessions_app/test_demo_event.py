@@ -93,3 +93,31 @@ def test_new_makes_a_second_event_only_when_asked():
 def test_bad_start_is_a_clear_error():
     with pytest.raises(CommandError, match="not an ISO 8601 time"):
         call_command("demo_event", "--start", "tomorrow")
+
+
+def test_the_demo_compares_with_an_illustrative_reference_dataset_out_of_the_box(client):
+    from results.models import PlenarySettings
+    from results.selectors import plenary_snapshot
+
+    data = run_demo("--participants", "5")
+    event = Event.objects.get(slug=data["event"])
+    settings_ = PlenarySettings.objects.get(event=event)
+    assert settings_.reference_dataset.illustrative
+    assert settings_.reference_dataset.results.filter(question_code="q1", scope="global").exists()
+    snapshot = plenary_snapshot(event)
+    assert snapshot["reference"]["illustrative"] is True
+
+
+def test_the_demo_questionnaire_is_in_french_and_spanish():
+    from sessions_app.translations import translated
+
+    data = run_demo("--participants", "3")
+    session = Event.objects.get(slug=data["event"]).sessions.get()
+    assert translated(session, "title", "fr") == "Façonner l'espace public numérique"
+    assert translated(session, "title", "es") == "Dar forma a la esfera pública digital"
+    for question in session.questions.all():
+        assert translated(question, "text", "fr") != question.text, question.code
+        assert translated(question, "text", "es") != question.text, question.code
+        for option in question.options.exclude(code__in=[str(i) for i in range(1, 6)]):
+            assert translated(option, "label", "fr") != option.label, option.code
+            assert translated(option, "label", "es") != option.label, option.code
