@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -314,6 +315,11 @@ def demo_event_existing() -> Event | None:
         .order_by("-pk")
         .first()
     )
+
+
+def demo_event_links_expired(event: Event) -> bool:
+    """Whether the event is over for long enough that its join links no longer open (see join_links)."""
+    return timezone.now() > event.ends_at + timedelta(hours=settings.JOIN_LINK_GRACE_HOURS)
 
 
 @transaction.atomic

@@ -121,3 +121,16 @@ def test_the_demo_questionnaire_is_in_french_and_spanish():
         for option in question.options.exclude(code__in=[str(i) for i in range(1, 6)]):
             assert translated(option, "label", "fr") != option.label, option.code
             assert translated(option, "label", "es") != option.label, option.code
+
+
+def test_a_demo_whose_links_expired_is_replaced_and_said_so():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = run_demo("--participants", "3", "--start", (timezone.now() - timedelta(days=3)).isoformat())
+    out = StringIO()
+    call_command("demo_event", "--participants", "3", stdout=out)
+    assert "join links have expired, so a new one was created" in out.getvalue()
+    newest = Event.objects.order_by("-pk").first()
+    assert newest.slug != old["event"] and newest.ends_at > timezone.now()

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from sessions_app.demo import DEMO_ORGANISER_EMAIL, demo_event_create, demo_event_existing
+from sessions_app.demo import DEMO_ORGANISER_EMAIL, demo_event_create, demo_event_existing, demo_event_links_expired
 from sessions_app.join_links import join_url
 
 
@@ -50,6 +50,9 @@ class Command(BaseCommand):
         if not 1 <= options["participants"] <= 100_000:
             raise CommandError("--participants must be between 1 and 100000")
         existing = None if options["new"] else demo_event_existing()
+        expired = existing if existing is not None and demo_event_links_expired(existing) else None
+        if expired is not None:
+            existing = None
         if existing is not None:
             event, password = existing, None
         else:
@@ -75,6 +78,13 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
+        if expired is not None:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The demo event {expired.slug} ended on {expired.ends_at:%Y-%m-%d %H:%M} UTC and its join links "
+                    "have expired, so a new one was created:"
+                )
+            )
         if existing is None:
             self.stdout.write(self.style.SUCCESS(f"Created {event.title} ({event.slug})"))
         else:
