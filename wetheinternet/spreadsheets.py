@@ -32,6 +32,8 @@ DELIMITERS = (",", ";", "\t")
 XLSX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 XLSX_MAX_MEMBERS = 2_000
 XLSX_MAX_COLUMNS = 200
+# Rows read at most, empty ones included, per row an import allows (Excel keeps formatted rows).
+XLSX_BLANK_ROWS_FACTOR = 5
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -162,12 +164,20 @@ def _xlsx_rows(data: bytes, *, max_rows: int, max_columns: int) -> tuple[list[li
                 % {"n": len(workbook.worksheets), "name": sheet.title}
             )
         try:
+            blank = 0  # empty rows seen since the last filled one: kept only if a filled one follows
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if number > max_rows + 1:
+                if number > max_rows * XLSX_BLANK_ROWS_FACTOR:
                     raise SpreadsheetRefused(_("too many rows (at most %(n)s).") % {"n": max_rows})
                 cells = [_cell_text(value) for value in values]
                 while cells and cells[-1] == "":
                     cells.pop()
+                if not cells:
+                    blank += 1  # formatted but empty rows, as Excel leaves below a table
+                    continue
+                if len(rows) + 1 > max_rows + 1:
+                    raise SpreadsheetRefused(_("too many rows (at most %(n)s).") % {"n": max_rows})
+                rows.extend([] for _blank in range(blank))
+                blank = 0
                 if len(cells) > max_columns:
                     raise SpreadsheetRefused(
                         _("row %(row)s has more than %(n)s columns.") % {"row": number, "n": max_columns}

@@ -155,3 +155,26 @@ def test_xlsx_exports_keep_formula_text_as_text():
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
     assert sheet["B2"].value == 3 and sheet["A3"].value == "Zoé"
+
+
+def test_xlsx_empty_rows_below_the_table_do_not_count_and_rows_keep_their_numbers():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["name"])
+    sheet.append(["A"])
+    sheet.cell(row=4, column=1, value="B")  # row 3 empty: B stays on line 4
+    sheet.cell(row=40, column=3).number_format = "0.00"  # a formatted, empty cell far below
+    out = io.BytesIO()
+    book.save(out)
+    # the empty row 3 is kept (imports skip it), so that B is reported on its own row number, 4
+    assert rows_of(out.getvalue(), max_rows=10) == [{"name": "A"}, {"name": ""}, {"name": "B"}]
+
+
+def test_xlsx_with_endless_empty_rows_is_refused_quickly():
+    book = openpyxl.Workbook()
+    book.active.append(["name"])
+    book.active.cell(row=100, column=1, value="far")
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(SpreadsheetRefused, match="too many rows"):
+        read_sheet(out.getvalue(), max_rows=10)
