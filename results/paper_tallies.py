@@ -136,18 +136,22 @@ def paper_groups_create(
 # --- The template ---------------------------------------------------------------------------
 
 
-def paper_template_csv(*, event: Event, session: Session) -> str:
-    """A CSV to fill in: every group number × question × option of the session, values empty.
-
-    Open questions have one row per group with the option empty. Cells are written so that a
-    spreadsheet never runs them as formulas (codes may start with “-”)."""
+def paper_template_rows(*, event: Event, session: Session) -> list[list]:
+    """Every group number × question × option of the session, values empty (open questions:
+    one row per group with the option empty)."""
     specs = session_question_specs(session)
     rows = []
     for group in paper_groups(event):
         for question in specs:
             options = [""] if question.kind == OPEN else question.options
             rows += [[group.number, question.code, option, "", "", ""] for option in options]
-    return csv_text(COLUMNS, rows)
+    return rows
+
+
+def paper_template_csv(*, event: Event, session: Session) -> str:
+    """The CSV to fill in (see paper_template_rows). Cells are written so that a spreadsheet
+    never runs them as formulas (codes may start with “-”)."""
+    return csv_text(COLUMNS, paper_template_rows(event=event, session=session))
 
 
 def paper_questions(session: Session) -> list[dict]:

@@ -26,7 +26,7 @@ from results.plenary import event_for_plenary_token
 from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.models import Event, Question, Session
 from wetheinternet.cleaning import JsonRefused, safe_json_loads
-from wetheinternet.downloads import attachment
+from wetheinternet.downloads import attachment, table_download
 from wetheinternet.spreadsheets import XLSX_CONTENT_TYPE
 
 BODY_MAX_BYTES = 256 * 1024
@@ -621,6 +621,11 @@ def paper_tallies_template(request, event):
     session = _paper_session(event, request.GET.get("session"))
     if session is None:
         return HttpResponse(status=404)
+    if request.GET.get("format") == "xlsx":  # text cells stay text: a code such as "-1" is no formula
+        rows = paper_tallies.paper_template_rows(event=event, session=session)
+        return table_download(
+            paper_tallies.COLUMNS, rows, filename_stem=f"{event.slug}-{session.code}-paper-tallies", xlsx=True
+        )
     content = paper_tallies.paper_template_csv(event=event, session=session)
     return attachment(content, "text/csv; charset=utf-8", f"{event.slug}-{session.code}-paper-tallies.csv")
 

@@ -194,3 +194,24 @@ def test_a_semicolon_translations_file_is_read(event, questionnaire):
     csv.writer(out, delimiter=";").writerows(rows)
     result = translations_import_csv(event=event, data=out.getvalue().encode())
     assert result.ok, result.errors
+
+
+def test_the_paper_tallies_excel_template_round_trips(client, organiser, event, questionnaire):
+    make_groups(event, 2)
+    client.force_login(organiser)
+    url = reverse("paper_tallies_template", args=[event.slug])
+    page = client.get(reverse("paper_tallies", args=[event.slug]), {"session": questionnaire.code}).content.decode()
+    assert "format=xlsx" in page
+    response = client.get(url, {"session": questionnaire.code, "format": "xlsx"})
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('paper-tallies.xlsx"')
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = book.active
+    assert [cell.value for cell in sheet[1]] == ["group", "question", "option", "count", "valid", "text"]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == 1 and row[1].value == "q1" and row[2].value == "both":
+            row[3].value, row[4].value = 4, 4
+    out = io.BytesIO()
+    book.save(out)
+    result = paper_tallies_import(event=event, session=questionnaire, data=out.getvalue(), filename="t.xlsx")
+    assert result.ok, result.errors
+    assert NoteRevision.objects.get().data["answers"]["q1"]["counts"]["both"] == 4
