@@ -17,11 +17,11 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt
 
 demo: $(VENV)/.installed
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py demo_event --participants $${PARTICIPANTS:-30}
+	HOST=$(HOST) PORT=$(PORT) DEBUG=1 $(BIN)/python manage.py demo_event --participants $${PARTICIPANTS:-30}
 	@echo "Preparing the group allocator (compiled once, then cached)..."
 	$(BIN)/python -m groups.allocation warm
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	DEBUG=1 $(BIN)/uvicorn wetheinternet.asgi:application --ws websockets-sansio --host $(HOST) --port $(PORT)
+	HOST=$(HOST) PORT=$(PORT) DEBUG=1 $(BIN)/uvicorn wetheinternet.asgi:application --ws websockets-sansio --host $(HOST) --port $(PORT)
 
 serve: $(VENV)/.installed
 	DEBUG=1 $(BIN)/uvicorn wetheinternet.asgi:application --ws websockets-sansio --host $(HOST) --port $(PORT) --reload

@@ -71,7 +71,7 @@ class DemoPartner:
     organisation: Organisation
     event: Event
     organiser_email: str
-    organiser_password: str
+    organiser_password: str | None  # None: the account existed, its password is unchanged
     public: bool
 
 
@@ -79,7 +79,7 @@ class DemoPartner:
 class DemoDialogue:
     dialogue: Dialogue
     coordinator_email: str
-    coordinator_password: str
+    coordinator_password: str | None
     partners: list[DemoPartner] = field(default_factory=list)
 
 
@@ -176,9 +176,8 @@ def _dialogue_with_partners(*, partners: int, start: datetime, rng: random.Rando
         slug="coalition-demo", defaults={"name": "Global Dialogue Coalition (demo)"}
     )
     coordinator_email = "coordinator@example.org"
-    coordinator_password = secrets.token_urlsafe(9)
-    coordinator = demo_login(
-        organisation=coalition, email=coordinator_email, username="coordinator", password=coordinator_password
+    coordinator, coordinator_password = demo_login(
+        organisation=coalition, email=coordinator_email, username="coordinator", password=secrets.token_urlsafe(9)
     )
     template = Event.objects.create(
         organisation=coalition,
@@ -206,8 +205,12 @@ def _dialogue_with_partners(*, partners: int, start: datetime, rng: random.Rando
     for index, (name, country, continent, language, tz, tags, hour) in enumerate(PARTNERS[:partners]):
         organisation = _organisation(name, country)
         email = f"partner-{_slug(country)}@example.org"
-        password = secrets.token_urlsafe(9)
-        demo_login(organisation=organisation, email=email, username=f"partner-{_slug(country)}", password=password)
+        _user, password = demo_login(
+            organisation=organisation,
+            email=email,
+            username=f"partner-{_slug(country)}",
+            password=secrets.token_urlsafe(9),
+        )
         public = index % 3 != 2  # most partners opt in to the public page, not all
         DialoguePartner.objects.create(
             dialogue=dialogue,

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -8,12 +9,13 @@ from django.views.decorators.http import require_POST
 
 from results.models import ApiToken, NoteRevision, NoteSubmission, PlenarySettings, ReferenceDataset, ReferenceResult
 from results.questionnaire_admin import export_sessions_as_json, questionnaire_import_view
-from results.reference_import import reference_import_csv
+from results.reference_import import COLUMNS, reference_import_csv, reference_template_rows
 from results.services import api_token_key, reference_demo_dataset_create
 from sessions_app.admin import SessionAdmin
 from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin, ReadableQueryAdmin, ReadOnlyInline
 from sessions_app.auth import is_organiser
-from sessions_app.models import Session
+from sessions_app.models import Event, Session
+from wetheinternet.downloads import table_download
 
 
 class RevisionInline(ReadOnlyInline, OrganiserInline, admin.TabularInline):
@@ -74,7 +76,7 @@ class PlenarySettingsAdmin(OrganiserScopedAdmin):
 
 class ReferenceImportForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
+        label=_("CSV or Excel (.xlsx) file"),
         help_text=_(
             "Columns: question_code, option_code, scope (global, continent or country), scope_name (empty for "
             "global), count and/or percent, n. The first line names the columns."
@@ -129,11 +131,30 @@ class ReferenceDatasetAdmin(ReadableQueryAdmin, admin.ModelAdmin):
                 name="results_referencedataset_import",
             ),
             path(
+                "template/",
+                self.admin_site.admin_view(self.import_template),
+                name="results_referencedataset_template",
+            ),
+            path(
                 "illustrative-demo/",
                 self.admin_site.admin_view(require_POST(self.create_demo)),
                 name="results_referencedataset_demo",
             ),
         ] + super().get_urls()
+
+    def import_template(self, request):
+        """The reference results file to fill in: its columns and one row per question and option
+        of an event of the organiser (``?event=<id>``), else the columns alone."""
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        rows, stem = [], "reference-results-template"
+        event_id = request.GET.get("event", "")
+        if event_id:
+            event = Event.objects.organised_by(request.user).filter(pk=event_id if event_id.isdigit() else 0).first()
+            if event is None:
+                raise Http404(_("No such event among yours."))
+            rows, stem = reference_template_rows(event=event), f"{event.slug}-reference-results-template"
+        return table_download(COLUMNS, rows, filename_stem=stem, xlsx=request.GET.get("format") == "xlsx")
 
     def import_csv(self, request, pk):
         dataset = get_object_or_404(ReferenceDataset, pk=pk)
@@ -142,8 +163,9 @@ class ReferenceDatasetAdmin(ReadableQueryAdmin, admin.ModelAdmin):
         errors = []
         form = ReferenceImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
             result = reference_import_csv(
-                dataset=dataset, data=form.cleaned_data["file"].read(), replace=form.cleaned_data["replace"]
+                dataset=dataset, data=upload.read(), replace=form.cleaned_data["replace"], filename=upload.name
             )
             if result.ok:
                 self.message_user(
@@ -151,6 +173,8 @@ class ReferenceDatasetAdmin(ReadableQueryAdmin, admin.ModelAdmin):
                     _("%(n)s reference results imported into %(dataset)s.") % {"n": result.created, "dataset": dataset},
                     messages.SUCCESS,
                 )
+                for note in result.notes:
+                    self.message_user(request, note, messages.WARNING)
                 return redirect(reverse("admin:results_referencedataset_change", args=[dataset.pk]))
             errors = result.errors
         context = {
@@ -160,6 +184,7 @@ class ReferenceDatasetAdmin(ReadableQueryAdmin, admin.ModelAdmin):
             "errors": errors,
             "dataset": dataset,
             "opts": self.model._meta,
+            "template_links": _reference_template_links(request),
         }
         status = 400 if errors else 200
         return TemplateResponse(request, "admin/results/referencedataset/import.html", context, status=status)
@@ -196,3 +221,11 @@ class QuestionnaireSessionAdmin(SessionAdmin):
 
 admin.site.unregister(Session)
 admin.site.register(Session, QuestionnaireSessionAdmin)
+
+
+def _reference_template_links(request) -> list[tuple[str, str]]:
+    url = reverse("admin:results_referencedataset_template")
+    links = [(_("CSV template"), url), (_("Excel template"), f"{url}?format=xlsx")]
+    for event in Event.objects.organised_by(request.user).order_by("-starts_at")[:10]:
+        links.append((_("template with the questions of %(event)s") % {"event": event}, f"{url}?event={event.pk}"))
+    return links

@@ -8,3 +8,8 @@ class ResultsConfig(AppConfig):
 
     def ready(self) -> None:
         from results import signals  # noqa: F401
+        from results.services import reference_demo_attach
+        from sessions_app.demo import demo_extra_register
+
+        # The demo event compares its groups with the illustrative reference figures out of the box.
+        demo_extra_register(reference_demo_attach)

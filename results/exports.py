@@ -1,32 +1,38 @@
-"""Results as files: CSV (formula-safe), JSON and Markdown, built from the selectors' plain data."""
+"""Results as files: CSV (formula-safe), an Excel workbook, JSON and Markdown, built from the
+selectors' plain data."""
 
 from results.aggregation import QuestionSpec
 from wetheinternet.csvfiles import csv_text as _csv
+from wetheinternet.spreadsheets import xlsx_workbook_bytes
 
 
 def _pct(value):
     return "" if value is None else f"{value:.1f}"
 
 
-def questions_csv(results: dict) -> str:
+QUESTIONS_HEADER = [
+    "session",
+    "question_code",
+    "question",
+    "kind",
+    "respondent",
+    "option_code",
+    "option",
+    "count",
+    "percent",
+    "n",
+    "groups",
+    "ranked_first",
+    "ranked_first_percent",
+    "average_rank",
+    "weighting",
+]
+GROUPS_HEADER = ["group", "session", "revision", "question_code", "kind", "option_code", "count", "valid", "rank"]
+KEY_POINTS_HEADER = ["group", "session", "question_code", "question", "text"]
+
+
+def questions_rows(results: dict) -> list[list]:
     """One row per option of every question (open questions: one row with the number of texts)."""
-    header = [
-        "session",
-        "question_code",
-        "question",
-        "kind",
-        "respondent",
-        "option_code",
-        "option",
-        "count",
-        "percent",
-        "n",
-        "groups",
-        "ranked_first",
-        "ranked_first_percent",
-        "average_rank",
-        "weighting",
-    ]
     rows = []
     for session in results["sessions"]:
         for q in session["questions"]:
@@ -41,7 +47,11 @@ def questions_csv(results: dict) -> str:
                 else:
                     tail = [o["count"], _pct(o["percent"]), q["respondents"], q["groups"], "", "", ""]
                 rows.append([*base, o["code"], o["label"], *tail, results["weighting"]])
-    return _csv(header, rows)
+    return rows
+
+
+def questions_csv(results: dict) -> str:
+    return _csv(QUESTIONS_HEADER, questions_rows(results))
 
 
 def group_rows(rows: list[dict], specs: dict[int, list[QuestionSpec]]) -> list[list]:
@@ -68,8 +78,7 @@ def group_rows(rows: list[dict], specs: dict[int, list[QuestionSpec]]) -> list[l
 
 
 def groups_csv(rows: list[dict], specs: dict[int, list[QuestionSpec]]) -> str:
-    header = ["group", "session", "revision", "question_code", "kind", "option_code", "count", "valid", "rank"]
-    return _csv(header, group_rows(rows, specs))
+    return _csv(GROUPS_HEADER, group_rows(rows, specs))
 
 
 def key_points(rows: list[dict], specs: dict[int, list[QuestionSpec]]) -> list[dict]:
@@ -92,8 +101,30 @@ def key_points(rows: list[dict], specs: dict[int, list[QuestionSpec]]) -> list[d
 
 
 def key_points_csv(points: list[dict]) -> str:
-    header = ["group", "session", "question_code", "question", "text"]
-    return _csv(header, ([p[key] for key in header] for p in points))
+    return _csv(KEY_POINTS_HEADER, ([p[key] for key in KEY_POINTS_HEADER] for p in points))
+
+
+def results_xlsx(results: dict, rows: list[dict], specs: dict[int, list[QuestionSpec]]) -> bytes:
+    """The event's results as one workbook: a sheet each for the questions, the groups' answers
+    and the key points (the same columns as the CSV files; numbers as numbers)."""
+    points = key_points(rows, specs)
+    return xlsx_workbook_bytes(
+        [
+            ("questions", QUESTIONS_HEADER, [[_number(cell) for cell in row] for row in questions_rows(results)]),
+            ("groups", GROUPS_HEADER, group_rows(rows, specs)),
+            ("key points", KEY_POINTS_HEADER, [[p[key] for key in KEY_POINTS_HEADER] for p in points]),
+        ]
+    )
+
+
+def _number(cell):
+    """A percentage or average written as text for the CSV file, as a number for the workbook."""
+    if isinstance(cell, str) and cell[:1].isdigit():
+        try:
+            return float(cell)
+        except ValueError:
+            return cell
+    return cell
 
 
 def _md_escape(text: str) -> str:

@@ -44,7 +44,7 @@ from results.models import NoteRevision
 from results.selectors import PAPER_ALGORITHM, group_answer_limit, session_question_specs
 from results.services import NoteInvalid, note_submit
 from sessions_app.models import Event, Session
-from sessions_app.services import ImportError_, csv_rows, csv_table, upload_text
+from sessions_app.services import ImportError_, csv_rows, csv_table, upload_sheet
 from wetheinternet.csvfiles import FORMULA_STARTS, csv_text
 
 COLUMNS = ["group", "question", "option", "count", "valid", "text"]
@@ -68,10 +68,19 @@ class PaperUploadResult:
     updated: list[BreakoutGroup] = field(default_factory=list)
     unchanged: list[BreakoutGroup] = field(default_factory=list)
     errors: list[ImportError_] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    # Results of note takers that the file would replace: nothing was written,
+    # the organiser is asked first. ``confirmation`` names them, for the second step.
+    replacing: list[dict] = field(default_factory=list)
+    confirmation: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.replacing) and not self.errors and not self.updated
 
 
 class PaperTablesRefused(ValueError):
@@ -127,18 +136,22 @@ def paper_groups_create(
 # --- The template ---------------------------------------------------------------------------
 
 
-def paper_template_csv(*, event: Event, session: Session) -> str:
-    """A CSV to fill in: every group number × question × option of the session, values empty.
-
-    Open questions have one row per group with the option empty. Cells are written so that a
-    spreadsheet never runs them as formulas (codes may start with “-”)."""
+def paper_template_rows(*, event: Event, session: Session) -> list[list]:
+    """Every group number × question × option of the session, values empty (open questions:
+    one row per group with the option empty)."""
     specs = session_question_specs(session)
     rows = []
     for group in paper_groups(event):
         for question in specs:
             options = [""] if question.kind == OPEN else question.options
             rows += [[group.number, question.code, option, "", "", ""] for option in options]
-    return csv_text(COLUMNS, rows)
+    return rows
+
+
+def paper_template_csv(*, event: Event, session: Session) -> str:
+    """The CSV to fill in (see paper_template_rows). Cells are written so that a spreadsheet
+    never runs them as formulas (codes may start with “-”)."""
+    return csv_text(COLUMNS, paper_template_rows(event=event, session=session))
 
 
 def paper_questions(session: Session) -> list[dict]:
@@ -193,9 +206,9 @@ class _Answer:
         return bool(self.counts or self.valid or any(text for text, _line in self.texts))
 
 
-def _read_rows(text: str, result: PaperUploadResult, groups: dict[int, BreakoutGroup], specs: dict):
+def _read_rows(reader, result: PaperUploadResult, groups: dict[int, BreakoutGroup], specs: dict):
     """Check every row on its own; returns {(group number, question code): _Answer}."""
-    reader = csv_table(text, result, columns=COLUMNS, required=REQUIRED_COLUMNS, one_of=["count", "text"])
+    reader = csv_table(reader, result, columns=COLUMNS, required=REQUIRED_COLUMNS, one_of=["count", "text"])
     if reader is None:
         return {}
 
@@ -431,18 +444,25 @@ def _group_results(
     return None if errors or failed else clean
 
 
-def paper_tallies_import(*, event: Event, session: Session, data: bytes, user=None) -> PaperUploadResult:
+def paper_tallies_import(
+    *, event: Event, session: Session, data: bytes, user=None, filename: str = "", confirmed: str = ""
+) -> PaperUploadResult:
     """Check a paper tallies file and submit each filled group's results, or refuse it whole.
 
     See the module's docstring for the format. Each group's results go through ``note_submit``
     with an idempotency key made from the event, session, group, the file's SHA-256 and the
-    group's latest revision number: sending the same file twice (even at once) adds nothing."""
+    group's latest revision number: sending the same file twice (even at once) adds nothing.
+
+    A file that would replace results a note taker submitted writes nothing at
+    first: ``result.replacing`` lists what would change, and the organiser sends the file again
+    with ``confirmed=result.confirmation``. If those results changed meanwhile, they are listed
+    again instead of being replaced."""
     result = PaperUploadResult()
     if session.event_id != event.pk:
         result.errors.append(ImportError_(0, "", _("That session belongs to another event.")))
         return result
-    text = upload_text(data, result)
-    if text is None:
+    reader = upload_sheet(data, result, filename=filename)
+    if reader is None:
         return result
     groups = {group.number: group for group in paper_groups(event)}
     if not groups:
@@ -450,7 +470,7 @@ def paper_tallies_import(*, event: Event, session: Session, data: bytes, user=No
         return result
     spec_list = session_question_specs(session)
     specs = {spec.code: spec for spec in spec_list}
-    answers = _read_rows(text, result, groups, specs)
+    answers = _read_rows(reader, result, groups, specs)
     by_group: dict[int, dict[str, _Answer]] = {}
     for (number, code), answer in answers.items():
         by_group.setdefault(number, {})[code] = answer
@@ -465,6 +485,13 @@ def paper_tallies_import(*, event: Event, session: Session, data: bytes, user=No
         result.errors.sort(key=lambda error: error.line)
         return result
     digest = hashlib.sha256(data).hexdigest()
+    replacing = paper_replacements(session=session, submissions=submissions)
+    if replacing:
+        shown = ",".join(f"{item['group'].pk}.{item['revision']}" for item in replacing)
+        confirmation = hashlib.sha256(f"{digest}:{shown}".encode()).hexdigest()
+        if confirmed != confirmation:
+            result.replacing, result.confirmation = replacing, confirmation
+            return result
     try:
         with transaction.atomic():
             _submit_all(event=event, session=session, submissions=submissions, digest=digest, user=user, result=result)
@@ -472,6 +499,37 @@ def paper_tallies_import(*, event: Event, session: Session, data: bytes, user=No
         result.updated, result.unchanged = [], []
         result.errors = [ImportError_(0, "", str(error)) for error in invalid.errors]
     return result
+
+
+def _by_a_note_taker(revision: NoteRevision) -> bool:
+    """Submitted from the group's notes form by a person of the event (its note taker, or a
+    participant asked to take the notes), not by an organiser's upload."""
+    return revision.submitted_by_id is not None
+
+
+def paper_replacements(*, session: Session, submissions) -> list[dict]:
+    """The groups whose latest results, submitted by a note taker, the file would change:
+    ``{"group", "revision", "by", "at", "questions"}`` (the question codes that change)."""
+    groups = {group.pk: (group, clean) for group, clean in submissions}
+    latest: dict[int, NoteRevision] = {}
+    revisions = NoteRevision.objects.filter(submission__session=session, submission__group__in=list(groups))
+    for revision in revisions.select_related("submission", "submitted_by", "submitted_by_user"):
+        current = latest.get(revision.submission.group_id)
+        if current is None or revision.number > current.number:
+            latest[revision.submission.group_id] = revision
+    out = []
+    for group_pk, revision in sorted(latest.items(), key=lambda item: groups[item[0]][0].number):
+        group, clean = groups[group_pk]
+        if revision.data == clean or not _by_a_note_taker(revision):
+            continue
+        old = (revision.data or {}).get("answers", {}) if isinstance(revision.data, dict) else {}
+        new = clean.get("answers", {})
+        changed = sorted(code for code in set(old) | set(new) if old.get(code) != new.get(code))
+        by = str(revision.submitted_by)
+        out.append(
+            {"group": group, "revision": revision.number, "by": by, "at": revision.created_at, "questions": changed}
+        )
+    return out
 
 
 def _submit_all(*, event, session, submissions, digest, user, result: PaperUploadResult) -> None:

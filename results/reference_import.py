@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from results.models import ReferenceDataset, ReferenceResult
-from sessions_app.services import ImportError_, ImportResult, csv_rows, csv_table, upload_text
+from sessions_app.models import Option
+from sessions_app.services import ImportError_, ImportResult, csv_rows, csv_table, upload_sheet
 
 REQUIRED_COLUMNS = ["question_code", "option_code", "scope", "n"]
 COLUMNS = ["question_code", "option_code", "scope", "scope_name", "count", "percent", "n"]
@@ -16,11 +17,20 @@ SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 PERCENT_TOLERANCE = Decimal("0.5")
 
 
+def reference_template_rows(*, event) -> list[list[str]]:
+    """A row per question and option of the event's questionnaire, global scope, to fill in."""
+    options = Option.objects.filter(question__session__event=event).select_related("question__session")
+    options = options.order_by("question__session__order", "question__order", "order")
+    return [[option.question.code, option.code, "global", "", "", "", ""] for option in options]
+
+
 def _whole(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _percent(text: str) -> Decimal | None:
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")  # a decimal comma, as French, German or Spanish spreadsheets write it
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -28,7 +38,9 @@ def _percent(text: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
-def reference_import_csv(*, dataset: ReferenceDataset, data: bytes, replace: bool = False) -> ImportResult:
+def reference_import_csv(
+    *, dataset: ReferenceDataset, data: bytes, replace: bool = False, filename: str = ""
+) -> ImportResult:
     """Import reference results into a dataset; a file with any bad row is refused whole.
 
     Columns: question_code, option_code, scope (global, continent, country), scope_name (empty
@@ -38,10 +50,10 @@ def reference_import_csv(*, dataset: ReferenceDataset, data: bytes, replace: boo
     already in the dataset is an error.
     """
     result = ImportResult()
-    text = upload_text(data, result)
-    if text is None:
+    reader = upload_sheet(data, result, filename=filename)
+    if reader is None:
         return result
-    reader = csv_table(text, result, columns=COLUMNS, required=REQUIRED_COLUMNS, one_of=["count", "percent"])
+    reader = csv_table(reader, result, columns=COLUMNS, required=REQUIRED_COLUMNS, one_of=["count", "percent"])
     if reader is None:
         return result
 

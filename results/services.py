@@ -110,6 +110,14 @@ def reference_demo_dataset_create() -> ReferenceDataset:
     return dataset
 
 
+def reference_demo_attach(event: Event) -> None:
+    """Show the illustrative reference dataset on a demo event's plenary (unless it has one)."""
+    dataset = reference_demo_dataset_create()
+    settings_, _created = PlenarySettings.objects.get_or_create(event=event)
+    if settings_.reference_dataset_id is None:
+        PlenarySettings.objects.filter(pk=settings_.pk).update(reference_dataset=dataset, scope="global", scope_name="")
+
+
 # --- Group notes ----------------------------------------------------------------------------
 
 DRAFT_MAX_BYTES = 200_000

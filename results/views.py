@@ -1,9 +1,11 @@
 """Pages and JSON endpoints of group results: the note taker's form, votes, plenary, exports, API."""
 
+import re
 import uuid
 
 from django.contrib import messages
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +26,8 @@ from results.plenary import event_for_plenary_token, plenary_viewer_is_staff
 from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.models import Event, Question, Session
 from wetheinternet.cleaning import JsonRefused, safe_json_loads
-from wetheinternet.downloads import attachment
+from wetheinternet.downloads import attachment, table_download
+from wetheinternet.spreadsheets import XLSX_CONTENT_TYPE
 
 BODY_MAX_BYTES = 256 * 1024
 MAX_ID = 2**63
@@ -392,6 +395,10 @@ def export(request, event, name):
         return attachment(exports.questions_csv(results), "text/csv; charset=utf-8", f"{event.slug}-questions.csv")
     rows = selectors.group_result_rows(event)
     specs = selectors.event_question_specs(event)
+    if name == "results.xlsx":
+        results = selectors.event_results(event, weighting=_weighting(request, event))
+        content = exports.results_xlsx(results, rows, specs)
+        return attachment(content, XLSX_CONTENT_TYPE, f"{event.slug}-results.xlsx")
     if name == "groups.csv":
         return attachment(exports.groups_csv(rows, specs), "text/csv; charset=utf-8", f"{event.slug}-groups.csv")
     if name == "groups.json":
@@ -511,8 +518,9 @@ def _paper_session(event: Event, code: str | None) -> Session | None:
     return (sessions.filter(code=code).first() if code else None) or sessions.first()
 
 
-def _paper_page(request, event, session, *, errors=(), status=200):
+def _paper_page(request, event, session, *, errors=(), status=200, pending=None):
     context = {
+        "pending": pending,
         "event": event,
         "session": session,
         "sessions": Session.objects.filter(event=event).order_by("order"),
@@ -552,10 +560,44 @@ def _paper_summary(result) -> str:
     return message
 
 
+# A file that would replace note takers' results waits here for the organiser's confirmation.
+PAPER_PENDING_SECONDS = 30 * 60
+
+
+def _pending_key(event, request, confirmation: str) -> str:
+    return f"paper-upload:{event.pk}:{request.user.pk}:{confirmation}"
+
+
+def _paper_import(request, event, session, *, data: bytes, filename: str, confirmed: str = ""):
+    result = paper_tallies.paper_tallies_import(
+        event=event, session=session, data=data, user=request.user, filename=filename, confirmed=confirmed
+    )
+    if result.needs_confirmation:
+        cache.set(_pending_key(event, request, result.confirmation), (filename, data), PAPER_PENDING_SECONDS)
+        return _paper_page(request, event, session, pending=result)
+    if result.ok:
+        messages.success(request, _paper_summary(result))
+        for note in result.notes:
+            messages.warning(request, note)
+        return redirect(f"{reverse('paper_tallies', args=[event.slug])}?session={session.code}")
+    return _paper_page(request, event, session, errors=result.errors, status=400)
+
+
 @csrf_protect
 def _paper_upload(request, event):
     session = Session.objects.filter(event=event, code=request.POST.get("session", "")).first()
     upload = request.FILES.get("file")
+    confirmation = request.POST.get("confirm", "")
+    if session is not None and confirmation and upload is None:
+        if not re.fullmatch(r"[0-9a-f]{64}", confirmation):
+            return _paper_page(request, event, session, errors=[_("Upload the file again.")], status=400)
+        pending = cache.get(_pending_key(event, request, confirmation))
+        if pending is None:
+            message = _("The file waited more than 30 minutes for your answer: upload it again.")
+            return _paper_page(request, event, session, errors=[message], status=400)
+        cache.delete(_pending_key(event, request, confirmation))
+        filename, data = pending
+        return _paper_import(request, event, session, data=data, filename=filename, confirmed=confirmation)
     if session is None:
         errors = [_("Choose one of the event's sessions.")]
     elif upload is None:
@@ -563,11 +605,7 @@ def _paper_upload(request, event):
     elif upload.size > PAPER_UPLOAD_MAX_BYTES:
         errors = [_("The file is larger than %(n)s MB.") % {"n": PAPER_UPLOAD_MAX_BYTES // (1024 * 1024)}]
     else:
-        result = paper_tallies.paper_tallies_import(event=event, session=session, data=upload.read(), user=request.user)
-        if result.ok:
-            messages.success(request, _paper_summary(result))
-            return redirect(f"{reverse('paper_tallies', args=[event.slug])}?session={session.code}")
-        errors = result.errors
+        return _paper_import(request, event, session, data=upload.read(), filename=upload.name)
     return _paper_page(request, event, session or _paper_session(event, None), errors=errors, status=400)
 
 
@@ -598,6 +636,11 @@ def paper_tallies_template(request, event):
     session = _paper_session(event, request.GET.get("session"))
     if session is None:
         return HttpResponse(status=404)
+    if request.GET.get("format") == "xlsx":  # text cells stay text: a code such as "-1" is no formula
+        rows = paper_tallies.paper_template_rows(event=event, session=session)
+        return table_download(
+            paper_tallies.COLUMNS, rows, filename_stem=f"{event.slug}-{session.code}-paper-tallies", xlsx=True
+        )
     content = paper_tallies.paper_template_csv(event=event, session=session)
     return attachment(content, "text/csv; charset=utf-8", f"{event.slug}-{session.code}-paper-tallies.csv")
 

@@ -19,7 +19,7 @@ from sessions_app.forms import ParticipantImportForm, TranslationsImportForm
 from sessions_app.join_links import join_url
 from sessions_app.models import DiversityAttribute, Event, Option, Organisation, Participant, Phase, Question, Session
 from sessions_app.services import LANGUAGE_CODE_RE
-from wetheinternet.downloads import attachment
+from wetheinternet.downloads import attachment, table_download
 
 # A list filter offers only the events (or organisations) of the rows one may see: another
 # partner's event titles never show in the sidebar.
@@ -136,6 +136,11 @@ class EventAdmin(OrganiserScopedAdmin):
                 name="sessions_app_event_translations",
             ),
             path(
+                "<int:pk>/translations.csv",
+                self.admin_site.admin_view(self.export_translations_file),
+                name="sessions_app_event_translations_csv",
+            ),
+            path(
                 "<int:pk>/translations.po",
                 self.admin_site.admin_view(self.export_translations_po),
                 name="sessions_app_event_translations_po",
@@ -147,6 +152,18 @@ class EventAdmin(OrganiserScopedAdmin):
         if event is None or not self.has_change_permission(request, event):
             raise Http404(_("No such event among yours."))
         return event
+
+    def export_translations_file(self, request, pk):
+        """The translations template: every text of the questionnaire, a column per language."""
+        event = self._own_event(request, pk)
+        if request.GET.get("format") == "xlsx":
+            header, rows = translations.translations_table(event=event)
+            return table_download(header, rows, filename_stem=f"{event.slug}-translations", xlsx=True)
+        return attachment(
+            translations.translations_export_csv(event=event),
+            "text/csv; charset=utf-8",
+            f"{event.slug}-translations.csv",
+        )
 
     def export_translations_po(self, request, pk):
         event = self._own_event(request, pk)
@@ -164,11 +181,17 @@ class EventAdmin(OrganiserScopedAdmin):
             upload = form.cleaned_data["file"]
             read = translations.translations_import_po if upload.name.lower().endswith(".po") else None
             read = read or translations.translations_import_csv
-            result = read(event=event, data=upload.read())
+            result = (
+                read(event=event, data=upload.read())
+                if read is translations.translations_import_po
+                else read(event=event, data=upload.read(), filename=upload.name)
+            )
             if result.ok:
                 self.message_user(
                     request, _("Translations saved for %(n)s texts.") % {"n": result.created}, messages.SUCCESS
                 )
+                for note in result.notes:
+                    self.message_user(request, note, messages.WARNING)
                 return redirect("admin:sessions_app_event_change", event.pk)
             errors = result.errors
         context = {
@@ -178,6 +201,13 @@ class EventAdmin(OrganiserScopedAdmin):
             "errors": errors,
             "event": event,
             "po_languages": translations.translation_languages(event),
+            "template_links": [
+                (_("CSV template"), reverse("admin:sessions_app_event_translations_csv", args=[event.pk])),
+                (
+                    _("Excel template"),
+                    reverse("admin:sessions_app_event_translations_csv", args=[event.pk]) + "?format=xlsx",
+                ),
+            ],
             "opts": self.model._meta,
         }
         return TemplateResponse(
@@ -345,7 +375,37 @@ class ParticipantAdmin(OrganiserScopedAdmin):
     def get_urls(self):
         return [
             path("import/", self.admin_site.admin_view(self.import_csv), name="sessions_app_participant_import"),
+            path(
+                "import/template/",
+                self.admin_site.admin_view(self.import_template),
+                name="sessions_app_participant_import_template",
+            ),
         ] + super().get_urls()
+
+    def _template_links(self, request) -> list[tuple[str, str]]:
+        url = reverse("admin:sessions_app_participant_import_template")
+        links = [(_("CSV template"), url), (_("Excel template"), f"{url}?format=xlsx")]
+        for event in Event.objects.organised_by(request.user).order_by("-starts_at")[:10]:
+            links.append(
+                (_("template for %(event)s, with its attributes") % {"event": event}, f"{url}?event={event.pk}")
+            )
+        return links
+
+    def import_template(self, request):
+        """The people file to fill in: the base columns and, for one of the organiser's events, its
+        diversity attributes (``?event=<id>``); ``?format=xlsx`` for a workbook."""
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        columns = list(services.IMPORT_BASE_COLUMNS)
+        stem = "people-template"
+        event_id = request.GET.get("event", "")
+        if event_id:
+            event = Event.objects.organised_by(request.user).filter(pk=event_id if event_id.isdigit() else 0).first()
+            if event is None:
+                raise Http404(_("No such event among yours."))
+            columns += [attribute.key for attribute in event.diversity_attributes.all()]
+            stem = f"{event.slug}-people-template"
+        return table_download(columns, [], filename_stem=stem, xlsx=request.GET.get("format") == "xlsx")
 
     def import_csv(self, request):
         if not self.has_add_permission(request):
@@ -354,21 +414,25 @@ class ParticipantAdmin(OrganiserScopedAdmin):
         form = ParticipantImportForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
             event = form.cleaned_data["event"]
-            result = services.participants_import_csv(event=event, data=form.cleaned_data["file"].read())
+            upload = form.cleaned_data["file"]
+            result = services.participants_import_csv(event=event, data=upload.read(), filename=upload.name)
             if result.ok:
                 self.message_user(
                     request,
                     _("%(n)s people imported into %(event)s.") % {"n": result.created, "event": event},
                     messages.SUCCESS,
                 )
+                for note in result.notes:
+                    self.message_user(request, note, messages.WARNING)
                 return redirect(reverse("admin:sessions_app_participant_changelist") + f"?event__id__exact={event.pk}")
             errors = result.errors
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Import people from a CSV file"),
+            "title": _("Import people from a CSV or Excel file"),
             "form": form,
             "errors": errors,
             "opts": self.model._meta,
+            "template_links": self._template_links(request),
         }
         status = 400 if errors else 200
         return TemplateResponse(request, "admin/sessions_app/participant/import.html", context, status=status)

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -178,12 +179,120 @@ QUESTIONS = [
     ("q6", Question.Kind.OPEN, Question.Respondent.GROUP, None, "Your group's recommendation to decision-makers", []),
 ]
 
+# The questionnaire in French and Spanish, so that the demo's French and Spanish interfaces show
+# the questions in their language (see sessions_app.translations).
+SESSION_TRANSLATIONS = {
+    "fr": {
+        "title": "Façonner l'espace public numérique",
+        "material": (
+            "Internet est devenu le lieu où beaucoup d'entre nous s'informent et débattent. Qui décide de ce que "
+            "nous voyons ? Comment garder un espace public où les faits peuvent être vérifiés et où chacun peut "
+            "prendre part ?"
+        ),
+    },
+    "es": {
+        "title": "Dar forma a la esfera pública digital",
+        "material": (
+            "Internet se ha convertido en el lugar donde muchos de nosotros nos informamos y debatimos. ¿Quién "
+            "decide lo que vemos? ¿Cómo mantener una esfera pública donde los hechos puedan verificarse y todos "
+            "puedan participar?"
+        ),
+    },
+}
+# question code: {language: (text, {option code: label})}
+QUESTION_TRANSLATIONS = {
+    "q1": {
+        "fr": (
+            "Pour vous, Internet est :",
+            {
+                "opportunity": "Plutôt une chance",
+                "threat": "Plutôt une menace",
+                "both": "Les deux",
+                "neither": "Aucun des deux",
+            },
+        ),
+        "es": (
+            "Para usted, Internet es:",
+            {"opportunity": "Más una oportunidad", "threat": "Más una amenaza", "both": "Ambas", "neither": "Ninguna"},
+        ),
+    },
+    "q2": {
+        "fr": (
+            "Qui devrait être le plus responsable de la qualité de l'information en ligne ? (2 au plus)",
+            {
+                "governments": "Les gouvernements",
+                "platforms": "Les plateformes Internet",
+                "citizens": "Les citoyens",
+                "media": "Les médias d'information",
+                "international": "Les organisations internationales",
+            },
+        ),
+        "es": (
+            "¿Quién debería ser el principal responsable de la calidad de la información en línea? (2 como máximo)",
+            {
+                "governments": "Los gobiernos",
+                "platforms": "Las plataformas de Internet",
+                "citizens": "La ciudadanía",
+                "media": "Los medios de comunicación",
+                "international": "Las organizaciones internacionales",
+            },
+        ),
+    },
+    "q3": {
+        "fr": (
+            "Quelle confiance accordez-vous aux informations trouvées sur les réseaux sociaux ? "
+            "(1 = aucune, 5 = totale)",
+            {},
+        ),
+        "es": ("¿Cuánto confía en la información que encuentra en las redes sociales? (1 = nada, 5 = totalmente)", {}),
+    },
+    "q4": {
+        "fr": (
+            "Classez ces actions pour renforcer l'espace public numérique, la plus importante en premier",
+            {
+                "education": "Éducation et culture numérique",
+                "regulation": "Régulation des plateformes",
+                "design": "Des plateformes conçues pour un débat de qualité",
+                "fact-checking": "Vérification indépendante des faits",
+            },
+        ),
+        "es": (
+            "Ordene estas acciones para fortalecer la esfera pública digital, la más importante primero",
+            {
+                "education": "Educación y alfabetización digital",
+                "regulation": "Regulación de las plataformas",
+                "design": "Plataformas diseñadas para un debate de calidad",
+                "fact-checking": "Verificación independiente de los hechos",
+            },
+        ),
+    },
+    "q5": {
+        "fr": ("Points clés de la discussion de votre groupe", {}),
+        "es": ("Puntos clave del debate de su grupo", {}),
+    },
+    "q6": {
+        "fr": ("La recommandation de votre groupe aux décideurs", {}),
+        "es": ("La recomendación de su grupo a los responsables políticos", {}),
+    },
+}
+
+# Steps that apps built on this one add to the demo event (e.g. results: the illustrative
+# reference dataset on the plenary); they register at start-up, see demo_extra_register.
+_DEMO_EXTRAS = []
+
+
+def demo_extra_register(step) -> None:
+    """Run ``step(event)`` on every demo event created from now on (once per step)."""
+    if step not in _DEMO_EXTRAS:
+        _DEMO_EXTRAS.append(step)
+
 
 @dataclass
 class DemoEvent:
     event: Event
     organiser_email: str
-    organiser_password: str
+    # None when the organiser's account existed already: its password is left as it is.
+    organiser_password: str | None
 
 
 def _weighted(rng: random.Random, choices):
@@ -195,15 +304,34 @@ def demo_unique_slug(base: str) -> str:
     return unique_slug(Event, base)
 
 
+DEMO_ORGANISATION_SLUG = "missions-publiques-demo"
+DEMO_ORGANISER_EMAIL = "organiser@example.org"
+
+
+def demo_event_existing() -> Event | None:
+    """The latest Day 0 demo event, if one was created already."""
+    return (
+        Event.objects.filter(organisation__slug=DEMO_ORGANISATION_SLUG, slug__startswith="day-0")
+        .order_by("-pk")
+        .first()
+    )
+
+
+def demo_event_links_expired(event: Event) -> bool:
+    """Whether the event is over for long enough that its join links no longer open (see join_links)."""
+    return timezone.now() > event.ends_at + timedelta(hours=settings.JOIN_LINK_GRACE_HOURS)
+
+
 @transaction.atomic
 def demo_event_create(*, start: datetime, participants: int = 30, seed: int = 0) -> DemoEvent:
     rng = random.Random(seed)
     organisation, _ = Organisation.objects.get_or_create(
-        slug="missions-publiques-demo", defaults={"name": "Missions Publiques (demo)", "country": "France"}
+        slug=DEMO_ORGANISATION_SLUG, defaults={"name": "Missions Publiques (demo)", "country": "France"}
     )
-    email = "organiser@example.org"
-    password = secrets.token_urlsafe(9)
-    demo_login(organisation=organisation, email=email, username="organiser", password=password)
+    email = DEMO_ORGANISER_EMAIL
+    _user, password = demo_login(
+        organisation=organisation, email=email, username="organiser", password=secrets.token_urlsafe(9)
+    )
 
     event = Event.objects.create(
         organisation=organisation,
@@ -223,25 +351,36 @@ def demo_event_create(*, start: datetime, participants: int = 30, seed: int = 0)
     demo_questionnaire_create(event)
     demo_attributes_create(event)
     demo_people_create(event, participants=participants, rng=rng)
+    for step in _DEMO_EXTRAS:
+        step(event)
     return DemoEvent(event=event, organiser_email=email, organiser_password=password)
 
 
 def demo_login(*, organisation: Organisation, email: str, username: str, password: str):
-    """A staff account of the organisation with this password (the account is reused if it exists)."""
+    """A staff account of the organisation, and the password to print: ``password`` when the
+    account is created now, None when it exists already, whose password is never changed (its
+    owner may have chosen their own)."""
     user_model = get_user_model()
-    user = user_model.objects.filter(email=email).first() or user_model(username=username, email=email)
-    user.is_staff = True
-    user.set_password(password)
-    user.save()
+    user = user_model.objects.filter(email=email).first()
+    shown_password = None
+    if user is None:
+        user = user_model(username=username, email=email, is_staff=True)
+        user.set_password(password)
+        user.save()
+        shown_password = password
+    elif not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
     organisation.members.add(user)
     _email_address_verified(user)
-    return user
+    return user, shown_password
 
 
 def demo_questionnaire_create(event: Event) -> Session:
     """The seed's session (the digital public sphere) with its questions, and the Day 0 phases."""
     session = Session.objects.create(
         event=event,
+        translations=SESSION_TRANSLATIONS,
         order=1,
         code="digital-public-sphere",
         title="Shaping the digital public sphere",
@@ -259,9 +398,19 @@ def demo_questionnaire_create(event: Event) -> Session:
             respondent=respondent,
             text=text,
             max_choices=max_choices,
+            translations={lang: {"text": texts[0]} for lang, texts in QUESTION_TRANSLATIONS.get(code, {}).items()},
         )
+        labels = QUESTION_TRANSLATIONS.get(code, {})
         Option.objects.bulk_create(
-            Option(question=question, order=i, code=option_code, label=label)
+            Option(
+                question=question,
+                order=i,
+                code=option_code,
+                label=label,
+                translations={
+                    lang: {"label": texts[1][option_code]} for lang, texts in labels.items() if option_code in texts[1]
+                },
+            )
             for i, (option_code, label) in enumerate(options, start=1)
         )
     Phase.objects.bulk_create(

@@ -10,7 +10,7 @@ from sessions_app.models import Event
 class ParticipantImportForm(forms.Form):
     event = forms.ModelChoiceField(queryset=Event.objects.none(), label=_("Event"))
     file = forms.FileField(
-        label=_("CSV file"),
+        label=_("CSV or Excel (.xlsx) file"),
         help_text=_(
             "Columns: first_name, last_name, email, role, languages, timezone, and one column per "
             "diversity attribute of the event. The first line names the columns."
@@ -79,7 +79,7 @@ class ProfileForm(forms.Form):
 
 class TranslationsImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Translated CSV or PO file"),
+        label=_("Translated CSV, Excel (.xlsx) or PO file"),
         help_text=_(
             "The CSV file exported with “Export the questionnaire's texts for translation”, with the "
             "language columns filled in, or a PO file downloaded below and translated. A file with any "

@@ -1,7 +1,6 @@
 """Writes on events and people. Views, admin and commands call these; nothing else writes."""
 
 import csv
-import io
 import re
 import zoneinfo
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from sessions_app.live import person_changed
 from sessions_app.models import Event, Participant, new_token
-from wetheinternet.cleaning import clean_lines, normalise_newlines
+from wetheinternet.spreadsheets import SpreadsheetRefused, decode_text, read_sheet
 
 LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$", re.IGNORECASE)
 IMPORT_BASE_COLUMNS = ["first_name", "last_name", "email", "role", "languages", "timezone"]
@@ -74,6 +73,8 @@ class ImportError_:
 class ImportResult:
     created: int = 0
     errors: list[ImportError_] = field(default_factory=list)
+    # How the file was read, when the person should check it (e.g. other sheets left aside).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -81,16 +82,12 @@ class ImportResult:
 
 
 def decode_upload(data: bytes) -> str:
-    """An uploaded file as text with LF line endings (CR LF and the lone CR of old spreadsheets
-    too); refused when it is not UTF-8 or holds a NUL character, which no database field stores."""
+    """An uploaded text file with LF line endings (see wetheinternet.spreadsheets.decode_text);
+    ValidationError when it cannot be read or holds a NUL character, which no database field stores."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from None
-    text = normalise_newlines(text)
-    for line, problem in clean_lines(text):
-        raise ValidationError(_("line %(line)s: %(problem)s") % {"line": line, "problem": problem})
-    return text
+        return decode_text(data)
+    except SpreadsheetRefused as exc:
+        raise ValidationError(str(exc)) from None
 
 
 def unique_slug(model, base: str) -> str:
@@ -102,27 +99,27 @@ def unique_slug(model, base: str) -> str:
     return slug
 
 
-def upload_text(data: bytes, result: ImportResult) -> str | None:
-    """An uploaded file as text, or None with the reason in ``result`` (too large, not UTF-8)."""
+def upload_sheet(data: bytes, result, *, filename: str = "") -> csv.DictReader | None:
+    """An uploaded spreadsheet (CSV with any separator and common encoding, or .xlsx) as a reader
+    of its rows, or None with the reason in ``result``; notes on how it was read go to
+    ``result.notes``."""
     if len(data) > IMPORT_MAX_BYTES:
         result.errors.append(ImportError_(0, "", _("The file is larger than 5 MB.")))
         return None
     try:
-        return decode_upload(data)
-    except ValidationError as exc:
-        result.errors.append(ImportError_(0, "", exc.messages[0]))
+        sheet = read_sheet(data, filename=filename, max_rows=IMPORT_MAX_ROWS)
+    except SpreadsheetRefused as exc:
+        result.errors.append(ImportError_(0, "", str(exc)))
         return None
+    result.notes.extend(sheet.notes)
+    return sheet.reader
 
 
-def csv_table(text: str, result: ImportResult, *, columns, required, one_of) -> csv.DictReader | None:
-    """A spreadsheet's reader with its header checked, or None when problems went to ``result``.
+def csv_table(reader: csv.DictReader, result, *, columns, required, one_of) -> csv.DictReader | None:
+    """The reader with its header checked, or None when problems went to ``result``.
 
-    Column names are stripped and lower-cased; ";" separates cells when the first line has ";"
-    and no "," (spreadsheets set to a comma decimal). Every name must be one of ``columns``,
-    each of ``required`` must be there, and at least one of ``one_of``."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    Column names are stripped and lower-cased. Every name must be one of ``columns``, each of
+    ``required`` must be there, and at least one of ``one_of``."""
     header = [name.strip().lower() for name in csv_header(reader, result)]
     if result.errors:
         return None
@@ -186,7 +183,7 @@ def csv_rows(reader, result: ImportResult):
             yield line, values
 
 
-def participants_import_csv(*, event: Event, data: bytes) -> ImportResult:
+def participants_import_csv(*, event: Event, data: bytes, filename: str = "") -> ImportResult:
     """Import people from a CSV file; a file with any bad row is refused whole, nothing written.
 
     Columns: first_name (required), last_name, email, role (participant, facilitator,
@@ -194,10 +191,9 @@ def participants_import_csv(*, event: Event, data: bytes) -> ImportResult:
     column per diversity attribute of the event (by its key).
     """
     result = ImportResult()
-    text = upload_text(data, result)
-    if text is None:
+    reader = upload_sheet(data, result, filename=filename)
+    if reader is None:
         return result
-    reader = csv.DictReader(io.StringIO(text))
     header = [name.strip() for name in csv_header(reader, result)]
     if result.errors:
         return result

@@ -3,8 +3,6 @@ languages; people see their language, falling back to the original. Results stay
 so they add up across languages. Translators work in a spreadsheet (CSV export and import) or in
 their PO editor (one PO file per language, each text's place in the questionnaire as its context)."""
 
-import csv
-import io
 import re
 import tempfile
 
@@ -16,7 +14,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sessions_app.models import Event, Session
-from sessions_app.services import LANGUAGE_CODE_RE, ImportError_, ImportResult, csv_header, csv_rows, decode_upload
+from sessions_app.services import (
+    LANGUAGE_CODE_RE,
+    ImportError_,
+    ImportResult,
+    csv_header,
+    csv_rows,
+    decode_upload,
+    upload_sheet,
+)
 from wetheinternet.csvfiles import csv_text
 
 FIELDS = {"session": ["title", "material"], "question": ["text", "help_text"], "option": ["label"]}
@@ -55,8 +61,9 @@ def translation_languages(event: Event, rows=None) -> list[str]:
     return sorted(found | {code for code, _name in settings.LANGUAGES} - {event.language})
 
 
-def translations_export_csv(*, event: Event, languages: list[str] | None = None) -> str:
-    """One row per translatable text, one column per language (existing translations filled in)."""
+def translations_table(*, event: Event, languages: list[str] | None = None) -> tuple[list[str], list[list]]:
+    """The header and rows of the translations spreadsheet: one row per translatable text, one
+    column per language (existing translations filled in)."""
     rows = list(_rows(event))
     if languages is None:
         languages = translation_languages(event, rows)
@@ -65,18 +72,20 @@ def translations_export_csv(*, event: Event, languages: list[str] | None = None)
         + [((obj.translations or {}).get(code) or {}).get(field, "") for code in languages]
         for kind, session, question, option, field, obj in rows
     ]
-    return csv_text(KEY_COLUMNS + languages, body)
+    return KEY_COLUMNS + languages, body
 
 
-def translations_import_csv(*, event: Event, data: bytes) -> ImportResult:
+def translations_export_csv(*, event: Event, languages: list[str] | None = None) -> str:
+    """The translations spreadsheet as CSV (see translations_table)."""
+    return csv_text(*translations_table(event=event, languages=languages))
+
+
+def translations_import_csv(*, event: Event, data: bytes, filename: str = "") -> ImportResult:
     """Apply a translated spreadsheet; a file with any bad row is refused whole, nothing written."""
     result = ImportResult()
-    try:
-        text = decode_upload(data)
-    except ValidationError as exc:
-        result.errors.append(ImportError_(0, "", exc.messages[0]))
+    reader = upload_sheet(data, result, filename=filename)
+    if reader is None:
         return result
-    reader = csv.DictReader(io.StringIO(text))
     header = [name.strip() for name in csv_header(reader, result)]
     if result.errors:
         return result

@@ -8,10 +8,11 @@ from django.views.decorators.http import require_GET, require_POST
 from dialogues.selectors import dialogues_of
 from sessions_app import services
 from sessions_app.auth import is_organiser, participant_login, participant_logout
-from sessions_app.decorators import participant_of_event
+from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.forms import ProfileForm
 from sessions_app.join_links import JoinLinkInvalid, join_token_check
 from sessions_app.models import Event
+from sessions_app.selectors import people_with_links
 from wetheinternet.ratelimit import client_address, rate_limit_hit
 
 
@@ -67,3 +68,13 @@ def sign_out(request, event, participant):
         _("You have signed out of %(event)s. Open your personal link to come back.") % {"event": event.title},
     )
     return redirect("home")
+
+
+@never_cache
+@require_GET
+@organiser_of_event
+def people_links(request, event):
+    """Every person of the event with their personal join link, for the event's organisers."""
+    roles = people_with_links(event=event)
+    people = [person for role in roles for person in role["people"]]
+    return render(request, "sessions_app/people_links.html", {"event": event, "roles": roles, "people": people})

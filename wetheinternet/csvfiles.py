@@ -4,6 +4,9 @@ import csv
 import io
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel reads a CSV file as the computer's legacy encoding unless it starts with this mark;
+# with it, accents show right. Every import strips it again (wetheinternet.spreadsheets).
+BOM = "\ufeff"
 
 
 def safe_cell(value):
@@ -14,7 +17,9 @@ def safe_cell(value):
 
 
 def csv_text(header: list[str], rows) -> str:
+    """A CSV file of these rows, starting with the UTF-8 byte order mark (see BOM)."""
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.writer(out)
     writer.writerow(header)
     for row in rows:

@@ -9,3 +9,14 @@ def attachment(content, content_type: str, filename: str) -> HttpResponse:
     return HttpResponse(
         content, content_type=content_type, headers={"Content-Disposition": content_disposition_header(True, filename)}
     )
+
+
+def table_download(header: list[str], rows, *, filename_stem: str, xlsx: bool = False) -> HttpResponse:
+    """A table as a CSV file (with the byte order mark Excel needs for accents) or a .xlsx workbook."""
+    from wetheinternet.csvfiles import csv_text
+    from wetheinternet.spreadsheets import XLSX_CONTENT_TYPE, xlsx_bytes
+
+    rows = list(rows)
+    if xlsx:
+        return attachment(xlsx_bytes(header, rows), XLSX_CONTENT_TYPE, f"{filename_stem}.xlsx")
+    return attachment(csv_text(header, rows), "text/csv; charset=utf-8", f"{filename_stem}.csv")

@@ -64,3 +64,21 @@ def deployment_slug(text: str) -> str:
     """A name that is safe inside Redis keys and channel names: letters, digits, dots and dashes."""
     slug = re.sub(r"[^A-Za-z0-9.-]+", "-", text).strip("-.").lower()
     return slug[:60] or "default"
+
+
+def site_url(environ=None) -> str:
+    """The address printed in links, QR codes and e-mails: ``SITE_URL`` when it is set, otherwise
+    built from the ``HOST`` and ``PORT`` the server listens on (``make demo`` passes both), so that
+    ``PORT=8311 make demo`` prints links to port 8311. A server listening on every interface
+    (0.0.0.0, ::) is reached locally at 127.0.0.1."""
+    environ = os.environ if environ is None else environ
+    explicit = (environ.get("SITE_URL") or "").strip()
+    if explicit:
+        return explicit.rstrip("/")
+    host = (environ.get("HOST") or "").strip() or "127.0.0.1"
+    port = (environ.get("PORT") or "").strip() or "8000"
+    if host in {"0.0.0.0", "::", "[::]"}:  # noqa: S104 (a name read, not a binding)
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from wetheinternet.env import deployment_slug, envbool, envint, envlist, envnetworks, envstr
+from wetheinternet.env import deployment_slug, envbool, envint, envlist, envnetworks, envstr, site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,7 +26,8 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-key-do-not-use-in-production"  # noqa: S105 - DEBUG only
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# SITE_URL if set, else derived from HOST and PORT (what `make demo` serves on).
+SITE_URL = site_url()
 # Names this deployment inside a Redis it may share with others (channel layer, cache, Celery),
 # so that two deployments never see each other's broadcasts, cached pages or tasks.
 DEPLOYMENT_NAME = deployment_slug(envstr("DEPLOYMENT_NAME") or urlparse(SITE_URL).netloc or "default")

@@ -12,7 +12,7 @@ from dialogues.results import global_snapshot
 from dialogues.services import version_publish
 from sessions_app.models import Option, Question
 from tests.dialogues.conftest import make_two_sites, q1, submit_results
-from tests.helpers import log_in_as, make_person
+from tests.helpers import log_in_as, make_person, without_bom
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +165,7 @@ def test_suppressed_rows_of_the_open_data_are_empty(client, dialogue, world):
     dialogue.save()
     # Public: France only. q1 N = 6 shown; the ranking (2 groups < 5) and q2 (no answer) suppressed.
     content = client.get(f"/public/dialogues/{dialogue.slug}/results.csv").content.decode()
-    rows = list(csv.DictReader(io.StringIO(content)))
+    rows = list(csv.DictReader(io.StringIO(without_bom(content))))
     assert list(rows[0]) == open_data.COLUMNS
     suppressed = [row for row in rows if row["suppressed"] == "true"]
     assert suppressed and {row["question_code"] for row in suppressed} >= {"q2", "q4"}

@@ -16,7 +16,7 @@ from results.paper_tallies import (
     paper_template_csv,
 )
 from sessions_app.models import Option, Question
-from tests.helpers import log_in_as
+from tests.helpers import log_in_as, without_bom
 from tests.results import notes_fixtures
 from tests.results.conftest import make_groups
 from tests.results.notes_fixtures import FULL_ANSWERS
@@ -237,7 +237,7 @@ def fill(template: str) -> str:
         "q7": {"no": "1"},
         "q8": {"b": "1"},
     }
-    rows = list(csv.DictReader(io.StringIO(template)))
+    rows = list(csv.DictReader(io.StringIO(without_bom(template))))
     for row in rows:
         code, option = row["question"], row["option"]
         if code in ("q5", "q6"):
@@ -259,7 +259,7 @@ def test_the_template_lists_every_group_question_and_option_and_round_trips(clie
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert f'filename="{event.slug}-{questionnaire.code}-paper-tallies.csv"' in response["Content-Disposition"]
     template = response.content.decode()
-    rows = list(csv.reader(io.StringIO(template)))
+    rows = list(csv.reader(io.StringIO(without_bom(template))))
     assert rows[0] == ["group", "question", "option", "count", "valid", "text"]
     per_group = 4 + 5 + 5 + 4 + 1 + 1 + 2 + 3  # q1..q8: options, one row per open question
     assert len(rows) == 1 + 2 * per_group
@@ -299,7 +299,9 @@ def test_formula_cells_in_the_template_are_neutralised_and_read_back(event, ques
     )
     template = paper_template_csv(event=event, session=questionnaire)
     assert "1,q9,'-1,,," in template and "1,q9,'=1+1,,," in template
-    assert not any(cell.startswith(("=", "+", "-", "@")) for row in csv.reader(io.StringIO(template)) for cell in row)
+    assert not any(
+        cell.startswith(("=", "+", "-", "@")) for row in csv.reader(io.StringIO(without_bom(template))) for cell in row
+    )
     result = upload(event, questionnaire, HEADER + "1,q9,'-1,2,,\n1,q9,'=1+1,1,,\n2,q9,-1,1,,\n")
     assert result.ok
     assert latest(groups[0], questionnaire).data["answers"]["q9"]["counts"] == {"-1": 2, "=1+1": 1}

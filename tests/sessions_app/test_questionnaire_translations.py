@@ -10,6 +10,7 @@ from django.utils import translation
 
 from sessions_app.models import Option, Phase, Question, Session
 from sessions_app.translations import translated, translations_export_csv, translations_import_csv
+from tests.helpers import without_bom
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def questionnaire(event):
 
 
 def exported(event) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(translations_export_csv(event=event))))
+    return list(csv.DictReader(io.StringIO(without_bom(translations_export_csv(event=event)))))
 
 
 def fill(rows, language, texts) -> bytes:
@@ -121,7 +122,7 @@ def test_organisers_export_and_import_translations_in_the_admin(
     response = client.post(
         "/admin/sessions_app/event/", {"action": "export_translations", "_selected_action": [event.pk]}
     )
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(without_bom(response.content.decode()))))
     upload = SimpleUploadedFile("t.csv", fill(rows, "fr", FRENCH), content_type="text/csv")
     response = client.post(f"/admin/sessions_app/event/{event.pk}/translations/", {"file": upload})
     assert response.status_code == 302

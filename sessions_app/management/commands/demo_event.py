@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from sessions_app.demo import demo_event_create
+from sessions_app.demo import DEMO_ORGANISER_EMAIL, demo_event_create, demo_event_existing, demo_event_links_expired
 from sessions_app.join_links import join_url
 
 
@@ -21,6 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--participants", type=int, default=30, help="Number of participants (default 30).")
         parser.add_argument("--seed", type=int, default=0, help="Seed for the generated people.")
         parser.add_argument("--json", action="store_true", help="Print one JSON object instead of text.")
+        parser.add_argument(
+            "--new",
+            action="store_true",
+            help="Create another Day 0 event even if one exists (by default its links are printed again).",
+        )
         parser.add_argument(
             "--dialogue",
             type=int,
@@ -44,17 +49,27 @@ class Command(BaseCommand):
             return self._dialogue(options["dialogue"], start, options)
         if not 1 <= options["participants"] <= 100_000:
             raise CommandError("--participants must be between 1 and 100000")
-        demo = demo_event_create(start=start, participants=options["participants"], seed=options["seed"])
-        event = demo.event
+        existing = None if options["new"] else demo_event_existing()
+        expired = existing if existing is not None and demo_event_links_expired(existing) else None
+        if expired is not None:
+            existing = None
+        if existing is not None:
+            event, password = existing, None
+        else:
+            demo = demo_event_create(start=start, participants=options["participants"], seed=options["seed"])
+            event, password = demo.event, demo.organiser_password
         site = settings.SITE_URL
         data = {
             "event": event.slug,
+            "created": existing is None,
             "urls": {
                 "admin": f"{site}{reverse('admin:index')}",
                 "control_room": f"{site}{reverse('control_room', kwargs={'slug': event.slug})}",
+                "people_and_links": f"{site}{reverse('people_links', kwargs={'slug': event.slug})}",
                 "plenary": f"{site}{reverse('plenary', kwargs={'slug': event.slug, 'token': event.plenary_token})}",
             },
-            "organiser": {"email": demo.organiser_email, "password": demo.organiser_password},
+            # password None: the account existed, and its password was left as it is.
+            "organiser": {"email": DEMO_ORGANISER_EMAIL, "password": password},
             "people": [
                 {"name": str(person), "role": person.role, "join_url": join_url(person)}
                 for person in event.participants.order_by("role", "pk")
@@ -63,17 +78,38 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
-        self.stdout.write(self.style.SUCCESS(f"Created {event.title} ({event.slug})"))
+        if expired is not None:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The demo event {expired.slug} ended on {expired.ends_at:%Y-%m-%d %H:%M} UTC and its join links "
+                    "have expired, so a new one was created:"
+                )
+            )
+        if existing is None:
+            self.stdout.write(self.style.SUCCESS(f"Created {event.title} ({event.slug})"))
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(f"The demo event exists already: {event.title} ({event.slug})")
+                + "\n  (nothing was changed; `python manage.py demo_event --new` creates another one)"
+            )
         self.stdout.write(f"  Organiser sign-in: {data['urls']['admin']}")
-        self.stdout.write(f"    e-mail {demo.organiser_email}   password {demo.organiser_password}")
+        if password is None:
+            self.stdout.write(
+                f"    e-mail {DEMO_ORGANISER_EMAIL}   password: the one printed when the account was created "
+                "(unchanged; `python manage.py changepassword organiser` sets a new one)"
+            )
+        else:
+            self.stdout.write(f"    e-mail {DEMO_ORGANISER_EMAIL}   password {password}")
         self.stdout.write(f"  Control room:      {data['urls']['control_room']}")
         self.stdout.write(f"  Plenary screen:    {data['urls']['plenary']}")
-        self.stdout.write("  Join links (open each in its own private window):")
-        for person in data["people"][:8]:
-            self.stdout.write(f"    {person['role']:<12} {person['name']:<24} {person['join_url']}")
         self.stdout.write(
-            f"    ... and {max(0, len(data['people']) - 8)} more: `python manage.py demo_event --json` prints them all."
+            f"  People and links:  {data['urls']['people_and_links']}\n"
+            f"    every one of the {len(data['people'])} join links, with copy buttons (signed in as the organiser)."
         )
+        self.stdout.write("  A few join links (open each in its own private window):")
+        for role in ("participant", "facilitator", "note_taker"):
+            for person in [p for p in data["people"] if p["role"] == role][:2]:
+                self.stdout.write(f"    {person['role']:<12} {person['name']:<24} {person['join_url']}")
 
     def _dialogue(self, partners: int, start, options):
         # The dialogue builds on every app: imported here so that the Day 0 demo needs only this one.
@@ -102,7 +138,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Created the dialogue {dialogue} ({dialogue.slug})"))
         self.stdout.write(f"  Sign in at:        {data['urls']['sign_in']}")
         self.stdout.write(
-            f"  Coordinator:       e-mail {demo.coordinator_email}   password {demo.coordinator_password}"
+            f"  Coordinator:       e-mail {demo.coordinator_email}   password {_password(demo.coordinator_password)}"
         )
         self.stdout.write(f"    Coordination:    {data['urls']['coordination']}")
         self.stdout.write(f"    Global results:  {data['urls']['results']}")
@@ -111,7 +147,7 @@ class Command(BaseCommand):
             public = "opted in to the public page" if partner["results_public"] else "not on the public page"
             self.stdout.write(f"  {partner['organisation']} ({partner['country']}, {public})")
             self.stdout.write(
-                f"    e-mail {partner['organiser']['email']}   password {partner['organiser']['password']}"
+                f"    e-mail {partner['organiser']['email']}   password {_password(partner['organiser']['password'])}"
             )
             self.stdout.write(f"    Partner page:    {partner['urls']['partner']}")
             self.stdout.write(f"    Control room:    {partner['urls']['control_room']}")
@@ -141,3 +177,7 @@ def _path(name: str, slug: str, *, public: bool = False) -> str:
         return reverse(name, kwargs={"slug": slug})
     except NoReverseMatch:
         return f"/public/dialogues/{slug}/" if public else f"/dialogues/{slug}/results/"
+
+
+def _password(password: str | None) -> str:
+    return password if password is not None else "unchanged (the account existed already)"
