@@ -26,7 +26,7 @@ def test_site_url(environ, expected):
 
 def test_settings_derive_it_from_port():
     code = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
-    env = {"DJANGO_SETTINGS_MODULE": "wetheinternet.settings", "PORT": "8311", "PATH": "/usr/bin:/bin"}
+    env = {"DJANGO_SETTINGS_MODULE": "wetheinternet.settings", "PORT": "8311", "PATH": "/usr/bin:/bin", "DEBUG": "1"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=".")
     assert out.stdout.strip() == "http://127.0.0.1:8311"
 
