@@ -119,12 +119,17 @@ def test_no_violation_and_the_live_parts_work(browser, strict_product):
     event_admin = organiser.open(base + "/admin/sessions_app/event/")
     event_admin.click("#result_list tbody tr a")
     event_admin.wait_for_selector("#event_form")
+    # The admin's date widgets build their calendar with its own scripts.
+    event_admin.click(".datetimeshortcuts a[id^=calendarlink]")
+    event_admin.wait_for_selector(".calendarbox", state="visible")
 
     coordinator = Watched(browser)
     results = coordinator.open(dialogue["urls"]["sign_in"])
     sign_in(results, dialogue["coordinator"])
     results.goto(dialogue["urls"]["results"])
     results.wait_for_selector(".dr-question", timeout=TIMEOUT)
+    dialogue_admin = coordinator.open(dialogue["urls"]["admin"])
+    dialogue_admin.wait_for_selector("#dialogue_form")
     public = coordinator.open(dialogue["urls"]["public_results"])
     public.wait_for_selector(".dr-question", timeout=TIMEOUT)
     # The bars are drawn without inline styles and still have their widths.
