@@ -122,6 +122,10 @@ def test_no_violation_and_the_live_parts_work(browser, strict_product):
     # The admin's date widgets build their calendar with its own scripts.
     event_admin.click(".datetimeshortcuts a[id^=calendarlink]")
     event_admin.wait_for_selector(".calendarbox", state="visible")
+    # The admin pages the product adds: translations, the people import; and the paper tallies.
+    organiser.open(event_admin.url.replace("/change/", "/translations/")).wait_for_selector("input[type=file]")
+    organiser.open(base + "/admin/sessions_app/participant/import/").wait_for_selector("input[type=file]")
+    organiser.open(f"{base}/events/{demo['event']}/results/paper/").wait_for_selector("main h1")
 
     coordinator = Watched(browser)
     results = coordinator.open(dialogue["urls"]["sign_in"])
