@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import Product
+from tests.e2e.conftest import ARTIFACTS, Product
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30_000
@@ -142,6 +142,8 @@ def test_no_violation_and_the_live_parts_work(browser, strict_product):
             "svg.dr-track rect", "(rects) => rects.map((r) => r.getBoundingClientRect().width)"
         )
         assert widths and max(widths) > 0, widths
+    ARTIFACTS.mkdir(exist_ok=True)
+    public.screenshot(path=str(ARTIFACTS / "csp-public-results.png"))
 
     for watched in (organiser, participant, screen, coordinator):
         for page in watched.pages:
