@@ -168,6 +168,13 @@ def test_the_main_pages_have_no_inline_script_style_or_handler(world, django_use
     assert not inline_problems(missing.content.decode()).problems
 
 
+@pytest.mark.parametrize("name", ["400", "403", "404", "500", "503"])
+def test_the_error_pages_render_with_their_stylesheet_and_no_inline_style(name):
+    html = render_to_string(f"{name}.html")
+    assert "css/error.css" in html
+    assert not inline_problems(html).problems
+
+
 def test_the_dialogue_bars_keep_their_width_without_inline_styles():
     # The server draws a bar's width as an SVG attribute, which the policy does not govern, so
     # the bars are right without JavaScript too.
