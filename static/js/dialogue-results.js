@@ -21,6 +21,7 @@
   // The scopes' names in the page's language, as the server wrote them in the pickers.
   Array.prototype.forEach.call(scopeSelect.options, function (o) { labels[o.value] = o.textContent; });
 
+  var SVG = "http://www.w3.org/2000/svg";
   function hiddenFromReaders(node) { node.setAttribute("aria-hidden", "true"); return node; }
   function labelled(cell, label) { cell.setAttribute("data-label", label); return cell; }
   function number(value) { return numbers.format(value); }
@@ -133,9 +134,13 @@
           bar.appendChild(el("span", "dr-value", T.notShown));
         } else {
           var percent = c.figures.percent[index];
-          var track = hiddenFromReaders(el("span", "dr-track"));
-          var fill = el("span");
-          fill.style.width = Math.max(0, Math.min(100, percent || 0)).toFixed(1) + "%";
+          // An SVG bar, as the server draws it: its width is an attribute, not an inline style.
+          var track = hiddenFromReaders(document.createElementNS(SVG, "svg"));
+          track.setAttribute("class", "dr-track");
+          track.setAttribute("focusable", "false");
+          var fill = document.createElementNS(SVG, "rect");
+          fill.setAttribute("width", Math.max(0, Math.min(100, percent || 0)).toFixed(1) + "%");
+          fill.setAttribute("height", "100%");
           track.appendChild(fill);
           bar.appendChild(track);
           var value = el("span", "dr-value", (percent === null || percent === undefined ? "–" : number(percent) + " %") + " ");

@@ -64,7 +64,7 @@ def test_from_check_in_to_rooms_and_back_to_the_plenary(browser, live_product):
     for person in others:
         check_in_quietly(api.request, person["join_url"])
     control.wait_for_function(
-        "document.getElementById('count-checked-in').textContent.trim() === '10'", timeout=TIMEOUT
+        "() => document.getElementById('count-checked-in').textContent.trim() === '10'", timeout=TIMEOUT
     )
 
     control.click("text=Form diverse groups of the people checked in")

@@ -66,7 +66,7 @@ def test_offline_notes_survive_a_reload_and_submit_once(browser, live_product):
     box = page.locator(TEXT)
     box.wait_for(timeout=TIMEOUT)
     # The service worker controls the page and keeps a copy of it and its files.
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=TIMEOUT)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=TIMEOUT)
     page.wait_for_selector("#notes-form[data-offline-ready='1']", timeout=TIMEOUT)
     kept_key = page.evaluate(KEPT_COPY)
     assert kept_key
@@ -88,7 +88,7 @@ def test_offline_notes_survive_a_reload_and_submit_once(browser, live_product):
     initial = json.loads(page.text_content("#notes-initial"))
     assert initial["idempotency_key"] == kept_key, "the page was rendered again, not opened from the kept copy"
     box = page.locator(TEXT)
-    page.wait_for_function(f"document.querySelector({TEXT!r}).value.includes('typed offline')", timeout=TIMEOUT)
+    page.wait_for_function(f"() => document.querySelector({TEXT!r}).value.includes('typed offline')", timeout=TIMEOUT)
     assert box.input_value() == "First point: trust needs transparency. Second point, typed offline."
     page.wait_for_selector("#save-status:has-text('saved on this device')", timeout=TIMEOUT)
     box.scroll_into_view_if_needed()  # the sticky save status above the notes typed offline
@@ -114,7 +114,7 @@ def test_offline_notes_survive_a_reload_and_submit_once(browser, live_product):
         raise AssertionError(page.inner_text("#submit-status") + " | " + page.inner_text("#save-status")) from None
 
     plenary.wait_for_function(
-        f"document.getElementById('groups-submitted').textContent !== {before!r}", timeout=TIMEOUT
+        f"() => document.getElementById('groups-submitted').textContent !== {before!r}", timeout=TIMEOUT
     )
     assert re.search(r"\b1\b", plenary.inner_text("#groups-submitted"))
 

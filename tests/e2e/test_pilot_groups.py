@@ -45,7 +45,7 @@ def test_a_pilot_of_13_with_one_facilitator_and_one_note_taker(browser, pilot):
         check_in_quietly(api.request, person["join_url"])
     # The plan follows the check-ins by itself.
     control.wait_for_function(
-        "document.getElementById('plan-summary') && "
+        "() => document.getElementById('plan-summary') && "
         "document.getElementById('plan-summary').textContent.includes('13 participants checked in') && "
         "document.getElementById('plan-summary').textContent.includes('1 note taker')",
         timeout=TIMEOUT,
@@ -74,7 +74,7 @@ def test_a_pilot_of_13_with_one_facilitator_and_one_note_taker(browser, pilot):
     phone.goto(volunteer["join_url"])
     phone.wait_for_selector("#connection[data-state=live]", timeout=TIMEOUT)
     form.locator("button").click()
-    control.wait_for_function("document.querySelectorAll('.note-taker-form').length === 1", timeout=TIMEOUT)
+    control.wait_for_function("() => document.querySelectorAll('.note-taker-form').length === 1", timeout=TIMEOUT)
     assert "takes the notes" in control.inner_text("#action-status")
     assert control.inner_text("#quality-report").count("has no note taker") == 1
     assert volunteer_id
@@ -89,7 +89,7 @@ def test_a_pilot_of_13_with_one_facilitator_and_one_note_taker(browser, pilot):
     row = control.locator("tr", has_text="q1:").first
     row.locator("button", has_text="Open").click()
     control.wait_for_function(
-        "document.getElementById('action-status').textContent.includes('is open')", timeout=TIMEOUT
+        "() => document.getElementById('action-status').textContent.includes('is open')", timeout=TIMEOUT
     )
     row = control.locator("tr", has_text="q1:").first
     row.locator("button", has_text="Close").wait_for(timeout=TIMEOUT)

@@ -36,6 +36,7 @@ def test_pages_answer_503_when_the_database_is_unreachable(tmp_path):
                 assert error.code == 503, (path, error.code, body[:500])
                 assert "temporarily unavailable" in body and "Traceback" not in body
                 assert error.headers["Retry-After"] == "10"
+                assert "script-src 'self'" in error.headers["Content-Security-Policy"]
     finally:
         stop(server)
         log.close()

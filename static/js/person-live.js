@@ -1,0 +1,48 @@
+/* A person's own page (lobby or room) follows the event: phase, countdown, messages, presence,
+   help calls; it reloads when the person's view changes. Labels come from #live-labels. */
+(function () {
+  "use strict";
+  var T = JSON.parse(document.getElementById("live-labels").textContent);
+  var page = document.body.dataset;
+  var renderedKey = page.viewKey, renderedView = page.view;
+  var countdown = document.getElementById("countdown");
+  var socket = new LiveSocket("/ws/events/" + page.event + "/me/", {
+    indicator: document.getElementById("connection"), heartbeat: 20000,
+    labels: {live: T.live, reconnecting: T.reconnecting, refused: T.refused},
+    onMessage: function (data) {
+      if (data.type === "event.state") {
+        var key = (data.phase ? data.phase.id : "") + ":" + (data.allocation || "");
+        if ((data.view && data.view !== renderedView) || key !== renderedKey) {
+          // Everyone moves at once: spread the reloads over a second and a half.
+          setTimeout(function () { location.reload(); }, Math.random() * 1500);
+          return;
+        }
+        document.getElementById("phase-title").textContent = data.phase ? data.phase.title : T.waiting;
+        countdown.setAttribute("data-ends-at", data.phase && data.phase.ends_at ? data.phase.ends_at : "");
+        var box = document.getElementById("broadcast");
+        if (data.message) { box.textContent = data.message.text; box.hidden = false; }
+      } else if (data.type === "room.message") {
+        var box2 = document.getElementById("broadcast"); box2.textContent = data.text; box2.hidden = false;
+      } else if (data.type === "room.presence") {
+        document.querySelectorAll("[data-member]").forEach(function (el) {
+          var on = data.connected.indexOf(parseInt(el.dataset.member, 10)) !== -1;
+          el.classList.toggle("online", on);
+          el.querySelector(".presence").textContent = on ? T.connected : T.notConnected;
+        });
+      } else if (data.type === "help.acknowledged") {
+        var help = document.getElementById("help-status");
+        if (help) help.textContent = T.onTheWay;
+      } else if (data.type === "person.moved" || data.type === "room.changed") {
+        setTimeout(function () { location.reload(); }, Math.random() * 1000);
+      }
+    }
+  });
+  startCountdown(countdown, socket);
+  var helpForm = document.getElementById("help-form");
+  if (helpForm) helpForm.addEventListener("submit", function (e) {
+    e.preventDefault();
+    fetch(helpForm.action, {method: "POST", headers: {"X-CSRFToken": helpForm.querySelector("[name=csrfmiddlewaretoken]").value, "Accept": "application/json"}, credentials: "same-origin"})
+      .then(function (r) { if (!r.ok) throw new Error(r.status); document.getElementById("help-status").textContent = T.called; })
+      .catch(function () { document.getElementById("help-status").textContent = T.unreachable; });
+  });
+})();
