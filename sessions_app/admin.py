@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from sessions_app import invitations, services, translations
 from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin, ReadableQueryAdmin
 from sessions_app.auth import is_organiser
+from sessions_app.event_time import local_in, zone_name
 from sessions_app.forms import ParticipantImportForm, TranslationsImportForm
 from sessions_app.join_links import join_url
 from sessions_app.models import DiversityAttribute, Event, Option, Organisation, Participant, Phase, Question, Session
@@ -78,7 +80,7 @@ class SessionInline(OrganiserInline, admin.TabularInline):
 @admin.register(Event)
 class EventAdmin(OrganiserScopedAdmin):
     event_path = ""
-    list_display = ["title", "organisation", "starts_at", "timezone", "status", "people", "links"]
+    list_display = ["title", "organisation", "starts", "status", "people", "links"]
     list_filter = ["status", ("organisation", OnlyYours), "continent"]
     search_fields = ["title", "slug", "country", "tags"]
     prepopulated_fields = {"slug": ["title"]}
@@ -113,6 +115,21 @@ class EventAdmin(OrganiserScopedAdmin):
         ),
     ]
     readonly_fields = ["dialogue", "dialogue_version"]
+
+    def event_of(self, obj):
+        return obj
+
+    def event_time_zone(self, request, obj):
+        # The time zone chosen in the same form decides, also for a new event (none stored yet).
+        if request.method == "POST" and "timezone" in request.POST:
+            return zone_name(request.POST["timezone"])
+        return super().event_time_zone(request, obj)
+
+    @admin.display(description=_("starts at"), ordering="starts_at")
+    def starts(self, obj):
+        return format_html(
+            "{} ({})", date_format(local_in(obj.starts_at, obj.timezone), "DATETIME_FORMAT"), obj.timezone
+        )
 
     @admin.display(description=_("people"))
     def people(self, obj):
