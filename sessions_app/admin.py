@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
-from django.forms import Textarea
+from django.forms import BaseInlineFormSet, Textarea
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,8 +14,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from sessions_app import invitations, services, translations
-from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin, ReadableQueryAdmin
+from sessions_app import invitations, phase_templates, services, translations
+from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin, ReadableQueryAdmin, SameEventModelForm
 from sessions_app.auth import is_organiser
 from sessions_app.event_time import local_in, zone_name
 from sessions_app.forms import ParticipantImportForm, TranslationsImportForm
@@ -85,7 +86,7 @@ class EventAdmin(OrganiserScopedAdmin):
     search_fields = ["title", "slug", "country", "tags"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PhaseInline, SessionInline, DiversityAttributeInline]
-    actions = ["export_translations"]
+    actions = ["export_translations", "set_up_day0_phases"]
     change_form_template = "admin/sessions_app/event/change_form.html"
     fieldsets = [
         (None, {"fields": ["organisation", "title", "slug", "description", "status"]}),
@@ -134,6 +135,20 @@ class EventAdmin(OrganiserScopedAdmin):
     @admin.display(description=_("people"))
     def people(self, obj):
         return obj.participants.count()
+
+    @admin.action(description=_("Set up the seed's phases: Opening 15', Break-out rooms 45', Results 20'"))
+    def set_up_day0_phases(self, request, queryset):
+        for event in queryset:
+            outcome = phase_templates.event_phases_from_day0(event=event)
+            if outcome.refused:
+                self.message_user(request, outcome.refused, messages.WARNING)
+            else:
+                self.message_user(
+                    request,
+                    _("%(event)s: %(n)s phases set up; adjust their titles and minutes below the event.")
+                    % {"event": event, "n": outcome.created},
+                    messages.SUCCESS,
+                )
 
     @admin.action(description=_("Export the questionnaire's texts for translation (CSV)"))
     def export_translations(self, request, queryset):
@@ -212,8 +227,33 @@ class EventAdmin(OrganiserScopedAdmin):
         )
 
 
+def too_few_options(kind: str, max_choices: int | None, option_count: int) -> str | None:
+    """Why a multiple-choice question cannot be answered as set: fewer options than its maximum."""
+    if kind == Question.Kind.MULTIPLE and max_choices and option_count < max_choices:
+        return _(
+            "This multiple-choice question allows up to %(max)s choices but has %(n)s options: "
+            "add options or lower the maximum."
+        ) % {"max": max_choices, "n": option_count}
+    return None
+
+
+class QuestionInlineForm(SameEventModelForm):
+    """On a session's page, a question's options are its saved ones (they are edited on its own page)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        question = self.instance
+        if not self.errors and not cleaned.get("DELETE"):
+            count = question.options.count() if question.pk else 0
+            problem = too_few_options(cleaned.get("kind"), cleaned.get("max_choices"), count)
+            if problem:
+                self.add_error("max_choices", problem)
+        return cleaned
+
+
 class QuestionInline(OrganiserInline, admin.TabularInline):
     model = Question
+    form = QuestionInlineForm
     extra = 0
     fields = ["order", "code", "kind", "respondent", "text", "max_choices"]
     show_change_link = True
@@ -227,8 +267,24 @@ class SessionAdmin(OrganiserScopedAdmin):
     inlines = [QuestionInline]
 
 
+class OptionFormSet(BaseInlineFormSet):
+    """The options kept must be at least the question's "at most" (the question as typed above)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = sum(
+            1 for form in self.forms if not self._should_delete_form(form) and (form.instance.pk or form.has_changed())
+        )
+        problem = too_few_options(self.instance.kind, self.instance.max_choices, kept)
+        if problem:
+            raise ValidationError(problem)
+
+
 class OptionInline(OrganiserInline, admin.TabularInline):
     model = Option
+    formset = OptionFormSet
     extra = 0
     fields = ["order", "code", "label"]
 
