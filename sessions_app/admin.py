@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sessions_app import invitations, phase_templates, services, translations
 from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin, ReadableQueryAdmin, SameEventModelForm
+from sessions_app.admin_translations import TranslatedAdmin, translated_form, translation_field_names
 from sessions_app.auth import is_organiser
 from sessions_app.event_time import local_in, zone_name
 from sessions_app.forms import ParticipantImportForm, TranslationsImportForm
@@ -260,7 +261,10 @@ class QuestionInline(OrganiserInline, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(OrganiserScopedAdmin):
+class SessionAdmin(TranslatedAdmin, OrganiserScopedAdmin):
+    translation_kind = "session"
+    form = translated_form("session", Session, SameEventModelForm)
+    exclude = ["translations"]
     list_display = ["title", "event", "order", "code"]
     list_filter = [("event", OnlyYours)]
     search_fields = ["title", "code"]
@@ -284,13 +288,17 @@ class OptionFormSet(BaseInlineFormSet):
 
 class OptionInline(OrganiserInline, admin.TabularInline):
     model = Option
+    form = translated_form("option", Option, SameEventModelForm, short=True)
     formset = OptionFormSet
     extra = 0
-    fields = ["order", "code", "label"]
+    fields = ["order", "code", "label", *translation_field_names("option")]
 
 
 @admin.register(Question)
-class QuestionAdmin(OrganiserScopedAdmin):
+class QuestionAdmin(TranslatedAdmin, OrganiserScopedAdmin):
+    translation_kind = "question"
+    form = translated_form("question", Question, SameEventModelForm)
+    exclude = ["translations"]
     event_path = "session__event"
     list_display = ["code", "text", "kind", "session"]
     list_filter = ["kind", ("session__event", OnlyYours)]

@@ -154,3 +154,64 @@ def test_an_event_of_a_dialogue_keeps_its_dialogue_s_plan(event):
     event.save()
     outcome = event_phases_from_day0(event=event)
     assert outcome.refused and not event.phases.exists()
+
+
+def test_translations_are_edited_as_one_field_per_language(client, organiser, session):
+    session.translations = {"fr": {"title": "Sujet"}, "de": {"title": "Thema"}}
+    session.save()
+    client.force_login(organiser)
+    page = client.get(f"/admin/sessions_app/session/{session.pk}/change/").content.decode()
+    assert 'name="translation_fr_title"' in page and 'value="Sujet"' in page
+    assert 'name="translation_es_material"' in page
+    assert 'name="translations"' not in page  # no raw JSON
+    data = {
+        "event": session.event_id,
+        "order": 1,
+        "code": "s",
+        "title": "Topic",
+        "translation_fr_title": "",
+        "translation_es_title": "Tema",
+        "translation_es_material": "Texto",
+        "questions-TOTAL_FORMS": 0,
+        "questions-INITIAL_FORMS": 0,
+    }
+    response = client.post(f"/admin/sessions_app/session/{session.pk}/change/", data)
+    assert response.status_code == 302
+    session.refresh_from_db()
+    # French emptied, Spanish added, a language of an imported file kept.
+    assert session.translations == {"es": {"title": "Tema", "material": "Texto"}, "de": {"title": "Thema"}}
+
+
+def test_an_option_s_translations_are_fields_of_its_row(client, organiser, session):
+    client.force_login(organiser)
+    data = _question_form(session, max_choices=1, options=["Yes"])
+    data.update({"kind": "single", "max_choices": "", "options-0-translation_fr_label": "Oui"})
+    data.update({"translation_fr_text": "Lesquels ?"})
+    response = client.post("/admin/sessions_app/question/add/", data)
+    assert response.status_code == 302, response.content.decode()[:500]
+    question = Question.objects.get()
+    assert question.translations == {"fr": {"text": "Lesquels ?"}}
+    assert question.options.get().translations == {"fr": {"label": "Oui"}}
+
+
+def test_a_translation_with_a_nul_is_refused_and_nothing_is_saved(client, organiser, session):
+    client.force_login(organiser)
+    data = _question_form(session, max_choices=1, options=["Yes"])
+    data.update({"kind": "single", "max_choices": "", "options-0-translation_fr_label": "O\x00ui"})
+    response = client.post("/admin/sessions_app/question/add/", data)
+    assert response.status_code in (200, 400)
+    assert not Question.objects.exists()
+
+
+def test_a_translation_with_a_lone_surrogate_says_what_is_wrong(session):
+    from django.forms import modelform_factory
+
+    from sessions_app.admin import SessionAdmin
+
+    form_class = modelform_factory(Session, form=SessionAdmin.form, fields=["event", "order", "code", "title"])
+    form = form_class(
+        {"event": session.event_id, "order": 2, "code": "t", "title": "T", "translation_fr_title": "O\ud800ui"},
+        instance=Session(event=session.event),
+    )
+    assert not form.is_valid()
+    assert "surrogate" in str(form.errors["translation_fr_title"])
