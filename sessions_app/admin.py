@@ -68,7 +68,8 @@ class PhaseInline(OrganiserInline, admin.TabularInline):
 class DiversityAttributeInline(OrganiserInline, admin.TabularInline):
     model = DiversityAttribute
     extra = 0
-    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 4, "cols": 24})}}
+    classes = ["collapse"]
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 20})}}
     fields = ["order", "key", "label", "kind", "choices", "weight", "help_text"]
 
 
@@ -90,11 +91,12 @@ class EventAdmin(OrganiserScopedAdmin):
     actions = ["export_translations", "set_up_day0_phases"]
     change_form_template = "admin/sessions_app/event/change_form.html"
     fieldsets = [
-        (None, {"fields": ["organisation", "title", "slug", "description", "status"]}),
-        (_("When"), {"fields": ["starts_at", "ends_at", "timezone", "language"]}),
+        (None, {"fields": [("organisation", "status"), ("title", "slug"), "description"]}),
+        (_("When"), {"fields": [("timezone", "language"), "starts_at", "ends_at"]}),
         (
             _("Breakout groups"),
             {
+                "classes": ["collapse"],
                 "fields": [
                     "group_size",
                     "uneven_groups",
@@ -108,7 +110,8 @@ class EventAdmin(OrganiserScopedAdmin):
         (
             _("Global dialogue"),
             {
-                "fields": ["dialogue", "dialogue_version", "country", "continent", "tags"],
+                "classes": ["collapse"],
+                "fields": [("dialogue", "dialogue_version"), ("country", "continent"), "tags"],
                 "description": _(
                     "Country, continent and tags say where the event's results count in the dialogue's global "
                     "results. Events join a dialogue when a partner creates them from its template."
