@@ -104,7 +104,7 @@ class EventAdmin(OrganiserScopedAdmin):
                     "allow_volunteer_note_takers",
                     "late_joiners",
                     "video_link_template",
-                ]
+                ],
             },
         ),
         (
