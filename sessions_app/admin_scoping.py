@@ -152,6 +152,10 @@ class OrganiserScopedAdmin(ReadableQueryAdmin, EventTimeAdmin, ScopedChoices, ad
     def event_of(self, obj):
         return _follow(obj, self.event_path)
 
+    def listed_time_zones(self, request) -> list[str]:
+        field = f"{self._prefix()}timezone"
+        return list(self.get_queryset(request).order_by(field).values_list(field, flat=True).distinct()[:2])
+
     def posted_event(self, request):
         """On an add page, the event chosen in the form (among one's own), whose zone the times are in."""
         if self.event_path != "event":

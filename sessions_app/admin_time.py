@@ -122,6 +122,23 @@ class EventTimeAdmin(EventTimeFields):
                 response.render()
         return response
 
+    def listed_time_zones(self, request) -> list[str]:
+        """The time zones of the events whose rows this list may show (at most two are looked up)."""
+        return []
+
+    def changelist_view(self, request, extra_context=None):
+        zones = self.listed_time_zones(request)
+        tz_name = zone_name(zones[0]) if len(zones) == 1 else UTC_NAME
+        subtitle = _("Times in %(zone)s.") % {"zone": tz_name}
+        if len(zones) > 1:
+            subtitle = _("Times in UTC: these events are in several time zones.")
+        extra_context = {"subtitle": subtitle, **(extra_context or {})}
+        with timezone.override(tz_name):
+            response = super().changelist_view(request, extra_context)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        return response
+
 
 class EventTimeInline(EventTimeFields):
     def get_formset(self, request, obj=None, **kwargs):

@@ -184,3 +184,27 @@ def test_the_invitation_gives_the_start_in_the_event_s_zone_and_in_the_person_s_
     assert "In your time zone" not in bodies["paul@example.org"]
     assert "6 p.m. (Europe/Paris)" in bodies["ana@example.org"]
     assert "In your time zone (America/New_York), that is Oct. 24, 2026, noon." in bodies["ana@example.org"]
+
+
+def test_lists_show_times_in_the_zone_of_the_events_listed(client, organiser, event):
+    event.timezone = "America/New_York"
+    event.save()
+    person = make_person(event, first_name="Ana")
+    person.checked_in_at = dt.datetime(2026, 11, 2, 23, 5, tzinfo=UTC)  # 18:05 in New York
+    person.save()
+    client.force_login(organiser)
+    listing = client.get("/admin/sessions_app/participant/").content.decode()
+    assert "Times in America/New_York." in listing and "6:05 p.m." in listing
+    paris = Event.objects.create(
+        organisation=event.organisation,
+        title="Paris",
+        slug="paris",
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        timezone="Europe/Paris",
+    )
+    listing = client.get("/admin/sessions_app/participant/").content.decode()
+    assert "Times in America/New_York." in listing  # no one of the Paris event is listed yet
+    make_person(paris, first_name="Paul")
+    listing = client.get("/admin/sessions_app/participant/").content.decode()
+    assert "Times in UTC: these events are in several time zones." in listing and "11:05 p.m." in listing
