@@ -6,6 +6,7 @@ from django import forms
 from django.conf import global_settings, settings
 from django.utils.translation import gettext_lazy as _
 
+from sessions_app.event_time import aware_in
 from sessions_app.models import Event
 
 
@@ -61,7 +62,7 @@ class PartnerEventForm(forms.Form):
     def starts_at(self) -> dt.datetime:
         """The start as an aware time: the date and time given are in the chosen time zone."""
         local = dt.datetime.combine(self.cleaned_data["starts_on"], self.cleaned_data["starts_time"])
-        return local.replace(tzinfo=zoneinfo.ZoneInfo(self.cleaned_data["timezone"]))
+        return aware_in(local, self.cleaned_data["timezone"])
 
 
 class ResultsPublicForm(forms.Form):

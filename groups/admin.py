@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import Allocation, BreakoutGroup, GroupMembership
@@ -7,9 +8,10 @@ from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin
 
 @admin.register(Allocation)
 class AllocationAdmin(OrganiserScopedAdmin):
-    list_display = ["event", "created_at", "status", "is_current", "score", "duration_seconds", "created_by"]
+    list_display = ["event", "created_at", "status", "is_current", "score_shown", "duration_shown", "created_by"]
     list_filter = ["status", "is_current", "event"]
-    readonly_fields = [
+    fields = readonly_fields = [
+        "event",
         "run_id",
         "status",
         "is_current",
@@ -17,14 +19,24 @@ class AllocationAdmin(OrganiserScopedAdmin):
         "algorithm_version",
         "parameters",
         "report",
-        "score",
+        "score_shown",
         "progress",
-        "duration_seconds",
+        "duration_shown",
         "error",
         "created_by",
         "created_at",
         "finished_at",
     ]
+
+    @admin.display(description=_("score"), ordering="score")
+    def score_shown(self, obj):
+        return "—" if obj.score is None else number_format(obj.score, decimal_pos=1)
+
+    @admin.display(description=_("duration (s)"), ordering="duration_seconds")
+    def duration_shown(self, obj):
+        if obj.duration_seconds is None:
+            return "—"
+        return number_format(obj.duration_seconds, decimal_pos=0 if obj.duration_seconds >= 10 else 1)
 
     def has_add_permission(self, request):
         return False  # allocations are run, not typed in

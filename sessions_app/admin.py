@@ -1,20 +1,24 @@
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
-from django.forms import Textarea
+from django.forms import BaseInlineFormSet, Textarea
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from sessions_app import invitations, services, translations
-from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin, ReadableQueryAdmin
+from sessions_app import invitations, phase_templates, services, translations
+from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin, ReadableQueryAdmin, SameEventModelForm
+from sessions_app.admin_translations import TranslatedAdmin, translated_form, translation_field_names
 from sessions_app.auth import is_organiser
+from sessions_app.event_time import local_in, zone_name
 from sessions_app.forms import ParticipantImportForm, TranslationsImportForm
 from sessions_app.join_links import join_url
 from sessions_app.models import DiversityAttribute, Event, Option, Organisation, Participant, Phase, Question, Session
@@ -64,7 +68,8 @@ class PhaseInline(OrganiserInline, admin.TabularInline):
 class DiversityAttributeInline(OrganiserInline, admin.TabularInline):
     model = DiversityAttribute
     extra = 0
-    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 4, "cols": 24})}}
+    classes = ["collapse"]
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 20})}}
     fields = ["order", "key", "label", "kind", "choices", "weight", "help_text"]
 
 
@@ -78,19 +83,20 @@ class SessionInline(OrganiserInline, admin.TabularInline):
 @admin.register(Event)
 class EventAdmin(OrganiserScopedAdmin):
     event_path = ""
-    list_display = ["title", "organisation", "starts_at", "timezone", "status", "people", "links"]
+    list_display = ["title", "organisation", "starts", "status", "people", "links"]
     list_filter = ["status", ("organisation", OnlyYours), "continent"]
     search_fields = ["title", "slug", "country", "tags"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [PhaseInline, SessionInline, DiversityAttributeInline]
-    actions = ["export_translations"]
+    actions = ["export_translations", "set_up_day0_phases"]
     change_form_template = "admin/sessions_app/event/change_form.html"
     fieldsets = [
-        (None, {"fields": ["organisation", "title", "slug", "description", "status"]}),
-        (_("When"), {"fields": ["starts_at", "ends_at", "timezone", "language"]}),
+        (None, {"fields": [("organisation", "status"), ("title", "slug"), "description"]}),
+        (_("When"), {"fields": [("timezone", "language"), "starts_at", "ends_at"]}),
         (
             _("Breakout groups"),
             {
+                "classes": ["collapse"],
                 "fields": [
                     "group_size",
                     "uneven_groups",
@@ -98,13 +104,14 @@ class EventAdmin(OrganiserScopedAdmin):
                     "allow_volunteer_note_takers",
                     "late_joiners",
                     "video_link_template",
-                ]
+                ],
             },
         ),
         (
             _("Global dialogue"),
             {
-                "fields": ["dialogue", "dialogue_version", "country", "continent", "tags"],
+                "classes": ["collapse"],
+                "fields": [("dialogue", "dialogue_version"), ("country", "continent"), "tags"],
                 "description": _(
                     "Country, continent and tags say where the event's results count in the dialogue's global "
                     "results. Events join a dialogue when a partner creates them from its template."
@@ -114,9 +121,38 @@ class EventAdmin(OrganiserScopedAdmin):
     ]
     readonly_fields = ["dialogue", "dialogue_version"]
 
+    def event_of(self, obj):
+        return obj
+
+    def event_time_zone(self, request, obj):
+        # The time zone chosen in the same form decides, also for a new event (none stored yet).
+        if request.method == "POST" and "timezone" in request.POST:
+            return zone_name(request.POST["timezone"])
+        return super().event_time_zone(request, obj)
+
+    @admin.display(description=_("starts at"), ordering="starts_at")
+    def starts(self, obj):
+        return format_html(
+            "{} ({})", date_format(local_in(obj.starts_at, obj.timezone), "DATETIME_FORMAT"), obj.timezone
+        )
+
     @admin.display(description=_("people"))
     def people(self, obj):
         return obj.participants.count()
+
+    @admin.action(description=_("Set up the seed's phases: Opening 15', Break-out rooms 45', Results 20'"))
+    def set_up_day0_phases(self, request, queryset):
+        for event in queryset:
+            outcome = phase_templates.event_phases_from_day0(event=event)
+            if outcome.refused:
+                self.message_user(request, outcome.refused, messages.WARNING)
+            else:
+                self.message_user(
+                    request,
+                    _("%(event)s: %(n)s phases set up; adjust their titles and minutes below the event.")
+                    % {"event": event, "n": outcome.created},
+                    messages.SUCCESS,
+                )
 
     @admin.action(description=_("Export the questionnaire's texts for translation (CSV)"))
     def export_translations(self, request, queryset):
@@ -225,29 +261,77 @@ class EventAdmin(OrganiserScopedAdmin):
         )
 
 
+def too_few_options(kind: str, max_choices: int | None, option_count: int) -> str | None:
+    """Why a multiple-choice question cannot be answered as set: fewer options than its maximum."""
+    if kind == Question.Kind.MULTIPLE and max_choices and option_count < max_choices:
+        return _(
+            "This multiple-choice question allows up to %(max)s choices but has %(n)s options: "
+            "add options or lower the maximum."
+        ) % {"max": max_choices, "n": option_count}
+    return None
+
+
+class QuestionInlineForm(SameEventModelForm):
+    """On a session's page, a question's options are its saved ones (they are edited on its own page)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        question = self.instance
+        if not self.errors and not cleaned.get("DELETE"):
+            count = question.options.count() if question.pk else 0
+            problem = too_few_options(cleaned.get("kind"), cleaned.get("max_choices"), count)
+            if problem:
+                self.add_error("max_choices", problem)
+        return cleaned
+
+
 class QuestionInline(OrganiserInline, admin.TabularInline):
     model = Question
+    form = QuestionInlineForm
     extra = 0
     fields = ["order", "code", "kind", "respondent", "text", "max_choices"]
     show_change_link = True
 
 
 @admin.register(Session)
-class SessionAdmin(OrganiserScopedAdmin):
+class SessionAdmin(TranslatedAdmin, OrganiserScopedAdmin):
+    translation_kind = "session"
+    form = translated_form("session", Session, SameEventModelForm)
+    exclude = ["translations"]
     list_display = ["title", "event", "order", "code"]
     list_filter = [("event", OnlyYours)]
     search_fields = ["title", "code"]
     inlines = [QuestionInline]
 
 
+class OptionFormSet(BaseInlineFormSet):
+    """The options kept must be at least the question's "at most" (the question as typed above)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = sum(
+            1 for form in self.forms if not self._should_delete_form(form) and (form.instance.pk or form.has_changed())
+        )
+        problem = too_few_options(self.instance.kind, self.instance.max_choices, kept)
+        if problem:
+            raise ValidationError(problem)
+
+
 class OptionInline(OrganiserInline, admin.TabularInline):
     model = Option
+    form = translated_form("option", Option, SameEventModelForm, short=True)
+    formset = OptionFormSet
     extra = 0
-    fields = ["order", "code", "label"]
+    fields = ["order", "code", "label", *translation_field_names("option")]
 
 
 @admin.register(Question)
-class QuestionAdmin(OrganiserScopedAdmin):
+class QuestionAdmin(TranslatedAdmin, OrganiserScopedAdmin):
+    translation_kind = "question"
+    form = translated_form("question", Question, SameEventModelForm)
+    exclude = ["translations"]
     event_path = "session__event"
     list_display = ["code", "text", "kind", "session"]
     list_filter = ["kind", ("session__event", OnlyYours)]

@@ -15,6 +15,7 @@ from django.core.exceptions import FieldDoesNotExist, SuspiciousOperation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sessions_app.admin_time import EventTimeAdmin, EventTimeInline
 from sessions_app.auth import is_organiser
 from sessions_app.models import Event, Organisation
 from wetheinternet.cleaning import CLEAN_JSON_FORMFIELDS
@@ -142,11 +143,29 @@ class ReadableQueryAdmin:
         return super().get_search_results(request, queryset, search_term)
 
 
-class OrganiserScopedAdmin(ReadableQueryAdmin, ScopedChoices, admin.ModelAdmin):
+class OrganiserScopedAdmin(ReadableQueryAdmin, EventTimeAdmin, ScopedChoices, admin.ModelAdmin):
     """`event_path` leads from the model to its Event ("" for Event itself)."""
 
     event_path = "event"
     formfield_overrides = CLEAN_JSON_FORMFIELDS
+
+    def event_of(self, obj):
+        return _follow(obj, self.event_path)
+
+    def listed_time_zones(self, request) -> list[str]:
+        field = f"{self._prefix()}timezone"
+        return list(self.get_queryset(request).order_by(field).values_list(field, flat=True).distinct()[:2])
+
+    def posted_event(self, request):
+        """On an add page, the event chosen in the form (among one's own), whose zone the times are in."""
+        if self.event_path != "event":
+            return None
+        allowed = choices_for(self.admin_site, request, Event)
+        allowed = Event.objects.all() if allowed is None else allowed
+        try:
+            return allowed.filter(pk=int(request.POST.get("event", ""))).first()
+        except (TypeError, ValueError, OverflowError):
+            return None
 
     def _prefix(self) -> str:
         return f"{self.event_path}__" if self.event_path else ""
@@ -209,7 +228,7 @@ def scoped_list_filter(model, entry):
     return entry
 
 
-class OrganiserInline(ScopedChoices):
+class OrganiserInline(EventTimeInline, ScopedChoices):
     """Inlines follow the permission already checked on their parent object; their choices are
     the parent event's own objects."""
 

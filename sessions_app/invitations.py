@@ -27,7 +27,7 @@ def invitations_send(*, participants) -> tuple[int, int]:
                 "person": person,
                 "event": person.event,
                 "url": join_url(person),
-                "timezone": person.timezone or person.event.timezone,
+                "own_timezone": person.timezone,
             }
             subject = _("Your personal link to %(event)s") % {"event": person.event.title}
             body = render_to_string("sessions_app/email/invitation.txt", context)
