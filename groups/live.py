@@ -11,7 +11,7 @@ from groups.models import Allocation, BreakoutGroup, GroupMembership, RoomMessag
 from groups.presence import presence_connected
 from sessions_app.live import person_changed
 from sessions_app.live import person_group as person_group  # the person's group is named one floor down
-from sessions_app.models import Event, Participant, Phase
+from sessions_app.models import Event, Participant, Phase, Question
 from wetheinternet.broadcast import send_on_commit
 from wetheinternet.resilience import best_effort
 
@@ -54,12 +54,15 @@ STATE_CACHE_SECONDS = 60
 def _event_state(event: Event) -> dict:
     allocation_id = Allocation.objects.filter(event=event, is_current=True).values_list("pk", flat=True).first()
     message = RoomMessage.objects.filter(event=event, group__isnull=True).first()
+    open_questions = Question.objects.filter(session__event=event, is_open=True).order_by("pk")
     return {
         "type": "event.state",
         "version": event.live_version,
         "phase": phase_payload(event.running_phase()),
         "allocation": allocation_id,
         "message": {"id": message.pk, "text": message.text, "at": _iso(message.created_at)} if message else None,
+        # The vote page opens and closes its questions from this list, without a reload.
+        "open_questions": list(open_questions.values_list("pk", flat=True)),
     }
 
 
