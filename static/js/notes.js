@@ -161,6 +161,7 @@
     state.dirty = true;
     writeLocal();
     totals();
+    if (state.closing) tell(T.closingSaving);
     if (!state.conflict) { say(T.unsaved); schedule(); }
   }
 
@@ -379,6 +380,7 @@
      page is left only when a last look, a moment after saving, finds nothing unsaved. */
   function settled() {
     if (readonly) return Promise.resolve();
+    state.closing = true;
     tell(T.closingSaving);
     return new Promise(function (resolve) {
       function check() {
