@@ -161,7 +161,7 @@
     state.dirty = true;
     writeLocal();
     totals();
-    if (state.closing) tell(T.closingSaving);
+    if (state.closing) { state.closingSaid = false; tell(T.closingSaving); }
     if (!state.conflict) { say(T.unsaved); schedule(); }
   }
 
@@ -393,8 +393,10 @@
           return;
         }
         tell(T.closingSaved);
+        state.closingSaid = true;
         setTimeout(function () {
-          if (state.dirty || state.inflight) check(); else resolve();
+          // Typed meanwhile (even if saved since): say "saved" again before leaving.
+          if (state.dirty || state.inflight || !state.closingSaid) check(); else resolve();
         }, 2000 + Math.random() * 1500);
       }
       check();

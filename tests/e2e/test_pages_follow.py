@@ -84,6 +84,28 @@ def test_the_vote_page_and_the_notes_form_follow_the_event(browser, live_product
     )
     assert vote.evaluate("window.notReloaded === true")
 
+    # Messages: the broadcast reaches the vote page; a minute before the planned end, a warning.
+    organiser_post(organiser, f"{base}/events/{slug}/control/message/", {"text": "Five minutes left", "group": ""})
+    vote.wait_for_selector("#broadcast:has-text('Five minutes left')", timeout=TIMEOUT)
+    assert vote.locator("#minute-warning").is_hidden()
+    vote.evaluate(
+        "document.getElementById('countdown').setAttribute('data-ends-at', new Date(Date.now() + 30000).toISOString())"
+    )
+    vote.wait_for_selector("#minute-warning:has-text('One minute left')", timeout=5_000)
+
+    # A help call: the control room shows a badge at the top and the count in the tab's title.
+    control.click("#connection")  # a gesture: the page may play its beep
+    token = next(c["value"] for c in vote.context.cookies() if c["name"] == "csrftoken")
+    help_url = f"{base}/events/{slug}/help/"
+    response = vote.context.request.post(
+        help_url, headers={"X-CSRFToken": token, "Accept": "application/json", "Referer": help_url}
+    )
+    assert response.ok
+    control.wait_for_selector("#help-alert:has-text('1 person is calling for help')", timeout=TIMEOUT)
+    assert control.title().startswith("(1) ")
+    assert control.evaluate("document.body.dataset.helpBeeps") == "1"
+    control.screenshot(path=str(ARTIFACTS / "control-room-help-call.png"))
+
     # The note taker types, and the rooms close before the autosave: nothing typed is lost.
     notes = pages["note_taker"]
     notes.wait_for_selector("body[data-view=room]", timeout=TIMEOUT)
@@ -102,6 +124,7 @@ def test_the_vote_page_and_the_notes_form_follow_the_event(browser, live_product
     # Both are moved to their own page (the lobby now), the notes saved on the server.
     vote.wait_for_selector("body[data-view=lobby]", timeout=TIMEOUT)
     notes.wait_for_selector("body[data-view=lobby]", timeout=TIMEOUT)
+    assert vote.locator("#broadcast").is_hidden()  # the message of the rooms ended with them
     saved = notes.context.request.get(base + state_url).json()
     texts = [a.get("text", "") for a in saved["data"]["answers"].values()]
     assert "We agreed on trust, and on one last point, typed as the rooms close" in texts

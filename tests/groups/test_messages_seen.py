@@ -54,3 +54,16 @@ def test_a_room_without_messages_hides_the_list(client, event, phases, grouped, 
     log_in_as(client, participant)
     html = client.get(reverse("lobby", args=[event.slug])).content.decode()
     assert re.search(r'<section class="card room-messages"[^>]*\bhidden\b', html)
+
+
+def test_the_control_room_marks_help_calls_for_its_alert(client, event, phases, grouped, participant, organiser):
+    call = services.help_call_create(participant=participant)
+    client.force_login(organiser)
+    html = client.get(reverse("control_room", args=[event.slug])).content.decode()
+    assert 'id="help-alert"' in html and "js/help-alerts.js" in html
+    assert html.index('id="help-alert"') < html.index('id="panel"')  # near the top, above the panel
+    assert f'data-help-call="{call.pk}"' in html
+    assert 'data-help-many="%(n)s people are calling for help"' in html
+    services.help_call_acknowledge(call=call, user=organiser)
+    panel = client.get(reverse("control_room", args=[event.slug]) + "?panel=1").content.decode()
+    assert "data-help-call=" not in panel
