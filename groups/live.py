@@ -11,7 +11,7 @@ from groups.models import Allocation, BreakoutGroup, GroupMembership, RoomMessag
 from groups.presence import presence_connected
 from sessions_app.live import person_changed
 from sessions_app.live import person_group as person_group  # the person's group is named one floor down
-from sessions_app.models import Event, Participant, Phase
+from sessions_app.models import Event, Participant, Phase, Question
 from wetheinternet.broadcast import send_on_commit
 from wetheinternet.resilience import best_effort
 
@@ -51,15 +51,35 @@ def current_allocation(event: Event) -> Allocation | None:
 STATE_CACHE_SECONDS = 60
 
 
+def messages_of_now(event: Event, phase: Phase | None):
+    """The event's messages that are still current: a message expires at the end of the phase it
+    was sent in (one sent between phases, when the next phase starts)."""
+    messages = RoomMessage.objects.filter(event=event)
+    if phase is not None:
+        since = phase.started_at
+    else:
+        since = (
+            Phase.objects.filter(event=event, ended_at__isnull=False)
+            .order_by("-ended_at")
+            .values_list("ended_at", flat=True)
+            .first()
+        )
+    return messages.filter(created_at__gte=since) if since else messages
+
+
 def _event_state(event: Event) -> dict:
     allocation_id = Allocation.objects.filter(event=event, is_current=True).values_list("pk", flat=True).first()
-    message = RoomMessage.objects.filter(event=event, group__isnull=True).first()
+    phase = event.running_phase()
+    message = messages_of_now(event, phase).filter(group__isnull=True).order_by("-created_at").first()
+    open_questions = Question.objects.filter(session__event=event, is_open=True).order_by("pk")
     return {
         "type": "event.state",
         "version": event.live_version,
-        "phase": phase_payload(event.running_phase()),
+        "phase": phase_payload(phase),
         "allocation": allocation_id,
         "message": {"id": message.pk, "text": message.text, "at": _iso(message.created_at)} if message else None,
+        # The vote page opens and closes its questions from this list, without a reload.
+        "open_questions": list(open_questions.values_list("pk", flat=True)),
     }
 
 

@@ -2,6 +2,8 @@
 
 from collections import defaultdict
 
+from django.db.models import Q
+
 from groups import live
 from groups.allocation_plan import event_plan
 from groups.group_mix import group_mix
@@ -20,6 +22,9 @@ def video_room(event: Event, group: BreakoutGroup) -> dict:
     return {"table": group.number}
 
 
+ROOM_MESSAGES_SHOWN = 20
+
+
 def room_page(*, participant: Participant, membership: GroupMembership, state: dict) -> dict:
     """What a room page shows; `state` is the event's live state (its phase among it)."""
     group = membership.group
@@ -27,7 +32,12 @@ def room_page(*, participant: Participant, membership: GroupMembership, state: d
     members = list(group.memberships.select_related("participant").order_by("role", "participant__first_name"))
     phase_id = state["phase"]["id"] if state["phase"] else None
     session = (Session.objects.filter(phases__id=phase_id).first() if phase_id else None) or event.sessions.first()
-    messages = RoomMessage.objects.filter(event=event, group__in=[None, group]).order_by("-created_at")[:5]
+    # The room's messages and everyone's, of this phase only, newest first.
+    messages = (
+        live.messages_of_now(event, event.running_phase())
+        .filter(Q(group__isnull=True) | Q(group=group))
+        .order_by("-created_at")[:ROOM_MESSAGES_SHOWN]
+    )
     return {
         "group": group,
         "membership": membership,

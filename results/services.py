@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from groups import live as groups_live
 from groups.live import membership_of
 from groups.models import BreakoutGroup
 from results.aggregation import FieldError, Weighting, validate_group_results
@@ -360,6 +361,8 @@ def question_open_set(*, event: Event, question: Question, is_open: bool) -> Que
         raise NotesRefused(_("That question belongs to another event."))
     Question.objects.filter(pk=question.pk).update(is_open=is_open)
     question.is_open = is_open
+    # Vote pages follow the event's state: the question opens or closes there at once.
+    groups_live.event_changed(event)
     return question
 
 

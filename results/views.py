@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from groups import live as groups_live
 from groups.live import membership_of
 from groups.models import BreakoutGroup
 from results import exports, paper_tallies, selectors, services
@@ -134,6 +135,8 @@ def notes_form(request, slug, group_id, session_code):
             "submitted": page["submitted"],
             "idempotency_key": str(uuid.uuid4()),
         },
+        # People of the event follow it from here too (organisers stay): see static/js/follow.js.
+        "state": groups_live.event_state(access.event, cached=True) if access.participant else None,
     }
     return render(request, "results/notes_form.html", context)
 
@@ -247,8 +250,11 @@ def notes_submit(request, slug, group_id, session_code):
 def vote_page(request, event, participant):
     membership = membership_of(participant)
     session = selectors.group_session(event)
+    # The page follows the event like the lobby and the room: `state` is what it was drawn from.
+    state = groups_live.event_state(event, cached=True)
     if membership is None or session is None:
-        return render(request, "results/vote.html", {"event": event, "questions": [], "membership": membership})
+        context = {"event": event, "questions": [], "membership": membership, "state": state}
+        return render(request, "results/vote.html", context)
     questions = [
         q
         for q in selectors.session_questions(session)
@@ -265,6 +271,7 @@ def vote_page(request, event, participant):
         "session": session,
         "rows": rows,
         "locked": session.note_submissions.filter(group=membership.group, status="submitted").exists(),
+        "state": state,
     }
     return render(request, "results/vote.html", context)
 

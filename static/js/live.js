@@ -38,6 +38,8 @@
         if (gap) self.send({ type: "refresh" });
       }
       self.onMessage(data);
+      // Other scripts of the page (messages.js) hear every message too.
+      document.dispatchEvent(new CustomEvent("wti:live", { detail: data }));
     };
     ws.onclose = function (event) {
       clearInterval(self.timer);

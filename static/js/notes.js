@@ -161,6 +161,7 @@
     state.dirty = true;
     writeLocal();
     totals();
+    if (state.closing) { state.closingSaid = false; tell(T.closingSaving); }
     if (!state.conflict) { say(T.unsaved); schedule(); }
   }
 
@@ -369,6 +370,39 @@
       changed();
     }).catch(function () { say(fmt(T.offline, { time: now() })); });
   }
+
+  /* --- The rooms are closing: save first, then let the page be left ---------------------- */
+
+  var closing = document.getElementById("follow-status");
+  function tell(text) { if (closing) { closing.textContent = text; closing.hidden = false; } }
+
+  /* Resolves once the server has everything typed here. Typing meanwhile is saved too: the
+     page is left only when a last look, a moment after saving, finds nothing unsaved. */
+  function settled() {
+    if (readonly) return Promise.resolve();
+    state.closing = true;
+    tell(T.closingSaving);
+    return new Promise(function (resolve) {
+      function check() {
+        if (state.dirty || state.inflight || state.conflict) {
+          if (state.timer) { clearTimeout(state.timer); state.timer = null; }
+          Promise.resolve(save()).then(function () {
+            if (state.dirty || state.conflict) tell(T.closingUnsaved);
+            setTimeout(check, state.dirty || state.conflict ? 3000 : 0);
+          });
+          return;
+        }
+        tell(T.closingSaved);
+        state.closingSaid = true;
+        setTimeout(function () {
+          // Typed meanwhile (even if saved since): say "saved" again before leaving.
+          if (state.dirty || state.inflight || !state.closingSaid) check(); else resolve();
+        }, 2000 + Math.random() * 1500);
+      }
+      check();
+    });
+  }
+  if (window.WTIFollow) window.WTIFollow.beforeLeave(settled);
 
   /* --- Offline: a service worker keeps a copy of this page for a reload without network --- */
 
