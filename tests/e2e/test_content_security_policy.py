@@ -66,7 +66,7 @@ class Watched:
 def sign_in(page, account):
     page.fill("input[name=login]", account["email"])
     page.fill("input[name=password]", account["password"])
-    page.click("button[type=submit]")
+    page.press("input[name=password]", "Enter")  # the header has buttons too
     page.wait_for_load_state()
 
 

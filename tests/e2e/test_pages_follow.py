@@ -35,7 +35,7 @@ def test_the_vote_page_and_the_notes_form_follow_the_event(browser, live_product
     control.goto(demo["urls"]["control_room"])
     control.fill("input[name=login]", demo["organiser"]["email"])
     control.fill("input[name=password]", demo["organiser"]["password"])
-    control.click("button[type=submit]")
+    control.press("input[name=password]", "Enter")  # the header has buttons too
     control.goto(demo["urls"]["control_room"])
     control.wait_for_selector("#connection[data-state=live]", timeout=TIMEOUT)
     control.click("text=Start “Opening”")
