@@ -61,6 +61,11 @@ def people_sets(event: Event, participants: list[Participant]) -> dict[str, int]
     return dict(sorted(Counter(first_language(p) for p in participants).items()))
 
 
+def _detail(text: str, detail: str) -> str:
+    """ "7 facilitators for 8 groups" and its detail, punctuated as the language does."""
+    return _("%(text)s: %(detail)s") % {"text": text, "detail": detail}
+
+
 @dataclass
 class SetPlan:
     language: str
@@ -129,32 +134,36 @@ class Plan:
             "groups": ngettext("%(n)s group", "%(n)s groups", g) % {"n": g},
         }
         if self.missing_facilitators:
-            text += (
-                ": "
-                + ngettext("%(n)s group will have none", "%(n)s groups will have none", self.missing_facilitators)
+            text = _detail(
+                text,
+                ngettext("%(n)s group will have none", "%(n)s groups will have none", self.missing_facilitators)
                 % {"n": self.missing_facilitators}
-                + self._where("facilitator")
+                + self._where("facilitator"),
             )
         texts.append(text)
         text = ngettext("%(n)s note taker", "%(n)s note takers", self.note_takers) % {"n": self.note_takers}
         if self.missing_note_takers:
             if self.volunteers:
-                text += (
-                    ": "
-                    + ngettext(
+                text = _detail(
+                    text,
+                    ngettext(
                         "a participant will take the notes in %(n)s group",
                         "a participant will take the notes in %(n)s groups",
                         self.missing_note_takers,
                     )
                     % {"n": self.missing_note_takers}
-                    + self._where("note_taker")
+                    + self._where("note_taker"),
                 )
             else:
-                text += ": " + ngettext(
-                    "%(n)s group will have none%(where)s; you can ask a participant to take the notes",
-                    "%(n)s groups will have none%(where)s; you can ask a participant to take the notes",
-                    self.missing_note_takers,
-                ) % {"n": self.missing_note_takers, "where": self._where("note_taker")}
+                text = _detail(
+                    text,
+                    ngettext(
+                        "%(n)s group will have none%(where)s; you can ask a participant to take the notes",
+                        "%(n)s groups will have none%(where)s; you can ask a participant to take the notes",
+                        self.missing_note_takers,
+                    )
+                    % {"n": self.missing_note_takers, "where": self._where("note_taker")},
+                )
         texts.append(text)
         return texts
 
