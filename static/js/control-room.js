@@ -3,26 +3,38 @@
 (function () {
   "use strict";
   var T = JSON.parse(document.getElementById("control-labels").textContent);
-  var panel = document.getElementById("panel"), pending = false, last = 0;
+  var panel = document.getElementById("panel"), last = 0;
+  var scheduled = false, inFlight = false, again = false;
   function refresh(now) {
     // At most one panel refresh a second, however many changes arrive; an action's own
-    // answer refreshes at once, so the panel shows the new state it reported.
-    if (pending && !now) return;
-    pending = true;
-    setTimeout(function () {
-      fetch(location.pathname + "?panel=1", {credentials: "same-origin"}).then(function (r) { return r.ok ? r.text() : null; })
-        .then(function (html) {
-          pending = false; last = Date.now();
-          if (html === null) return;
-          var focused = document.activeElement && document.activeElement.id;
-          var typed = {};
-          panel.querySelectorAll("input[type=text], input[type=number], textarea, select").forEach(function (el) { if (el.id) typed[el.id] = el.value; });
-          panel.innerHTML = html;
-          Object.keys(typed).forEach(function (id) { var el = document.getElementById(id); if (el) el.value = typed[id]; });
-          if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
-          startCountdown(document.getElementById("countdown"), socket);
-        }).catch(function () { pending = false; });
-    }, now ? 0 : Math.max(0, 1000 - (Date.now() - last)));
+    // answer refreshes at once, so the panel shows the new state it reported. A change that
+    // arrives while the panel is being fetched fetches it once more afterwards: the fetch in
+    // flight may have been answered before that change.
+    if (inFlight) { again = true; return; }
+    if (scheduled && !now) return;
+    scheduled = true;
+    setTimeout(load, now ? 0 : Math.max(0, 1000 - (Date.now() - last)));
+  }
+  function load() {
+    scheduled = false;
+    if (inFlight) { again = true; return; }
+    inFlight = true;
+    fetch(location.pathname + "?panel=1", {credentials: "same-origin"}).then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null) return;
+        var focused = document.activeElement && document.activeElement.id;
+        var typed = {};
+        panel.querySelectorAll("input[type=text], input[type=number], textarea, select").forEach(function (el) { if (el.id) typed[el.id] = el.value; });
+        panel.innerHTML = html;
+        Object.keys(typed).forEach(function (id) { var el = document.getElementById(id); if (el) el.value = typed[id]; });
+        if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+        startCountdown(document.getElementById("countdown"), socket);
+      })
+      .catch(function () { again = true; })
+      .finally(function () {
+        inFlight = false; last = Date.now();
+        if (again) { again = false; refresh(); }
+      });
   }
   var timer = null;
   var socket = new LiveSocket("/ws/events/" + document.body.dataset.event + "/control/", {
