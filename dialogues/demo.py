@@ -21,6 +21,7 @@ from dialogues.models import Dialogue, DialoguePartner
 from dialogues.services import event_create_from_version, version_publish
 from groups.allocations import allocation_run
 from groups.models import Allocation, BreakoutGroup, GroupMembership
+from infrastructure.slugs import unique_slug
 from results.services import note_submit
 from sessions_app.demo import (
     demo_attributes_create,
@@ -30,7 +31,6 @@ from sessions_app.demo import (
     demo_unique_slug,
 )
 from sessions_app.models import Event, Organisation, Session
-from sessions_app.services import unique_slug
 
 # (organisation, country, continent, language, timezone, tags, local start hour)
 PARTNERS = [

@@ -9,7 +9,7 @@ whatever the numbers, but its percent, count, N and groups are empty.
 from django.utils.translation import gettext as _
 
 from dialogues.models import Dialogue
-from wetheinternet.csvfiles import csv_text
+from infrastructure.csvfiles import csv_text
 
 COLUMNS = [
     "dialogue",

@@ -26,7 +26,7 @@ from dialogues.results_display import (
     version_wording,
 )
 from dialogues.services import may_see_results
-from wetheinternet.downloads import attachment
+from infrastructure.downloads import attachment
 
 JSON_OPTIONS = {"ensure_ascii": False}
 

@@ -16,9 +16,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from dialogues.models import Dialogue, DialoguePartner, DialogueVersion
+from infrastructure.slugs import unique_slug
 from results.questionnaire import questionnaire_export, questionnaire_import
 from sessions_app.models import Event, Option, Organisation, Phase, Question, Session
-from sessions_app.services import unique_slug
 
 ACCEPT_SALT = "dialogues.partner-accept"
 ACCEPT_MAX_AGE = dt.timedelta(days=14)

@@ -17,8 +17,8 @@ from groups import live
 from groups.allocation_input import solve_event
 from groups.models import Allocation
 from groups.services import LiveActionRefused, allocation_apply
+from infrastructure.broadcast import send_on_commit
 from sessions_app.models import Event, Participant
-from wetheinternet.broadcast import send_on_commit
 
 logger = logging.getLogger(__name__)
 PROGRESS_INTERVAL_SECONDS = 0.3

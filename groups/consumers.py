@@ -5,9 +5,9 @@ from django.utils import timezone
 
 from groups import live
 from groups.presence import presence_connect, presence_disconnect, presence_heartbeat
+from infrastructure.consumers import StreamConsumer
 from sessions_app.auth import participant_for_session
 from sessions_app.models import Event
-from wetheinternet.consumers import StreamConsumer
 
 
 class ParticipantConsumer(StreamConsumer):

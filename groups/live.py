@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from groups.models import Allocation, BreakoutGroup, GroupMembership, RoomMessage
 from groups.presence import presence_connected
+from infrastructure.broadcast import send_on_commit
+from infrastructure.resilience import best_effort
 from sessions_app.live import person_changed
 from sessions_app.live import person_group as person_group  # the person's group is named one floor down
 from sessions_app.models import Event, Participant, Phase, Question
-from wetheinternet.broadcast import send_on_commit
-from wetheinternet.resilience import best_effort
 
 
 def event_group(event_id: int) -> str:

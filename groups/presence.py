@@ -3,7 +3,7 @@ heartbeats and expiring on its own when a server process dies without saying goo
 
 from django.core.cache import cache
 
-from wetheinternet.resilience import best_effort
+from infrastructure.resilience import best_effort
 
 TTL_SECONDS = 60  # clients send a heartbeat every 20 s
 

@@ -9,8 +9,8 @@ from groups.allocation_plan import event_plan
 from groups.group_mix import group_mix
 from groups.models import Allocation, BreakoutGroup, GroupMembership, HelpCall, RoomMessage
 from groups.presence import presence_connected
+from infrastructure.weblinks import ROOM_PLACEHOLDER, is_web_address
 from sessions_app.models import Event, Participant, Phase, Session
-from wetheinternet.weblinks import ROOM_PLACEHOLDER, is_web_address
 
 
 def video_room(event: Event, group: BreakoutGroup) -> dict:

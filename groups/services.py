@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from groups import live
 from groups.late_joiners import late_joiner_place, max_group_size
 from groups.models import Allocation, BreakoutGroup, GroupMembership, HelpCall, RoomMessage
+from infrastructure.broadcast import send_on_commit
 from sessions_app import services as people_services
 from sessions_app.models import Event, Participant, Phase
-from wetheinternet.broadcast import send_on_commit
 
 MAX_EXTEND_MINUTES = 120
 

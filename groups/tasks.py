@@ -3,7 +3,7 @@ from celery.signals import worker_ready
 
 from groups.allocation.warm import warm_up
 from groups.allocations import allocation_run
-from wetheinternet.env import envbool
+from infrastructure.env import envbool
 
 
 @worker_ready.connect

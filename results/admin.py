@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from infrastructure.downloads import table_download
 from results.models import ApiToken, NoteRevision, NoteSubmission, PlenarySettings, ReferenceDataset, ReferenceResult
 from results.questionnaire_admin import export_sessions_as_json, questionnaire_import_view
 from results.reference_import import COLUMNS, reference_import_csv, reference_template_rows
@@ -15,7 +16,6 @@ from sessions_app.admin import SessionAdmin
 from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin, ReadableQueryAdmin, ReadOnlyInline
 from sessions_app.auth import is_organiser
 from sessions_app.models import Event, Session
-from wetheinternet.downloads import table_download
 
 
 class RevisionInline(ReadOnlyInline, OrganiserInline, admin.TabularInline):

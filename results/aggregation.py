@@ -50,7 +50,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from wetheinternet.cleaning import text_problem
+from infrastructure.cleaning import text_problem
 
 TEXT_MAX_CHARS = 5_000
 # No table, room or paper table has more people than this: the bound of every figure of a group.

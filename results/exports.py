@@ -1,9 +1,9 @@
 """Results as files: CSV (formula-safe), an Excel workbook, JSON and Markdown, built from the
 selectors' plain data."""
 
+from infrastructure.csvfiles import csv_text as _csv
+from infrastructure.spreadsheets import xlsx_workbook_bytes
 from results.aggregation import QuestionSpec
-from wetheinternet.csvfiles import csv_text as _csv
-from wetheinternet.spreadsheets import xlsx_workbook_bytes
 
 
 def _pct(value):

@@ -14,9 +14,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 
+from infrastructure.broadcast import send_on_commit
+from infrastructure.resilience import best_effort
 from results.plenary import ANONYMOUS, STAFF, plenary_group_name
-from wetheinternet.broadcast import send_on_commit
-from wetheinternet.resilience import best_effort
 
 MIN_INTERVAL = 0.25
 # If a scheduled broadcast is lost (a worker died), the next change schedules again after this.

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import BreakoutGroup
+from infrastructure.cleaning import StoredJSONDecoder
 from sessions_app.models import Event, Participant, Question, Session
-from wetheinternet.cleaning import StoredJSONDecoder
 
 
 class NoteSubmission(models.Model):

@@ -39,13 +39,13 @@ from django.utils.translation import gettext as _
 
 from groups import live as groups_live
 from groups.models import Allocation, BreakoutGroup
+from infrastructure.csvfiles import FORMULA_STARTS, csv_text
+from infrastructure.sheet_import import ImportError_, csv_rows, csv_table, upload_sheet
 from results.aggregation import COUNT_MAX, GROUP, MULTIPLE, OPEN, RANKING, QuestionSpec, validate_group_results
 from results.models import NoteRevision
 from results.selectors import PAPER_ALGORITHM, group_answer_limit, session_question_specs
 from results.services import NoteInvalid, note_submit
 from sessions_app.models import Event, Session
-from sessions_app.services import ImportError_, csv_rows, csv_table, upload_sheet
-from wetheinternet.csvfiles import FORMULA_STARTS, csv_text
 
 COLUMNS = ["group", "question", "option", "count", "valid", "text"]
 REQUIRED_COLUMNS = ["group", "question", "option"]

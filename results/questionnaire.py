@@ -20,10 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from infrastructure.cleaning import JsonRefused, json_problems, safe_json_loads, text_problem
+from infrastructure.weblinks import web_address
 from results.aggregation import FieldError
 from sessions_app.models import Event, Option, Question, Session
-from wetheinternet.cleaning import JsonRefused, json_problems, safe_json_loads, text_problem
-from wetheinternet.weblinks import web_address
 
 FORMAT = "wetheinternet.questionnaire"
 VERSION = 1

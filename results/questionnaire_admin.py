@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from infrastructure.downloads import attachment
 from results.questionnaire import MAX_BYTES, questionnaire_export_json, questionnaire_import
 from sessions_app.models import Event
-from wetheinternet.downloads import attachment
 
 IMPORT_URL_NAME = "sessions_app_session_import_json"
 

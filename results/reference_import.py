@@ -6,9 +6,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from infrastructure.sheet_import import ImportError_, ImportResult, csv_rows, csv_table, upload_sheet
 from results.models import ReferenceDataset, ReferenceResult
 from sessions_app.models import Option
-from sessions_app.services import ImportError_, ImportResult, csv_rows, csv_table, upload_sheet
 
 REQUIRED_COLUMNS = ["question_code", "option_code", "scope", "n"]
 COLUMNS = ["question_code", "option_code", "scope", "scope_name", "count", "percent", "n"]

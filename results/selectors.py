@@ -3,6 +3,7 @@
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 
 from groups.models import Allocation, BreakoutGroup, GroupMembership
+from infrastructure.cleaning import text_problem
 from results.aggregation import (
     COUNT_MAX,
     GroupResults,
@@ -16,7 +17,6 @@ from results.aggregation import (
 from results.models import NoteRevision, NoteSubmission, PlenarySettings, ReferenceResult, Vote
 from results.tallies import latest_revisions, session_tallies
 from sessions_app.models import Event, Option, Phase, Question, Session
-from wetheinternet.cleaning import text_problem
 
 
 def _spec(question: Question) -> QuestionSpec:

@@ -18,6 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from groups import live as groups_live
 from groups.live import membership_of
 from groups.models import BreakoutGroup
+from infrastructure.cleaning import JsonRefused, safe_json_loads
+from infrastructure.downloads import attachment, table_download
+from infrastructure.spreadsheets import XLSX_CONTENT_TYPE
 from results import exports, paper_tallies, selectors, services
 from results.access import api_token_event, notes_access
 from results.aggregation import FieldError, Weighting
@@ -26,9 +29,6 @@ from results.models import ReferenceDataset
 from results.plenary import event_for_plenary_token, plenary_viewer_is_staff
 from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.models import Event, Question, Session
-from wetheinternet.cleaning import JsonRefused, safe_json_loads
-from wetheinternet.downloads import attachment, table_download
-from wetheinternet.spreadsheets import XLSX_CONTENT_TYPE
 
 BODY_MAX_BYTES = 256 * 1024
 MAX_ID = 2**63

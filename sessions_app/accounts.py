@@ -1,7 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
-from wetheinternet.ratelimit import client_address
+from infrastructure.ratelimit import client_address
 
 
 class AccountAdapter(DefaultAccountAdapter):

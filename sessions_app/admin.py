@@ -14,7 +14,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from sessions_app import invitations, phase_templates, services, translations
+from infrastructure.downloads import attachment, table_download
+from sessions_app import invitations, people_import, phase_templates, services, translations
 from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin, ReadableQueryAdmin, SameEventModelForm
 from sessions_app.admin_translations import TranslatedAdmin, translated_form, translation_field_names
 from sessions_app.auth import is_organiser
@@ -23,7 +24,6 @@ from sessions_app.forms import ParticipantImportForm, TranslationsImportForm
 from sessions_app.join_links import join_url
 from sessions_app.models import DiversityAttribute, Event, Option, Organisation, Participant, Phase, Question, Session
 from sessions_app.services import LANGUAGE_CODE_RE
-from wetheinternet.downloads import attachment, table_download
 
 # A list filter offers only the events (or organisations) of the rows one may see: another
 # partner's event titles never show in the sidebar.
@@ -480,7 +480,7 @@ class ParticipantAdmin(OrganiserScopedAdmin):
         diversity attributes (``?event=<id>``); ``?format=xlsx`` for a workbook."""
         if not self.has_add_permission(request):
             return redirect("admin:index")
-        columns = list(services.IMPORT_BASE_COLUMNS)
+        columns = list(people_import.IMPORT_BASE_COLUMNS)
         stem = "people-template"
         event_id = request.GET.get("event", "")
         if event_id:
@@ -499,7 +499,7 @@ class ParticipantAdmin(OrganiserScopedAdmin):
         if request.method == "POST" and form.is_valid():
             event = form.cleaned_data["event"]
             upload = form.cleaned_data["file"]
-            result = services.participants_import_csv(event=event, data=upload.read(), filename=upload.name)
+            result = people_import.participants_import_csv(event=event, data=upload.read(), filename=upload.name)
             if result.ok:
                 self.message_user(
                     request,

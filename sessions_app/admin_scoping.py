@@ -15,10 +15,10 @@ from django.core.exceptions import FieldDoesNotExist, SuspiciousOperation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from infrastructure.cleaning import CLEAN_JSON_FORMFIELDS
 from sessions_app.admin_time import EventTimeAdmin, EventTimeInline
 from sessions_app.auth import is_organiser
 from sessions_app.models import Event, Organisation
-from wetheinternet.cleaning import CLEAN_JSON_FORMFIELDS
 
 
 def _follow(obj, path: str):

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from infrastructure.cleaning import text_problem
 from sessions_app.translations import FIELDS, MAX_TEXT
-from wetheinternet.cleaning import text_problem
 
 LONG_TEXTS = {"material", "help_text", "text"}
 

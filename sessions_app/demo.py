@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from infrastructure.slugs import unique_slug
 from sessions_app.models import DiversityAttribute, Event, Option, Organisation, Participant, Phase, Question, Session
-from sessions_app.services import unique_slug
 
 FIRST_NAMES = [
     "Amina",

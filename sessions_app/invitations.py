@@ -7,9 +7,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from infrastructure.csvfiles import csv_text
 from sessions_app.join_links import join_url
 from sessions_app.models import Participant
-from wetheinternet.csvfiles import csv_text
 
 
 def invitations_send(*, participants) -> tuple[int, int]:

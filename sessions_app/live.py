@@ -4,7 +4,7 @@ Websockets of a person join `person_group`; a service that withdraws or reissues
 moves the person, sends `person_changed` on commit. The consumer then authorises again: it
 closes when the session's link is no longer valid, and follows the person's new room."""
 
-from wetheinternet.broadcast import notify_on_commit
+from infrastructure.broadcast import notify_on_commit
 
 
 def person_group(participant_id: int) -> str:

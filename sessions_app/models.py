@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from wetheinternet.weblinks import is_web_address, validate_room_link_template, web_address
+from infrastructure.weblinks import is_web_address, validate_room_link_template, web_address
 
 
 def new_token() -> str:

@@ -13,17 +13,10 @@ from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from infrastructure.csvfiles import csv_text
+from infrastructure.sheet_import import ImportError_, ImportResult, csv_header, csv_rows, decode_upload, upload_sheet
 from sessions_app.models import Event, Session
-from sessions_app.services import (
-    LANGUAGE_CODE_RE,
-    ImportError_,
-    ImportResult,
-    csv_header,
-    csv_rows,
-    decode_upload,
-    upload_sheet,
-)
-from wetheinternet.csvfiles import csv_text
+from sessions_app.services import LANGUAGE_CODE_RE
 
 FIELDS = {"session": ["title", "material"], "question": ["text", "help_text"], "option": ["label"]}
 KEY_COLUMNS = ["object", "session", "question", "option", "field", "original"]

@@ -12,8 +12,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from groups.allocation.warm import warm_up_in_background  # noqa: E402
-from wetheinternet.concurrency import PersistentThreads  # noqa: E402
-from wetheinternet.env import envbool, envint  # noqa: E402
+from infrastructure.concurrency import PersistentThreads  # noqa: E402
+from infrastructure.env import envbool, envint  # noqa: E402
 from wetheinternet.routing import websocket_urlpatterns  # noqa: E402
 
 if envbool("ALLOCATOR_WARM_UP", True):

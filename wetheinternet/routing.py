@@ -1,8 +1,8 @@
 from django.urls import path, re_path
 
 from groups.consumers import ControlRoomConsumer, ParticipantConsumer
+from infrastructure.consumers import UnknownRouteConsumer
 from results.consumers import PlenaryConsumer
-from wetheinternet.consumers import UnknownRouteConsumer
 
 websocket_urlpatterns = [
     path("ws/events/<slug:slug>/me/", ParticipantConsumer.as_asgi()),

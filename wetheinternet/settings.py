@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from wetheinternet.env import deployment_slug, envbool, envint, envlist, envnetworks, envstr, site_url
+from infrastructure.env import deployment_slug, envbool, envint, envlist, envnetworks, envstr, site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,11 +56,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outermost but one, so that the policy is also on the 503 page and other early answers.
     "csp.middleware.CSPMiddleware",
-    "wetheinternet.middleware.DatabaseUnavailableMiddleware",
+    "infrastructure.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "wetheinternet.cleaning.CleanParametersMiddleware",
+    "infrastructure.cleaning.CleanParametersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -92,7 +92,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        # Kept between requests by the long-lived HTTP threads (wetheinternet/concurrency.py).
+        # Kept between requests by the long-lived HTTP threads (infrastructure/concurrency.py).
         conn_max_age=envint("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )

@@ -8,10 +8,10 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from infrastructure.csvfiles import safe_cell
 from results.models import ApiToken, NoteRevision
 from results.services import api_token_create
 from tests.results.conftest import make_groups, submit
-from wetheinternet.csvfiles import safe_cell
 
 pytestmark = pytest.mark.django_db
 

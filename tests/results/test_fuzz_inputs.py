@@ -9,6 +9,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from infrastructure.cleaning import json_problems
 from results.aggregation import COUNT_MAX, empty_tally, tally_add, validate_group_results
 from results.models import ReferenceDataset
 from results.paper_tallies import paper_groups_create, paper_tallies_import
@@ -17,10 +18,9 @@ from results.reference_import import reference_import_csv
 from results.selectors import session_question_specs
 from results.services import api_token_create
 from sessions_app.models import DiversityAttribute
-from sessions_app.services import participants_import_csv
+from sessions_app.people_import import participants_import_csv
 from sessions_app.translations import translations_import_csv, translations_import_po
 from tests.results.conftest import make_groups, make_questionnaire
-from wetheinternet.cleaning import json_problems
 
 pytestmark = pytest.mark.django_db
 

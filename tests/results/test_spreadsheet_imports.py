@@ -12,7 +12,7 @@ from django.urls import reverse
 from results.models import NoteRevision, ReferenceDataset, ReferenceResult
 from results.paper_tallies import paper_tallies_import
 from sessions_app.models import DiversityAttribute, Participant, Question
-from sessions_app.services import participants_import_csv
+from sessions_app.people_import import participants_import_csv
 from sessions_app.translations import translated
 from tests.helpers import without_bom
 from tests.results import notes_fixtures

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from sessions_app.models import DiversityAttribute, Participant
-from sessions_app.services import participants_import_csv
+from sessions_app.people_import import participants_import_csv
 from tests.helpers import make_person
 
 pytestmark = pytest.mark.django_db

@@ -7,14 +7,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from infrastructure.cleaning import JSON_MAX_DEPTH, JsonRefused, json_problems, safe_json_loads, text_problem
 from results.models import ReferenceDataset, ReferenceResult
 from results.questionnaire import questionnaire_import
 from results.reference_import import reference_import_csv
 from sessions_app.models import DiversityAttribute, Participant
-from sessions_app.services import participants_import_csv
+from sessions_app.people_import import participants_import_csv
 from sessions_app.translations import translations_export_po, translations_import_csv, translations_import_po
 from tests.results.conftest import make_questionnaire
-from wetheinternet.cleaning import JSON_MAX_DEPTH, JsonRefused, json_problems, safe_json_loads, text_problem
 
 pytestmark = pytest.mark.django_db
 

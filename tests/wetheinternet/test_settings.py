@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from wetheinternet.env import deployment_slug, envbool, envint, envnetworks
+from infrastructure.env import deployment_slug, envbool, envint, envnetworks
 
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "x" * 20 + uuid.uuid4().hex + "Q!z" * 10

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from wetheinternet.env import site_url
+from infrastructure.env import site_url
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from wetheinternet.csvfiles import BOM, csv_text
-from wetheinternet.spreadsheets import SpreadsheetRefused, read_sheet, sniff_delimiter, xlsx_bytes
+from infrastructure.csvfiles import BOM, csv_text
+from infrastructure.spreadsheets import SpreadsheetRefused, read_sheet, sniff_delimiter, xlsx_bytes
 
 
 def rows_of(data: bytes, **kwargs) -> list[dict]:

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
-logger = logging.getLogger("wetheinternet.resilience")
+logger = logging.getLogger("infrastructure.resilience")
 
 TRANSIENT_ERRORS = (RedisError, BrokerError, OSError)
 

@@ -13,8 +13,8 @@ def attachment(content, content_type: str, filename: str) -> HttpResponse:
 
 def table_download(header: list[str], rows, *, filename_stem: str, xlsx: bool = False) -> HttpResponse:
     """A table as a CSV file (with the byte order mark Excel needs for accents) or a .xlsx workbook."""
-    from wetheinternet.csvfiles import csv_text
-    from wetheinternet.spreadsheets import XLSX_CONTENT_TYPE, xlsx_bytes
+    from infrastructure.csvfiles import csv_text
+    from infrastructure.spreadsheets import XLSX_CONTENT_TYPE, xlsx_bytes
 
     rows = list(rows)
     if xlsx:

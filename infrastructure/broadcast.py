@@ -6,7 +6,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from wetheinternet.resilience import best_effort
+from infrastructure.resilience import best_effort
 
 
 def send_on_commit(group: str, payload: dict, *, notice: dict | None = None) -> None:

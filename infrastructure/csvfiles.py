@@ -5,7 +5,7 @@ import io
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel reads a CSV file as the computer's legacy encoding unless it starts with this mark;
-# with it, accents show right. Every import strips it again (wetheinternet.spreadsheets).
+# with it, accents show right. Every import strips it again (infrastructure.spreadsheets).
 BOM = "\ufeff"
 
 

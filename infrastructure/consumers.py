@@ -1,13 +1,13 @@
 """The shape shared by every live stream: authorise, join the groups, send the snapshot.
 
-What clients send is checked before any handler sees it (wetheinternet.client_messages): a bad
+What clients send is checked before any handler sees it (infrastructure.client_messages): a bad
 message gets an error answer and the connection stays usable."""
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from wetheinternet.client_messages import ClientMessageInvalid, client_message_parse
-from wetheinternet.resilience import best_effort
+from infrastructure.client_messages import ClientMessageInvalid, client_message_parse
+from infrastructure.resilience import best_effort
 
 CLOSE_REFUSED = 4403  # the page shows "signed out" and stops reconnecting
 
@@ -34,7 +34,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     """Subclasses implement `authorise()` (sync, may use the database), which returns
     (channel group names, snapshot dict) or None to refuse the connection. They may accept more
     client message types: name them in `client_messages` (type -> allowed fields, see
-    wetheinternet.client_messages) and handle each in `on_<type>(content)`."""
+    infrastructure.client_messages) and handle each in `on_<type>(content)`."""
 
     group_names: list[str] = []
     client_messages: dict[str, dict] = {"refresh": {}}
@@ -126,7 +126,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     async def stream_update(self, message):
         if self.ended:
             return
-        if "text" in message:  # already JSON (wetheinternet.broadcast.send_on_commit)
+        if "text" in message:  # already JSON (infrastructure.broadcast.send_on_commit)
             await self.send(text_data=message["text"])
         else:
             await self.send_json(message["payload"])

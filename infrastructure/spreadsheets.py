@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from wetheinternet.cleaning import clean_lines, normalise_newlines, text_problem
+from infrastructure.cleaning import clean_lines, normalise_newlines, text_problem
 
 DELIMITERS = (",", ";", "\t")
 XLSX_MAX_UNPACKED_BYTES = 50 * 1024 * 1024

@@ -7,7 +7,7 @@ from functools import cache as memoize
 from django.conf import settings
 from django.core.cache import cache
 
-from wetheinternet.resilience import best_effort
+from infrastructure.resilience import best_effort
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
