@@ -44,7 +44,7 @@ from infrastructure.sheet_import import ImportError_, csv_rows, csv_table, uploa
 from results.aggregation import COUNT_MAX, GROUP, MULTIPLE, OPEN, RANKING, QuestionSpec, validate_group_results
 from results.models import NoteRevision
 from results.selectors import PAPER_ALGORITHM, group_answer_limit, session_question_specs
-from results.services import NoteInvalid, note_submit
+from results.services import NoteInvalid, ResultsRefused, note_submit
 from sessions_app.models import Event, Session
 
 COLUMNS = ["group", "question", "option", "count", "valid", "text"]
@@ -83,7 +83,7 @@ class PaperUploadResult:
         return bool(self.replacing) and not self.errors and not self.updated
 
 
-class PaperTablesRefused(ValueError):
+class PaperTablesRefused(ResultsRefused):
     """Paper tables cannot be created now; the message says why."""
 
 

@@ -124,8 +124,24 @@ def reference_demo_attach(event: Event) -> None:
 DRAFT_MAX_BYTES = 200_000
 
 
-class NotesRefused(ValueError):
-    """A write on group results that cannot be done; the message says why."""
+class ResultsRefused(ValueError):
+    """A write on results that cannot be done; the message says why. Each kind below names what was refused."""
+
+
+class NotesRefused(ResultsRefused):
+    """A group's notes (its working copy or a submission) that cannot be saved."""
+
+
+class VoteRefused(ResultsRefused):
+    """A person's own answer in the room that cannot be recorded or withdrawn."""
+
+
+class QuestionOpenRefused(ResultsRefused):
+    """A question that cannot be opened or closed for answers by this event."""
+
+
+class PlenarySettingsRefused(ResultsRefused):
+    """A change of what the plenary screen shows that cannot be made."""
 
 
 class NoteConflict(Exception):
@@ -305,17 +321,17 @@ def _vote_data(question: Question, choice) -> dict:
     codes = list(question.options.values_list("code", flat=True))
     chosen = [choice] if isinstance(choice, str) else list(choice or [])
     if not chosen or not all(isinstance(code, str) for code in chosen):
-        raise NotesRefused(_("Choose an answer first."))
+        raise VoteRefused(_("Choose an answer first."))
     if any(code not in codes for code in chosen):
-        raise NotesRefused(_("That is not one of the answers."))
+        raise VoteRefused(_("That is not one of the answers."))
     if len(set(chosen)) != len(chosen):
-        raise NotesRefused(_("An answer is chosen twice."))
+        raise VoteRefused(_("An answer is chosen twice."))
     if question.kind == Question.Kind.MULTIPLE:
         if question.max_choices and len(chosen) > question.max_choices:
-            raise NotesRefused(_("Choose at most %(max)s answers.") % {"max": question.max_choices})
+            raise VoteRefused(_("Choose at most %(max)s answers.") % {"max": question.max_choices})
         return {"choices": [code for code in codes if code in chosen]}
     if len(chosen) != 1:
-        raise NotesRefused(_("Choose one answer."))
+        raise VoteRefused(_("Choose one answer."))
     return {"choice": chosen[0]}
 
 
@@ -326,18 +342,18 @@ def vote_cast(*, participant: Participant, question: Question, choice) -> Vote |
     Only while the question is open and until the group's results for its session are submitted."""
     membership = membership_of(participant)
     if membership is None or membership.role == "facilitator":
-        raise NotesRefused(_("Only members of a group answer its questions."))
+        raise VoteRefused(_("Only members of a group answer its questions."))
     if question.session.event_id != participant.event_id:
-        raise NotesRefused(_("That question belongs to another event."))
+        raise VoteRefused(_("That question belongs to another event."))
     if question.kind not in VOTED_KINDS or question.respondent != Question.Respondent.INDIVIDUAL:
-        raise NotesRefused(_("The group answers this question together."))
+        raise VoteRefused(_("The group answers this question together."))
     if not question.is_open:
-        raise NotesRefused(_("This question is not open for answers."))
+        raise VoteRefused(_("This question is not open for answers."))
     group = membership.group
     if NoteSubmission.objects.filter(
         group=group, session_id=question.session_id, status=NoteSubmission.Status.SUBMITTED
     ).exists():
-        raise NotesRefused(_("Your group's results are submitted: answers can no longer be changed."))
+        raise VoteRefused(_("Your group's results are submitted: answers can no longer be changed."))
     if choice in (None, "", []):
         Vote.objects.filter(question=question, participant=participant).delete()
         return None
@@ -358,7 +374,7 @@ def vote_cast(*, participant: Participant, question: Question, choice) -> Vote |
 @transaction.atomic
 def question_open_set(*, event: Event, question: Question, is_open: bool) -> Question:
     if question.session.event_id != event.pk:
-        raise NotesRefused(_("That question belongs to another event."))
+        raise QuestionOpenRefused(_("That question belongs to another event."))
     Question.objects.filter(pk=question.pk).update(is_open=is_open)
     question.is_open = is_open
     # Vote pages follow the event's state: the question opens or closes there at once.
@@ -384,16 +400,16 @@ def plenary_settings_update(*, event: Event, **changes) -> PlenarySettings:
     }
     unknown = set(changes) - allowed
     if unknown:
-        raise NotesRefused(_("Unknown setting: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+        raise PlenarySettingsRefused(_("Unknown setting: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     group = changes.get("on_screen_group")
     if group is not None and group.event_id != event.pk:
-        raise NotesRefused(_("That group belongs to another event."))
+        raise PlenarySettingsRefused(_("That group belongs to another event."))
     if "scope" in changes and changes["scope"] not in ReferenceResult.Scope.values:
-        raise NotesRefused(_("Unknown scope."))
+        raise PlenarySettingsRefused(_("Unknown scope."))
     if "weighting" in changes:
         changes["weighting"] = str(Weighting(changes["weighting"]))
     if changes.get("world_scope") and event.dialogue_id is None:
-        raise NotesRefused(_("Only an event of a dialogue compares with the world so far."))
+        raise PlenarySettingsRefused(_("Only an event of a dialogue compares with the world so far."))
     if changes.get("scope") == ReferenceResult.Scope.GLOBAL:
         changes["scope_name"] = ""
     for name, value in changes.items():

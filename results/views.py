@@ -283,7 +283,7 @@ def vote_cast(request, event, participant, question_id):
     choice = [] if "withdraw" in request.POST else request.POST.getlist("choice")
     try:
         vote = services.vote_cast(participant=participant, question=question, choice=choice)
-    except services.NotesRefused as refused:
+    except services.VoteRefused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, _("Your answer is saved.") if vote else _("Your answer is withdrawn."))
@@ -316,7 +316,7 @@ def _plenary(request, event):
         elif value.startswith("world|"):
             scope_key = value.partition("|")[2]
             if value not in {scope["value"] for scope in selectors.plenary_world_scopes(event)}:
-                raise services.NotesRefused(_("Choose a scope of the dialogue's results from the list."))
+                raise services.PlenarySettingsRefused(_("Choose a scope of the dialogue's results from the list."))
             changes["world_scope"] = scope_key
         else:
             dataset_id, _sep, rest = value.partition("|")
@@ -324,7 +324,7 @@ def _plenary(request, event):
             dataset_id = int(dataset_id) if dataset_id.isdigit() and len(dataset_id) <= 10 else 0
             dataset = ReferenceDataset.objects.filter(pk=dataset_id if dataset_id < 2**31 else 0).first()
             if dataset is None:
-                raise services.NotesRefused(_("Choose reference results from the list."))
+                raise services.PlenarySettingsRefused(_("Choose reference results from the list."))
             changes.update(reference_dataset=dataset, scope=scope, scope_name=scope_name)
     if "results_visible" in post:
         changes["results_visible"] = post["results_visible"] == "1"
@@ -337,7 +337,7 @@ def _plenary(request, event):
         )
     if "weighting" in post:
         if post["weighting"] not in Weighting._value2member_map_:
-            raise services.NotesRefused(_("Unknown weighting."))
+            raise services.PlenarySettingsRefused(_("Unknown weighting."))
         changes["weighting"] = post["weighting"]
     services.plenary_settings_update(event=event, **changes)
     return _("The plenary screen is updated.")
@@ -359,7 +359,7 @@ def control_action(request, event, action):
         return JsonResponse({"error": _("Unknown action.")}, status=404)
     try:
         message, ok = handler(request, event), True
-    except services.NotesRefused as refused:
+    except services.ResultsRefused as refused:  # a question that cannot open or close, or plenary settings
         message, ok = str(refused), False
     except Http404:
         message, ok = _("That is not part of this event: reload the control room."), False

@@ -206,9 +206,9 @@ def test_the_organiser_picks_a_world_scope_in_the_control_room(client, dialogue,
 
 
 def test_an_event_outside_a_dialogue_cannot_compare_with_the_world(event):
-    from results.services import NotesRefused, plenary_settings_update
+    from results.services import PlenarySettingsRefused, plenary_settings_update
 
-    with pytest.raises(NotesRefused, match="dialogue"):
+    with pytest.raises(PlenarySettingsRefused, match="dialogue"):
         plenary_settings_update(event=event, world_scope="global")
 
 

@@ -55,7 +55,7 @@ def test_votes_tally_into_the_form_anonymously(client, event, teams, questionnai
 
 
 def test_a_closed_question_is_refused(teams, questionnaire, participant):
-    with pytest.raises(services.NotesRefused):
+    with pytest.raises(services.VoteRefused):
         services.vote_cast(participant=participant, question=q(questionnaire, "q1", open_=False), choice="threat")
     assert not Vote.objects.exists()
 
@@ -64,7 +64,7 @@ def test_votes_lock_when_the_group_submits(teams, questionnaire, participant):
     q1 = q(questionnaire, "q1")
     services.vote_cast(participant=participant, question=q1, choice="threat")
     services.note_submit(group=teams["group"], session=questionnaire, data=FULL_ANSWERS, idempotency_key=uuid.uuid4())
-    with pytest.raises(services.NotesRefused):
+    with pytest.raises(services.VoteRefused):
         services.vote_cast(participant=participant, question=q1, choice="both")
     assert Vote.objects.get().data == {"choice": "threat"}
 
@@ -74,7 +74,7 @@ def test_votes_lock_when_the_group_submits(teams, questionnaire, participant):
     [("q1", "nope"), ("q1", ["threat", "both"]), ("q2", ["governments", "platforms", "media"]), ("q4", "education")],
 )
 def test_bad_answers_are_refused(teams, questionnaire, participant, code, choice):
-    with pytest.raises(services.NotesRefused):
+    with pytest.raises(services.VoteRefused):
         services.vote_cast(participant=participant, question=q(questionnaire, code), choice=choice)
     assert not Vote.objects.exists()
 
@@ -82,9 +82,9 @@ def test_bad_answers_are_refused(teams, questionnaire, participant, code, choice
 def test_a_facilitator_and_a_person_without_a_group_do_not_vote(teams, questionnaire, facilitator, event):
     from tests.helpers import make_person
 
-    with pytest.raises(services.NotesRefused):
+    with pytest.raises(services.VoteRefused):
         services.vote_cast(participant=facilitator, question=q(questionnaire, "q1"), choice="threat")
-    with pytest.raises(services.NotesRefused):
+    with pytest.raises(services.VoteRefused):
         services.vote_cast(participant=make_person(event), question=q(questionnaire, "q1"), choice="threat")
 
 
