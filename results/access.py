@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import BreakoutGroup, GroupMembership
 from results.models import ApiToken
-from results.paper_tallies import PAPER_ALGORITHM
+from results.selectors import PAPER_ALGORITHM
 from results.services import api_token_hash
 from sessions_app.auth import participant_for_request
 from sessions_app.models import Event, Participant

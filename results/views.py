@@ -5,7 +5,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from groups.models import BreakoutGroup
 from infrastructure.cleaning import JsonRefused, safe_json_loads
 from infrastructure.downloads import attachment, table_download
 from infrastructure.spreadsheets import XLSX_CONTENT_TYPE
-from results import exports, paper_tallies, selectors, services
+from results import exports, paper_confirmation, paper_sheet, paper_tables, paper_tallies, selectors, services
 from results.access import api_token_event, notes_access
 from results.aggregation import FieldError, Weighting
 from results.api_schema import openapi_schema
@@ -531,13 +530,13 @@ def _paper_page(request, event, session, *, errors=(), status=200, pending=None)
         "event": event,
         "session": session,
         "sessions": Session.objects.filter(event=event).order_by("order"),
-        "questions": paper_tallies.paper_questions(session) if session else [],
-        "has_groups": bool(paper_tallies.paper_groups(event)),
-        "groups": paper_tallies.paper_groups_status(event=event, session=session) if session else [],
+        "questions": paper_sheet.paper_questions(session) if session else [],
+        "has_groups": bool(paper_tables.paper_groups(event)),
+        "groups": paper_tables.paper_groups_status(event=event, session=session) if session else [],
         "errors": errors,
-        "max_tables": paper_tallies.PAPER_TABLES_MAX,
-        "table_size": paper_tallies.PAPER_TABLE_SIZE_DEFAULT,
-        "max_table_size": paper_tallies.COUNT_MAX,
+        "max_tables": paper_tables.PAPER_TABLES_MAX,
+        "table_size": paper_tables.PAPER_TABLE_SIZE_DEFAULT,
+        "max_table_size": paper_tables.PAPER_TABLE_SIZE_MAX,
         "max_mb": PAPER_UPLOAD_MAX_BYTES // (1024 * 1024),
     }
     return render(request, "results/paper_tallies.html", context, status=status)
@@ -567,20 +566,14 @@ def _paper_summary(result) -> str:
     return message
 
 
-# A file that would replace note takers' results waits here for the organiser's confirmation.
-PAPER_PENDING_SECONDS = 30 * 60
-
-
-def _pending_key(event, request, confirmation: str) -> str:
-    return f"paper-upload:{event.pk}:{request.user.pk}:{confirmation}"
-
-
 def _paper_import(request, event, session, *, data: bytes, filename: str, confirmed: str = ""):
     result = paper_tallies.paper_tallies_import(
         event=event, session=session, data=data, user=request.user, filename=filename, confirmed=confirmed
     )
     if result.needs_confirmation:
-        cache.set(_pending_key(event, request, result.confirmation), (filename, data), PAPER_PENDING_SECONDS)
+        paper_confirmation.paper_upload_hold(
+            event=event, user=request.user, confirmation=result.confirmation, filename=filename, data=data
+        )
         return _paper_page(request, event, session, pending=result)
     if result.ok:
         messages.success(request, _paper_summary(result))
@@ -598,11 +591,10 @@ def _paper_upload(request, event):
     if session is not None and confirmation and upload is None:
         if not re.fullmatch(r"[0-9a-f]{64}", confirmation):
             return _paper_page(request, event, session, errors=[_("Upload the file again.")], status=400)
-        pending = cache.get(_pending_key(event, request, confirmation))
+        pending = paper_confirmation.paper_upload_take(event=event, user=request.user, confirmation=confirmation)
         if pending is None:
             message = _("The file waited more than 30 minutes for your answer: upload it again.")
             return _paper_page(request, event, session, errors=[message], status=400)
-        cache.delete(_pending_key(event, request, confirmation))
         filename, data = pending
         return _paper_import(request, event, session, data=data, filename=filename, confirmed=confirmation)
     if session is None:
@@ -644,11 +636,11 @@ def paper_tallies_template(request, event):
     if session is None:
         return HttpResponse(status=404)
     if request.GET.get("format") == "xlsx":  # text cells stay text: a code such as "-1" is no formula
-        rows = paper_tallies.paper_template_rows(event=event, session=session)
+        rows = paper_sheet.paper_template_rows(event=event, session=session)
         return table_download(
-            paper_tallies.COLUMNS, rows, filename_stem=f"{event.slug}-{session.code}-paper-tallies", xlsx=True
+            paper_sheet.COLUMNS, rows, filename_stem=f"{event.slug}-{session.code}-paper-tallies", xlsx=True
         )
-    content = paper_tallies.paper_template_csv(event=event, session=session)
+    content = paper_sheet.paper_template_csv(event=event, session=session)
     return attachment(content, "text/csv; charset=utf-8", f"{event.slug}-{session.code}-paper-tallies.csv")
 
 
@@ -664,10 +656,10 @@ def paper_tables_create(request, event):
     """Create the tables of a site without the app as the event's groups."""
     count = _small_whole(request.POST.get("count", ""))
     size_text = request.POST.get("table_size", "").strip()
-    table_size = _small_whole(size_text) if size_text else paper_tallies.PAPER_TABLE_SIZE_DEFAULT
+    table_size = _small_whole(size_text) if size_text else paper_tables.PAPER_TABLE_SIZE_DEFAULT
     try:
-        paper_tallies.paper_groups_create(event=event, count=count, table_size=table_size, user=request.user)
-    except paper_tallies.PaperTablesRefused as refused:
+        paper_tables.paper_groups_create(event=event, count=count, table_size=table_size, user=request.user)
+    except paper_tables.PaperTablesRefused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, _("%(n)s paper tables created.") % {"n": count})

@@ -174,7 +174,8 @@ def test_the_form_gets_422_too(client, event, teams, questionnaire, note_taker):
 
 
 def test_a_paper_tables_count_is_at_most_its_declared_size(event, session, organiser, client):
-    from results.paper_tallies import paper_groups_create, paper_tallies_import
+    from results.paper_tables import paper_groups_create
+    from results.paper_tallies import paper_tallies_import
 
     client.force_login(organiser)
     response = client.post(reverse("paper_tables_create", args=[event.slug]), {"count": "2", "table_size": "6"})

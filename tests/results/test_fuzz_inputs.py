@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from infrastructure.cleaning import json_problems
 from results.aggregation import COUNT_MAX, empty_tally, tally_add, validate_group_results
 from results.models import ReferenceDataset
-from results.paper_tallies import paper_groups_create, paper_tallies_import
+from results.paper_tables import paper_groups_create
+from results.paper_tallies import paper_tallies_import
 from results.questionnaire import questionnaire_import
 from results.reference_import import reference_import_csv
 from results.selectors import session_question_specs

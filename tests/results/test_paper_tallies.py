@@ -9,12 +9,9 @@ from django.urls import reverse
 from groups.models import Allocation, BreakoutGroup
 from results.aggregation import validate_group_results
 from results.models import NoteRevision, NoteSubmission
-from results.paper_tallies import (
-    PaperTablesRefused,
-    paper_groups_create,
-    paper_tallies_import,
-    paper_template_csv,
-)
+from results.paper_sheet import paper_template_csv
+from results.paper_tables import PaperTablesRefused, paper_groups_create
+from results.paper_tallies import paper_tallies_import
 from sessions_app.models import Option, Question
 from tests.helpers import log_in_as, without_bom
 from tests.results import notes_fixtures
@@ -441,7 +438,7 @@ def test_organisers_enter_a_paper_tables_results_by_hand_but_only_read_other_gro
     import json
     import uuid
 
-    from results.paper_tallies import paper_groups_create
+    from results.paper_tables import paper_groups_create
 
     client.force_login(organiser)
     data = {"answers": {"q1": {"counts": {"opportunity": 2, "threat": 1}}}}

@@ -122,7 +122,8 @@ def test_cr_only_line_endings_are_read(event, gender):
 
 @pytest.mark.postgres
 def test_cr_only_paper_and_reference_files_are_read(client, organiser, event):
-    from results.paper_tallies import paper_groups_create, paper_tallies_import
+    from results.paper_tables import paper_groups_create
+    from results.paper_tallies import paper_tallies_import
 
     session = make_questionnaire(event)
     paper_groups_create(event=event, count=1, table_size=5)
