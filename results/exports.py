@@ -147,3 +147,21 @@ def key_points_markdown(title: str, points: list[dict]) -> str:
         lines += [f"> {_md_escape(line)}" if line.strip() else ">" for line in p["text"].splitlines()]
         lines.append("")
     return "\n".join(lines)
+
+
+def groups_json(event_slug: str, rows: list[dict]) -> dict:
+    """Each group's latest submitted results (see selectors.group_result_rows), as groups.json holds them."""
+    return {
+        "event": event_slug,
+        "groups": [
+            {
+                "group": row["group"],
+                "group_id": row["group_id"],
+                "session": row["session"],
+                "revision": row["revision"],
+                "submitted_at": row["submitted_at"].isoformat() if row["submitted_at"] else None,
+                "data": row["data"],
+            }
+            for row in rows
+        ],
+    }

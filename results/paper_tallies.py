@@ -116,3 +116,14 @@ def _submit_all(*, event, session, submissions, digest, user, result: PaperUploa
         key = uuid.uuid5(_KEY_NAMESPACE, f"{event.pk}:{session.pk}:{group.pk}:{digest}:{number}")
         submitted = note_submit(group=group, session=session, data=clean, idempotency_key=key, user=user)
         (result.updated if submitted.created else result.unchanged).append(group)
+
+
+def paper_sessions(event: Event):
+    """The event's sessions in their order, for the page's choice."""
+    return Session.objects.filter(event=event).order_by("order")
+
+
+def paper_session(event: Event, code: str | None) -> Session | None:
+    """The session asked for, else the event's first one."""
+    sessions = paper_sessions(event)
+    return (sessions.filter(code=code).first() if code else None) or sessions.first()

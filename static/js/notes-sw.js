@@ -1,4 +1,4 @@
-/* The note taker's form, offline. Served at the site's root by results.views.notes_service_worker
+/* The note taker's form, offline. Served at the site's root by results.views.notes.notes_service_worker
    and registered by notes.js for one group's form pages only (the scope /events/<slug>/notes/<group>/).
    - The form page and the files it loads (styles, scripts, fonts): from the network first; when
      the network fails, the last copy kept on this device.

@@ -1,5 +1,5 @@
 """The service worker that keeps the note taker's form usable offline (static/js/notes-sw.js),
-served at the root by results.views.notes_service_worker."""
+served at the root by results.views.notes.notes_service_worker."""
 
 import re
 

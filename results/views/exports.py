@@ -1,0 +1,56 @@
+"""Exports of an event's results for its organisers: files to download and the page to print."""
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from infrastructure.downloads import attachment
+from infrastructure.spreadsheets import XLSX_CONTENT_TYPE
+from results import exports, selectors
+from results.aggregation import Weighting
+from sessions_app.decorators import organiser_of_event
+
+
+def _weighting(request, event) -> str:
+    value = request.GET.get("weighting")
+    if value in Weighting._value2member_map_:
+        return value
+    return selectors.plenary_settings_of(event).weighting
+
+
+@require_GET
+@organiser_of_event
+def export(request, event, name):
+    if name in ("questions.csv", "questions.json"):
+        results = selectors.event_results(event, weighting=_weighting(request, event))
+        if name.endswith(".json"):
+            return JsonResponse(results, json_dumps_params={"ensure_ascii": False})
+        return attachment(exports.questions_csv(results), "text/csv; charset=utf-8", f"{event.slug}-questions.csv")
+    rows = selectors.group_result_rows(event)
+    specs = selectors.event_question_specs(event)
+    if name == "results.xlsx":
+        results = selectors.event_results(event, weighting=_weighting(request, event))
+        content = exports.results_xlsx(results, rows, specs)
+        return attachment(content, XLSX_CONTENT_TYPE, f"{event.slug}-results.xlsx")
+    if name == "groups.csv":
+        return attachment(exports.groups_csv(rows, specs), "text/csv; charset=utf-8", f"{event.slug}-groups.csv")
+    if name == "groups.json":
+        return JsonResponse(exports.groups_json(event.slug, rows), json_dumps_params={"ensure_ascii": False})
+    points = exports.key_points(rows, specs)
+    if name == "key-points.csv":
+        return attachment(exports.key_points_csv(points), "text/csv; charset=utf-8", f"{event.slug}-key-points.csv")
+    if name == "key-points.md":
+        text = exports.key_points_markdown(event.title, points)
+        return attachment(text, "text/markdown; charset=utf-8", f"{event.slug}-key-points.md")
+    return HttpResponse(status=404)
+
+
+@never_cache
+@require_GET
+@organiser_of_event
+def results_print(request, event):
+    results = selectors.event_results(event, weighting=_weighting(request, event))
+    rows = selectors.group_result_rows(event)
+    points = exports.key_points(rows, selectors.event_question_specs(event))
+    return render(request, "results/print.html", {"event": event, "results": results, "points": points})
