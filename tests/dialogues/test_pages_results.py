@@ -9,7 +9,7 @@ from django.test import Client
 
 from dialogues import open_data, results, results_cache
 from dialogues.results import global_snapshot
-from dialogues.services import version_publish
+from dialogues.versions import version_publish
 from infrastructure.caching import clear_process_caches
 from sessions_app.models import Option, Question
 from tests.dialogues.conftest import make_two_sites, q1, submit_results
