@@ -99,7 +99,7 @@ def build_dialogue(
     from django.utils import timezone
 
     from dialogues.models import Dialogue, DialoguePartner, DialogueVersion
-    from dialogues.services import event_create_from_version
+    from dialogues.versions import event_create_from_version
     from groups.models import Allocation, BreakoutGroup, GroupMembership
     from results.models import NoteRevision, NoteSubmission
     from results.selectors import session_question_specs

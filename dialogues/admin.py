@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from dialogues import services
+from dialogues.access import DialogueRefused, is_coordinator, partner_may_opt_in
 from dialogues.forms import PublishForm
 from dialogues.models import Dialogue, DialoguePartner, DialogueVersion
+from dialogues.versions import version_publish
 from sessions_app.admin_scoping import ReadableQueryAdmin, ReadOnlyInline
 from sessions_app.models import Event
 
@@ -27,7 +28,7 @@ class DialoguePartnerForm(forms.ModelForm):
     def clean_results_public(self):
         public = self.cleaned_data.get("results_public", False)
         partner = self.instance
-        if public and not partner.results_public and not services.partner_may_opt_in(self.user, partner):
+        if public and not partner.results_public and not partner_may_opt_in(self.user, partner):
             raise forms.ValidationError(
                 _("Only an organiser of %(organisation)s can agree to publish its results, on its partner page."),
                 params={"organisation": partner.organisation.name},
@@ -57,7 +58,7 @@ class DialoguePartnerInline(admin.TabularInline):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return obj is None or services.is_coordinator(request.user, obj)
+        return obj is None or is_coordinator(request.user, obj)
 
     has_change_permission = has_view_permission
     has_delete_permission = has_view_permission
@@ -75,7 +76,7 @@ class DialogueVersionInline(ReadOnlyInline, admin.TabularInline):
         return obj.published_by.email if obj.published_by else "—"
 
     def has_view_permission(self, request, obj=None):
-        return obj is None or services.is_coordinator(request.user, obj)
+        return obj is None or is_coordinator(request.user, obj)
 
 
 @admin.register(Dialogue)
@@ -105,7 +106,7 @@ class DialogueAdmin(ReadableQueryAdmin, admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         if obj is None:
             return self._coordinates_any(request)
-        return services.is_coordinator(request.user, obj)
+        return is_coordinator(request.user, obj)
 
     has_change_permission = has_view_permission
 
@@ -145,15 +146,13 @@ class DialogueAdmin(ReadableQueryAdmin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish a new version of the questionnaire"))
     def publish_version(self, request, queryset):
-        dialogues = [dialogue for dialogue in queryset if services.is_coordinator(request.user, dialogue)]
+        dialogues = [dialogue for dialogue in queryset if is_coordinator(request.user, dialogue)]
         form = PublishForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             for dialogue in dialogues:
                 try:
-                    version = services.version_publish(
-                        dialogue=dialogue, user=request.user, note=form.cleaned_data["note"]
-                    )
-                except services.DialogueRefused as exc:
+                    version = version_publish(dialogue=dialogue, user=request.user, note=form.cleaned_data["note"])
+                except DialogueRefused as exc:
                     self.message_user(request, f"{dialogue}: {exc}", messages.ERROR)
                 else:
                     self.message_user(

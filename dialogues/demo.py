@@ -1,6 +1,6 @@
 """A small global dialogue as demo data: a coalition, partners in several countries, results.
 
-The coalition's coordinator publishes the Day 0 questionnaire (sessions_app/demo.py) as
+The coalition's coordinator publishes the Day 0 questionnaire (sessions_app/demo_questionnaire.py) as
 version 1; each partner creates one event from it, with its people, a current grouping made
 by the allocator, and results submitted by most groups, so that the global results show
 figures at once."""
@@ -18,18 +18,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from dialogues.models import Dialogue, DialoguePartner
-from dialogues.services import event_create_from_version, version_publish
+from dialogues.versions import event_create_from_version, version_publish
 from groups.allocations import allocation_run
 from groups.models import Allocation, BreakoutGroup, GroupMembership
 from infrastructure.slugs import unique_slug
 from results.services import note_submit
-from sessions_app.demo import (
-    demo_attributes_create,
-    demo_login,
-    demo_people_create,
-    demo_questionnaire_create,
-    demo_unique_slug,
-)
+from sessions_app.demo import demo_unique_slug
+from sessions_app.demo_people import demo_attributes_create, demo_login, demo_people_create
+from sessions_app.demo_questionnaire import demo_questionnaire_create
 from sessions_app.models import Event, Organisation, Session
 
 # (organisation, country, continent, language, timezone, tags, local start hour)

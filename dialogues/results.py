@@ -20,10 +20,8 @@ older than ``FRESH_SECONDS`` is rebuilt by one request at a time while the other
 the previous copy.
 """
 
-import time
 from collections import defaultdict
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +29,7 @@ from django.utils.translation import gettext as _
 from dialogues.models import Dialogue, DialoguePartner
 from dialogues.publication import answering_units, released_tallies
 from groups.models import BreakoutGroup
+from infrastructure.caching import cached_fresh
 from results.aggregation import GROUP, OPEN, RANKING, SCALE, QuestionSpec, Weighting, question_figures
 from results.models import SessionTally
 from results.selectors import session_question_specs
@@ -354,18 +353,7 @@ def cached_global_snapshot(dialogue: Dialogue, *, public: bool = False) -> dict:
 
     Others are served the previous copy meanwhile; with no copy at all, everyone builds."""
     key = f"dialogues:global:{dialogue.pk}:{int(public)}:{dialogue.weighting}:{dialogue.min_respondents}"
-    stored = cache.get(key)
-    now = time.time()
-    if stored is not None and now - stored[0] < FRESH_SECONDS:
-        return stored[1]
-    if stored is not None and not cache.add(f"{key}:building", 1, timeout=10):
-        return stored[1]
-    try:
-        snapshot = global_snapshot(dialogue, public=public)
-        cache.set(key, (time.time(), snapshot), timeout=3600)
-    finally:
-        cache.delete(f"{key}:building")
-    return snapshot
+    return cached_fresh(key, lambda: global_snapshot(dialogue, public=public), fresh=FRESH_SECONDS)
 
 
 def world_figures(event: Event, scope_key: str, *, public: bool = False) -> tuple[dict, dict | None]:

@@ -1,31 +1,17 @@
 """The global results as pages show them: scopes side by side, bars, suppression, sites.
 
 Pure functions of a global snapshot (``dialogues.results``), so that the first, server-rendered
-paint and the JSON that the page polls say the same thing; plus the public page's cached HTML.
+paint and the JSON that the page polls say the same thing. The cached copies of the public page,
+its ETag and its open data are kept by ``dialogues.results_cache``.
 """
 
 import datetime as dt
-import hashlib
-import json
-import time
 
-from django.core.cache import cache
-from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from dialogues.models import Dialogue, DialogueVersion
-from dialogues.open_data import COLUMNS, open_data_csv, open_data_rows, suppression_text, weighting_text
-from dialogues.results import GLOBAL, cached_global_snapshot, scope_label
-
-# The public page's HTML is rebuilt at most this often (the snapshot itself is at most
-# ``results.FRESH_SECONDS`` old): figures are never more than a few seconds behind.
-PUBLIC_PAGE_SECONDS = 1.0
-SCOPE_MAX_CHARS = 200
-FIRST_COPY_WAIT = 5.0  # seconds a request waits for another one building the first copy
-LOCAL_MAX_ENTRIES = 512
-# This process's copies: {key: (time built or read, value)}
-_PUBLIC_PAGES: dict[str, tuple[float, str]] = {}
-_PUBLIC_DIALOGUES: dict[str, tuple[float, Dialogue | None]] = {}
+from dialogues.open_data import suppression_text, weighting_text
+from dialogues.results import GLOBAL, scope_label
 
 
 def wording(questionnaire: dict | None, language: str | None) -> dict[str, str]:
@@ -195,127 +181,3 @@ def page_context(dialogue: Dialogue, snapshot: dict, scopes: list[str], words: d
             for site in snapshot["sites"]
         ],
     }
-
-
-def _build_public_html(dialogue: Dialogue, scope: str, language: str) -> str | None:
-    snapshot = cached_global_snapshot(dialogue, public=True)
-    if scope != GLOBAL and scope not in {s["key"] for s in snapshot["scopes"]}:
-        return None
-    words = version_wording(dialogue, snapshot, language)
-    return render_to_string("dialogues/public_figures.html", page_context(dialogue, snapshot, [scope], words))
-
-
-def _local_get(store: dict, key, seconds: float):
-    found = store.get(key)
-    if found is not None and time.time() - found[0] < seconds:
-        return found
-    return None
-
-
-def _local_set(store: dict, key, value) -> None:
-    if len(store) >= LOCAL_MAX_ENTRIES:  # many scopes x languages: start again rather than grow
-        store.clear()
-    store[key] = value
-
-
-def forget_local_copies() -> None:
-    """Drop this process's copies (tests; a change that must show at once)."""
-    _PUBLIC_PAGES.clear()
-    _PUBLIC_DIALOGUES.clear()
-    _OPEN_DATA.clear()
-    _ETAGS.clear()
-
-
-# This process's last ETag of each dialogue's snapshot: {dialogue id: (snapshot time, ETag)}.
-_ETAGS: dict[int, tuple[str, str]] = {}
-
-
-def snapshot_etag(dialogue: Dialogue, snapshot: dict) -> str:
-    """Changes with the figures, sites and scopes, not with the time of the rebuild; worked out
-    once per snapshot, not once per poll."""
-    found = _ETAGS.get(dialogue.pk)
-    if found is not None and found[0] == snapshot["generated_at"]:
-        return found[1]
-    content = {key: value for key, value in snapshot.items() if key != "generated_at"}
-    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]
-    etag = f'"{digest}"'
-    _ETAGS[dialogue.pk] = (snapshot["generated_at"], etag)
-    return etag
-
-
-def public_dialogue_get(slug: str) -> Dialogue | None:
-    """The public dialogue of that slug, or None; kept in this process for PUBLIC_PAGE_SECONDS,
-    so that a crowd of readers does not ask the database the same question each time."""
-    found = _local_get(_PUBLIC_DIALOGUES, slug, PUBLIC_PAGE_SECONDS)
-    if found is None:
-        found = (time.time(), Dialogue.objects.filter(slug=slug, public=True).first())
-        _local_set(_PUBLIC_DIALOGUES, slug, found)
-    return found[1]
-
-
-def public_page_html(dialogue: Dialogue, scope: str | None) -> str | None:
-    """The public page's figures (title to sites) as HTML, for the page's language; None when the
-    scope is not one of the public snapshot's.
-
-    Rebuilt at most every PUBLIC_PAGE_SECONDS by one request at a time and kept in the shared
-    cache; the others are served the previous copy meanwhile (or, before the first copy, wait
-    for it a little). Each process also keeps the copy it read until it is PUBLIC_PAGE_SECONDS
-    old, so that a crowd of readers costs no cache read at all."""
-    scope = (scope or GLOBAL)[:SCOPE_MAX_CHARS]
-    language = get_language() or ""
-    digest = hashlib.sha256(scope.encode()).hexdigest()[:24]
-    key = f"dialogues:public-page:{dialogue.pk}:{language}:{digest}:{dialogue.weighting}:{dialogue.min_respondents}"
-    local = _local_get(_PUBLIC_PAGES, key, PUBLIC_PAGE_SECONDS)
-    if local is not None:
-        return local[1]
-    lock = f"{key}:building"
-    stored = cache.get(key)
-    if stored is not None and time.time() - stored[0] < PUBLIC_PAGE_SECONDS:
-        _local_set(_PUBLIC_PAGES, key, stored)
-        return stored[1]
-    if not cache.add(lock, 1, timeout=10):
-        if stored is not None:
-            return stored[1]
-        deadline = time.monotonic() + FIRST_COPY_WAIT
-        while time.monotonic() < deadline:
-            time.sleep(0.05)
-            stored = cache.get(key)
-            if stored is not None:
-                return stored[1]
-        return _build_public_html(dialogue, scope, language)  # the builder is stuck: do it here
-    try:
-        html = _build_public_html(dialogue, scope, language)
-        if html is not None:
-            built = (time.time(), html)
-            cache.set(key, built, timeout=3600)
-            _local_set(_PUBLIC_PAGES, key, built)
-    finally:
-        cache.delete(lock)
-    return html
-
-
-# This process's last open data files: {(dialogue id, kind): (snapshot time, content)}. The files
-# are large (every option x scope): made once per snapshot, not once per download.
-_OPEN_DATA: dict[tuple[int, str], tuple[str, str]] = {}
-
-
-def open_data_file(dialogue: Dialogue, kind: str) -> str:
-    """The public open data as CSV (``kind`` "csv") or JSON text, from the cached public snapshot."""
-    snapshot = cached_global_snapshot(dialogue, public=True)
-    found = _OPEN_DATA.get((dialogue.pk, kind))
-    if found is not None and found[0] == snapshot["generated_at"]:
-        return found[1]
-    rows = open_data_rows(snapshot)
-    if kind == "csv":
-        content = open_data_csv(rows)
-    else:
-        payload = {
-            "dialogue": snapshot["dialogue"],
-            "version": snapshot["version"],
-            "generated_at": snapshot["generated_at"],
-            "columns": COLUMNS,
-            "rows": rows,
-        }
-        content = json.dumps(payload, ensure_ascii=False)
-    _OPEN_DATA[(dialogue.pk, kind)] = (snapshot["generated_at"], content)
-    return content

@@ -14,18 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from dialogues import open_data
+from dialogues.access import may_see_results
 from dialogues.models import Dialogue
 from dialogues.results import cached_global_snapshot
-from dialogues.results_display import (
-    chosen_scopes,
-    open_data_file,
-    page_context,
-    public_dialogue_get,
-    public_page_html,
-    snapshot_etag,
-    version_wording,
-)
-from dialogues.services import may_see_results
+from dialogues.results_cache import open_data_file, public_dialogue_get, public_page_html, snapshot_etag
+from dialogues.results_display import chosen_scopes, page_context, version_wording
 from infrastructure.downloads import attachment
 
 JSON_OPTIONS = {"ensure_ascii": False}

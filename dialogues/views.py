@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dialogues import selectors, services
+from dialogues import access, invitations, selectors, versions
+from dialogues.access import DialogueRefused
 from dialogues.forms import InviteForm, PartnerEventForm, PublishForm, ResultsPublicForm
+from dialogues.invitations import InvitationInvalid
 from dialogues.models import Dialogue
-from dialogues.services import DialogueRefused, InvitationInvalid
 
 REFUSED = "dialogues/refused.html"
 
@@ -33,7 +34,7 @@ def coordinator_of_dialogue(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         dialogue = get_object_or_404(Dialogue, slug=slug)
-        if not services.is_coordinator(request.user, dialogue):
+        if not access.is_coordinator(request.user, dialogue):
             return _refused(request, _("Only the coordinators of this dialogue open its page."))
         return view(request, dialogue, *args, **kwargs)
 
@@ -85,7 +86,7 @@ def invite(request, dialogue):
     if not form.is_valid():
         return _coordinator_page(request, dialogue, invite_form=form, status=400)
     try:
-        invitation = services.partner_invite(
+        invitation = invitations.partner_invite(
             dialogue=dialogue,
             organisation_name=form.cleaned_data["organisation_name"],
             email=form.cleaned_data["email"],
@@ -112,7 +113,7 @@ def publish(request, dialogue):
     if not form.is_valid():
         return _coordinator_page(request, dialogue, publish_form=form, status=400)
     try:
-        version = services.version_publish(dialogue=dialogue, user=request.user, note=form.cleaned_data["note"])
+        version = versions.version_publish(dialogue=dialogue, user=request.user, note=form.cleaned_data["note"])
     except DialogueRefused as exc:
         form.add_error(None, str(exc))
         return _coordinator_page(request, dialogue, publish_form=form, status=400)
@@ -155,7 +156,7 @@ def _partner_page(request, dialogue, partner, *, event_form=None, status=200):
         "event_form": event_form or PartnerEventForm(initial=initial),
         "public_form": ResultsPublicForm(initial={"results_public": partner.results_public}),
         "results_path": selectors.results_path(dialogue),
-        "is_coordinator": services.is_coordinator(request.user, dialogue),
+        "is_coordinator": access.is_coordinator(request.user, dialogue),
     }
     return render(request, "dialogues/partner.html", context, status=status)
 
@@ -174,7 +175,7 @@ def partner_event_create(request, dialogue, partner):
     if not form.is_valid():
         return _partner_page(request, dialogue, partner, event_form=form, status=400)
     try:
-        event = services.event_create_from_version(
+        event = versions.event_create_from_version(
             dialogue=dialogue,
             organisation=partner.organisation,
             title=form.cleaned_data["title"],
@@ -209,7 +210,7 @@ def partner_results_public(request, dialogue, partner):
     form.is_valid()  # a missing checkbox is "no"
     public = bool(form.cleaned_data.get("results_public"))
     try:
-        services.partner_results_public_set(partner=partner, public=public, user=request.user)
+        invitations.partner_results_public_set(partner=partner, public=public, user=request.user)
     except DialogueRefused as exc:
         return _refused(request, str(exc))
     if public:
@@ -223,7 +224,7 @@ def partner_results_public(request, dialogue, partner):
 @partner_of_dialogue
 def partner_accept(request, dialogue, partner):
     try:
-        services.partner_accept(partner=partner, user=request.user)
+        invitations.partner_accept(partner=partner, user=request.user)
     except DialogueRefused as exc:
         return _refused(request, str(exc))
     messages.success(request, _("Thank you: %(organisation)s takes part.") % {"organisation": partner.organisation})
@@ -238,7 +239,7 @@ def partner_accept(request, dialogue, partner):
 def accept(request, token):
     """An invited organiser accepts: a new account first chooses its password, then is signed in."""
     try:
-        link = services.accept_token_check(token)
+        link = invitations.accept_token_check(token)
     except InvitationInvalid as exc:
         return render(request, "dialogues/invalid_link.html", {"reason": exc.reason}, status=400)
     partner = link.partner
@@ -247,7 +248,7 @@ def accept(request, token):
         if not partner.organisation.members.filter(pk=request.user.pk).exists():
             return render(request, "dialogues/accept_wrong_user.html", context, status=403)
         if request.method == "POST":
-            services.partner_accept(partner=partner, user=request.user)
+            invitations.partner_accept(partner=partner, user=request.user)
             messages.success(
                 request, _("Thank you: %(organisation)s takes part.") % {"organisation": partner.organisation}
             )
@@ -265,7 +266,7 @@ def accept(request, token):
     form = SetPasswordForm(link.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.partner_accept_with_password(link=link, password=form.cleaned_data["new_password1"])
+            invitations.partner_accept_with_password(link=link, password=form.cleaned_data["new_password1"])
         except InvitationInvalid as exc:
             return render(request, "dialogues/invalid_link.html", {"reason": exc.reason}, status=400)
         login(request, link.user, backend="django.contrib.auth.backends.ModelBackend")

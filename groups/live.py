@@ -3,14 +3,13 @@
 Every payload is JSON with a `type` and the event's `version` (Event.live_version): a client
 that sees a gap asks for the snapshot again."""
 
-from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 
 from groups.models import Allocation, BreakoutGroup, GroupMembership, RoomMessage
 from groups.presence import presence_connected
+from infrastructure import caching
 from infrastructure.broadcast import send_on_commit
-from infrastructure.resilience import best_effort
 from sessions_app.live import person_changed
 from sessions_app.live import person_group as person_group  # the person's group is named one floor down
 from sessions_app.models import Event, Participant, Phase, Question
@@ -88,16 +87,15 @@ def event_state(event: Event, *, cached: bool = False) -> dict:
 
     Pages read it `cached`: every change bumps the event's version, so the state of a committed
     version never changes and a join storm computes it once, not once per person."""
-    state = None
     if cached:
-        key = f"event-state:{event.pk}:{event.live_version}"
-        with best_effort("event state cache"):
-            state = cache.get(key)
-    if state is None:
+        state = caching.cached(
+            f"event-state:{event.pk}",
+            lambda: _event_state(event),
+            version=event.live_version,
+            timeout=STATE_CACHE_SECONDS,
+        )
+    else:
         state = _event_state(event)
-        if cached:
-            with best_effort("event state cache"):
-                cache.set(key, state, STATE_CACHE_SECONDS)
     return {**state, "server_time": timezone.now().isoformat()}
 
 

@@ -2,13 +2,14 @@
 
 import time
 
+from infrastructure.caching import LocalMemo
 from infrastructure.consumers import StreamConsumer
 from results.plenary import event_for_plenary_token, plenary_group_names, plenary_snapshot, plenary_viewer_is_staff
 
 # Screens ask for the snapshot again every few seconds (a safety net for a lost broadcast, e.g.
 # while Redis restarts); a process builds it at most once per REFRESH_REUSE_SECONDS per event.
 REFRESH_REUSE_SECONDS = 2.0
-_recent: dict[tuple[int, bool], tuple[float, dict]] = {}
+_recent = LocalMemo("results: plenary snapshots", clock=time.monotonic)  # by (event id, staff)
 
 
 class PlenaryConsumer(StreamConsumer):
@@ -23,11 +24,11 @@ class PlenaryConsumer(StreamConsumer):
         self.event_id = event.pk
         self.staff = plenary_viewer_is_staff(self.scope.get("user"), event)
         snapshot = plenary_snapshot(event, staff=self.staff)
-        _recent[(event.pk, self.staff)] = (time.monotonic(), snapshot)
+        _recent.put((event.pk, self.staff), snapshot)
         return plenary_group_names(event.pk, staff=self.staff), snapshot
 
     def snapshot_again(self):
-        built_at, snapshot = _recent.get((self.event_id, self.staff), (0.0, None))
-        if snapshot is not None and time.monotonic() - built_at < REFRESH_REUSE_SECONDS:
+        snapshot = _recent.get((self.event_id, self.staff), max_age=REFRESH_REUSE_SECONDS)
+        if snapshot is not None:
             return plenary_group_names(self.event_id, staff=self.staff), snapshot
         return self.authorise()

@@ -37,7 +37,7 @@ DEMO_DATASET_TITLE = "Illustrative reference figures (made up for the demo, not 
 DEMO_DATASET_SOURCE = "Invented for the demo. These are NOT published results of the citizens' dialogues."
 
 # Made-up shares in percent per scope, in the order of the demo questions' options
-# (sessions_app/demo.py). q4 is the share of groups ranking each action first.
+# (sessions_app/demo_questionnaire.py). q4 is the share of groups ranking each action first.
 _DEMO_SCOPES = [
     # (scope, scope_name, respondents, groups)
     ("global", "", 5000, 800),

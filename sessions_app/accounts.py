@@ -1,3 +1,6 @@
+"""The sign-in accounts of organisers and coordinators (allauth): sign-up only when allowed, and
+login limits counted per client address and account."""
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 

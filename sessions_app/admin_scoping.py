@@ -20,6 +20,10 @@ from sessions_app.admin_time import EventTimeAdmin, EventTimeInline
 from sessions_app.auth import is_organiser
 from sessions_app.models import Event, Organisation
 
+# A list filter offers only the events (or organisations) of the rows one may see: another
+# partner's event titles never show in the sidebar.
+OnlyYours = admin.RelatedOnlyFieldListFilter
+
 
 def _follow(obj, path: str):
     for part in path.split("__") if path else []:

@@ -1,3 +1,6 @@
+"""The app of events and people (named ``sessions_app`` for the sessions of an event's programme,
+not for HTTP sessions)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,6 @@
+"""The forms of events and people: the people import, a person's own profile and the
+questionnaire translations import."""
+
 import re
 import zoneinfo
 

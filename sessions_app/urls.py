@@ -1,3 +1,6 @@
+"""The URLs of events' people: the home page, the personal join link, a person's profile and
+sign-out, and the organisers' page of join links."""
+
 from django.urls import path
 
 from sessions_app import views

@@ -1,3 +1,6 @@
+"""The home page (an organiser's events and dialogues) and the pages of an event's people: opening
+a personal join link, a person's profile and sign-out, and the organisers' page of join links."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render

@@ -84,9 +84,14 @@ def _eager_tasks_unless_worker(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
+    """Each test starts with an empty shared cache and no process-local copies
+    (infrastructure.caching), so that no test reads what another one cached."""
     from django.core.cache import cache as django_cache
 
+    from infrastructure.caching import clear_process_caches
+
     django_cache.clear()
+    clear_process_caches()
     yield
 
 

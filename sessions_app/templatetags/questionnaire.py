@@ -1,3 +1,5 @@
+"""Template filters that show an event's questionnaire in the reader's language."""
+
 from django import template
 
 from sessions_app.translations import translated

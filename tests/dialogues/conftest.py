@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from dialogues.models import Dialogue, DialoguePartner
-from dialogues.services import event_create_from_version, version_publish
+from dialogues.versions import event_create_from_version, version_publish
 from results.services import note_submit
 from sessions_app.models import Event, Organisation, Phase, Session
 from tests.results.conftest import make_groups, make_questionnaire

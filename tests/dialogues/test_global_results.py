@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from dialogues.access import DialogueRefused
 from dialogues.results import cached_global_snapshot, global_snapshot, world_figures
-from dialogues.services import DialogueRefused, event_create_from_version, version_publish
+from dialogues.versions import event_create_from_version, version_publish
 from results.models import NoteRevision
 from sessions_app.models import Question, Session
 from tests.dialogues.conftest import make_groups, make_partner, make_site, make_two_sites, q1, submit_results

@@ -8,8 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from dialogues.access import DialogueRefused
+from dialogues.invitations import accept_token_make, partner_invite
 from dialogues.models import DialoguePartner
-from dialogues.services import DialogueRefused, accept_token_make, partner_invite
 from sessions_app.models import Organisation
 from tests.dialogues.partner_world import accept_path_from_mail
 
@@ -52,7 +53,7 @@ def test_the_email_is_written_in_the_language_chosen(dialogue, coordinator, mail
         seen.append(translation.get_language())
         return render_to_string(*args, **kwargs)
 
-    with mock.patch("dialogues.services.render_to_string", side_effect=spy):
+    with mock.patch("dialogues.invitations.render_to_string", side_effect=spy):
         invite(dialogue, coordinator, language="fr")
         invite(dialogue, coordinator, name="Other", email="other@example.org", language="es")
     assert seen == ["fr", "es"] and len(mailoutbox) == 2

@@ -7,9 +7,10 @@ import io
 import pytest
 from django.test import Client
 
-from dialogues import open_data, results, results_display
+from dialogues import open_data, results, results_cache
 from dialogues.results import global_snapshot
-from dialogues.services import version_publish
+from dialogues.versions import version_publish
+from infrastructure.caching import clear_process_caches
 from sessions_app.models import Option, Question
 from tests.dialogues.conftest import make_two_sites, q1, submit_results
 from tests.helpers import log_in_as, make_person, without_bom
@@ -32,12 +33,6 @@ PUBLIC = [
     "/public/dialogues/{slug}/data-dictionary/",
     "/public/dialogues/{slug}/data-dictionary.json",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _no_local_copies():
-    """Each process keeps the public page for a second: start each test without them."""
-    results_display.forget_local_copies()
 
 
 @pytest.fixture
@@ -78,7 +73,7 @@ def test_every_route_answers_each_role_as_expected(dialogue, world, coordinator,
         check(template.format(slug=dialogue.slug), "N N N N N N")
     dialogue.public = True
     dialogue.save()
-    results_display.forget_local_copies()  # else "not public" is kept for a second
+    clear_process_caches()  # else "not public" is kept for a second
     for template in PUBLIC:
         check(template.format(slug=dialogue.slug), "A A A A A A")
     for template in PUBLIC:
@@ -268,7 +263,7 @@ def test_the_public_page_is_cached_for_a_moment_only(client, dialogue, world, mo
     assert "N = 6" in client.get(path).content.decode()
     submit_results(world["france"], world["france"].groups.first(), q1(5, 5))  # a new revision: 4 + 10 people
     assert "N = 6" in client.get(path).content.decode()  # within the second: the cached copy
-    monkeypatch.setattr(results_display, "PUBLIC_PAGE_SECONDS", 0.0)
+    monkeypatch.setattr(results_cache, "PUBLIC_PAGE_SECONDS", 0.0)
     monkeypatch.setattr(results, "FRESH_SECONDS", 0.0)
     assert "N = 12" in client.get(path).content.decode()
 

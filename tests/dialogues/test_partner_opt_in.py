@@ -5,8 +5,9 @@ the partner page posted by hand; switching it off stays possible."""
 import pytest
 from django.urls import reverse
 
+from dialogues.access import DialogueRefused
+from dialogues.invitations import partner_results_public_set
 from dialogues.models import DialoguePartner
-from dialogues.services import DialogueRefused, partner_results_public_set
 from tests.dialogues.conftest import make_partner
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.test import Client
 
-from dialogues import results_display
+from infrastructure.caching import clear_process_caches
 from results import live
 from results.models import PlenarySettings
 from results.plenary import ANONYMOUS, STAFF, plenary_group_name
@@ -30,7 +30,7 @@ PUBLIC_WORLD = {"percent": 66.7, "n": 6}
 @pytest.fixture
 def world(dialogue, django_user_model):
     cache.clear()
-    results_display.forget_local_copies()
+    clear_process_caches()
     sites = make_two_sites(dialogue, france_tags="")
     kenya = sites["kenya"]
     PlenarySettings.objects.update_or_create(event=kenya, defaults={"results_visible": True, "world_scope": "global"})

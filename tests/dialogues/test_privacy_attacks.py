@@ -17,7 +17,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from dialogues import results, results_display
+from dialogues import results, results_cache
+from infrastructure.caching import clear_process_caches
 from tests.dialogues.conftest import make_groups, make_partner, make_site, q1, submit_results
 
 pytestmark = pytest.mark.django_db
@@ -87,14 +88,14 @@ def world(dialogue):
 def _always_fresh(monkeypatch):
     """Every download is built anew: the attacker is as fast as the caches allow."""
     monkeypatch.setattr(results, "FRESH_SECONDS", 0.0)
-    monkeypatch.setattr(results_display, "PUBLIC_PAGE_SECONDS", 0.0)
+    monkeypatch.setattr(results_cache, "PUBLIC_PAGE_SECONDS", 0.0)
 
 
 def _download(dialogue) -> dict[str, dict[str, tuple[int, ...]]]:
     """What an anonymous reader gets, from the JSON and from the CSV (they must agree):
     ``{scope: (opportunity, threat, n)}`` for the published, unsuppressed scopes of q1."""
     cache.clear()
-    results_display.forget_local_copies()
+    clear_process_caches()
     anonymous = Client()
     json_rows = anonymous.get(f"/public/dialogues/{dialogue.slug}/results.json").json()["rows"]
     csv_text = anonymous.get(f"/public/dialogues/{dialogue.slug}/results.csv").content.decode()

@@ -5,7 +5,7 @@ left out, and every other site and group still counts."""
 import pytest
 from django.db import connection
 
-from dialogues import results_display
+from infrastructure.caching import clear_process_caches
 from results.models import NoteRevision, SessionTally
 from tests.dialogues.conftest import make_two_sites
 
@@ -29,7 +29,7 @@ PAGES = [
     ],
 )
 def test_a_poisoned_revision_of_one_site_breaks_no_page(client, dialogue, coordinator, django_user_model, raw_json):
-    results_display.forget_local_copies()
+    clear_process_caches()
     world = make_two_sites(dialogue, france_tags="G20", django_user_model=django_user_model)
     dialogue.public = True
     dialogue.save()

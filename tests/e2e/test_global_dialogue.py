@@ -23,10 +23,10 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from dialogues.models import Dialogue, DialoguePartner
-from dialogues.services import event_create_from_version, version_publish
+from dialogues.versions import event_create_from_version, version_publish
 from groups.models import Allocation, BreakoutGroup
 from results.services import api_token_create
-from sessions_app.demo import QUESTIONS
+from sessions_app.demo_questionnaire import QUESTIONS
 from sessions_app.models import Event, Option, Organisation, Phase, Question, Session
 
 now = timezone.now()

@@ -6,7 +6,7 @@ import pytest
 
 from groups.models import Allocation, BreakoutGroup
 from results.models import NoteRevision, NoteSubmission
-from sessions_app.demo import QUESTIONS
+from sessions_app.demo_questionnaire import QUESTIONS
 from sessions_app.models import Option, Question, Session
 
 

@@ -7,7 +7,7 @@ import pytest
 from results.models import ReferenceDataset, ReferenceResult
 from results.reference_import import reference_import_csv
 from results.services import reference_demo_dataset_create
-from sessions_app.demo import QUESTIONS
+from sessions_app.demo_questionnaire import QUESTIONS
 
 pytestmark = pytest.mark.django_db
 
