@@ -39,7 +39,7 @@ import time
 import numpy as np
 from numba import njit
 
-from .rng import make_state, randint, shuffle, uniform
+from .rng import make_state, randint, shuffle
 
 # Gains below this are treated as zero: avoids cycling on rounding noise.
 _EPS = 1e-9
@@ -557,87 +557,6 @@ def default_iterations(n: int, method: str = "tabu") -> int:
     if method == "tabu":
         return int(min(5000, max(500, 1e8 // max(n * n, 1))))
     return int(min(5000, max(300, 500000 // max(n, 1))))
-
-
-@njit(cache=True, nogil=True)
-def sa_chunk(d, lo, hi, fixed, movable, grp, DT, Dself, size, best_grp, fstate, rng, steps, t_start, t_end):
-    """Simulated annealing over swaps / one-moves, geometric cooling from
-    ``t_start`` to ``t_end`` in ``steps`` steps, then a descent.
-
-    ``fstate = [current f, best f]``.  The best solution is kept in
-    ``best_grp``.  Evaluation of a random neighbour is O(1); only accepted
-    moves pay the O(n) update.
-    """
-    n = grp.shape[0]
-    g = size.shape[0]
-    m = movable.shape[0]
-    queue = np.empty(g, dtype=np.int64)
-    inq = np.zeros(g, dtype=np.bool_)
-    head_tail = np.zeros(2, dtype=np.int64)
-    f = fstate[0]
-    if m < 2:
-        return
-    alpha = (t_end / t_start) ** (1.0 / max(steps, 1))
-    T = t_start
-    has_ds = False
-    for k in range(g):
-        if lo[k] < hi[k]:
-            has_ds = True
-    for _ in range(steps):
-        T *= alpha
-        i = movable[randint(rng, m)]
-        j = movable[randint(rng, m)]
-        a = grp[i]
-        b = grp[j]
-        if a == b:
-            continue
-        if has_ds and size[a] > lo[a] and size[b] < hi[b] and randint(rng, 2) == 0:
-            gain = DT[b, i] - Dself[i]
-            if gain >= 0.0 or uniform(rng) < np.exp(gain / T):
-                _apply_move(d, grp, DT, Dself, size, i, b)
-                f += gain
-        else:
-            gain = DT[b, i] - Dself[i] + DT[a, j] - Dself[j] - 2.0 * d[i, j]
-            if gain >= 0.0 or uniform(rng) < np.exp(gain / T):
-                _apply_swap(d, grp, DT, Dself, i, j)
-                f += gain
-        if f > fstate[1] + _EPS:
-            fstate[1] = f
-            best_grp[:] = grp
-    # finish with a descent from the best solution seen
-    grp[:] = best_grp
-    DT2, Dself2, size2 = build_state(d, grp, g)
-    DT[:, :] = DT2
-    Dself[:] = Dself2
-    size[:] = size2
-    for k in range(g):
-        _push(queue, inq, head_tail, k)
-    local_search(d, grp, DT, Dself, size, lo, hi, fixed, queue, inq, head_tail, rng)
-    s = 0.0
-    for v in range(n):
-        s += Dself[v]
-    fstate[0] = 0.5 * s
-    if fstate[0] > fstate[1]:
-        fstate[1] = fstate[0]
-        best_grp[:] = grp
-
-
-@njit(cache=True, nogil=True)
-def mean_abs_swap_gain(d, grp, DT, Dself, movable, rng, samples):
-    """Average |gain| of random swaps: the natural temperature scale."""
-    m = movable.shape[0]
-    s = 0.0
-    c = 0
-    for _ in range(samples):
-        i = movable[randint(rng, m)]
-        j = movable[randint(rng, m)]
-        a = grp[i]
-        b = grp[j]
-        if a == b:
-            continue
-        s += abs(DT[b, i] - Dself[i] + DT[a, j] - Dself[j] - 2.0 * d[i, j])
-        c += 1
-    return s / max(c, 1)
 
 
 @njit(cache=True, nogil=True)
