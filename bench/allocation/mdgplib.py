@@ -39,8 +39,9 @@ LIMITS = {120: 3.0, 240: 20.0, 480: 120.0, 960: 600.0}
 def _run(args):
     path, seed, seconds, gen = args
     from groups.allocation.io import read_mdgplib
+    from groups.allocation.matrix_kernels import objective_matrix, random_assignment
     from groups.allocation.rng import make_state
-    from groups.allocation.search import objective_matrix, random_assignment, run_ils
+    from groups.allocation.search import run_ils
 
     if gen is None:
         inst = read_mdgplib(path)

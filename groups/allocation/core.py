@@ -23,6 +23,7 @@ import numpy as np
 from . import counts as ck
 from . import search as sk
 from .constraints import assign_staff, check_keep_apart, check_pins, count_violations, layout
+from .matrix_kernels import random_assignment
 from .objective import pair_matrix, partition_bound
 from .problem import AllocationInfeasible, Problem
 from .rng import make_state
@@ -159,7 +160,7 @@ def _search_partition(problem, part, pinned_local, pairs, seed, time_limit, max_
     X = np.ascontiguousarray(problem.num[part.idx], dtype=np.float64)
     ptr, idx, w = _csr(p, pairs)
     rng = make_state(seed)
-    grp = sk.random_assignment(p, part.lo, part.hi, pinned_local, rng)
+    grp = random_assignment(p, part.lo, part.hi, pinned_local, rng)
     counts, S, Q, size = ck.build_counts(codes, X, grp, g, K)
     movable = np.flatnonzero(pinned_local < 0).astype(np.int64)
     opts = dict(search_options or {})
