@@ -33,8 +33,9 @@ KEEP_APART = 50.0
 
 
 @dataclass
-class Allocation:
-    """Result of :func:`allocate`.
+class Assignment:
+    """Result of :func:`allocate`: people and staff assigned to groups (the
+    record of a run in the product is the model ``groups.models.Allocation``).
 
     ``groups[i]`` is the group index of person i (0-based).  ``facilitators``
     and ``note_takers`` map group index -> staff id (or participant id for
@@ -220,7 +221,7 @@ def allocate(
     pair_weights: dict = None,
     search_options: dict = None,
     report: bool = True,
-) -> Allocation:
+) -> Assignment:
     """Allocate ``problem.n`` people to groups of maximum diversity.
 
     * ``seed``: same seed and same input give the same allocation (see the
@@ -291,7 +292,7 @@ def allocate(
         fac, notes, vol = assign_staff(problem, grp, group_language, seed)
     from .objective import score as score_fn
 
-    alloc = Allocation(
+    alloc = Assignment(
         groups=grp,
         n_groups=n_groups,
         score=score_fn(problem, grp, n_groups),
