@@ -36,13 +36,13 @@ the run ends on its budget (the normal case; ``result.info`` tells which).
 Another seed gives a different allocation of similar quality.
 
 Lower-level API: :func:`build_problem` -> :class:`Problem`,
-:func:`allocate` -> :class:`Allocation`, :func:`allocate_rounds`,
+:func:`allocate` -> :class:`Assignment`, :func:`allocate_rounds`,
 :func:`add_late_joiners`, :func:`rebalance`, :func:`quality_report`,
 :func:`run_ils` (explicit distance matrix, used for MDGPLIB).
 """
 
 from .api import build_problem, matrix_problem
-from .core import Allocation, allocate
+from .core import Assignment, allocate
 from .late import add_late_joiners, rebalance
 from .problem import AllocationInfeasible, AttributeSpec, GroupSizes, Problem, StaffMember
 from .report import quality_report
@@ -50,7 +50,7 @@ from .rounds import allocate_rounds, repeated_pairs_share
 from .search import run_ils
 
 __all__ = [
-    "Allocation",
+    "Assignment",
     "AllocationInfeasible",
     "AttributeSpec",
     "GroupSizes",
@@ -96,8 +96,8 @@ def allocate_people(
     ("nearest", "up": fewer bigger groups, "down": more smaller groups),
     optional ``min_size``/``max_size`` limits or explicit per-group
     ``bounds=[(min, max), ...]``.  With ``rounds > 1`` returns
-    ``(list of Allocation, rounds report)`` from :func:`allocate_rounds`,
-    else one :class:`Allocation`.  Raises :class:`AllocationInfeasible`.
+    ``(list of Assignment, rounds report)`` from :func:`allocate_rounds`,
+    else one :class:`Assignment`.  Raises :class:`AllocationInfeasible`.
     """
     sizes = GroupSizes(
         size=group_size,

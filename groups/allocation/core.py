@@ -23,6 +23,7 @@ import numpy as np
 from . import counts as ck
 from . import search as sk
 from .constraints import assign_staff, check_keep_apart, check_pins, count_violations, layout
+from .matrix_kernels import random_assignment
 from .objective import pair_matrix, partition_bound
 from .problem import AllocationInfeasible, Problem
 from .rng import make_state
@@ -32,8 +33,9 @@ KEEP_APART = 50.0
 
 
 @dataclass
-class Allocation:
-    """Result of :func:`allocate`.
+class Assignment:
+    """Result of :func:`allocate`: people and staff assigned to groups (the
+    record of a run in the product is the model ``groups.models.Allocation``).
 
     ``groups[i]`` is the group index of person i (0-based).  ``facilitators``
     and ``note_takers`` map group index -> staff id (or participant id for
@@ -159,7 +161,7 @@ def _search_partition(problem, part, pinned_local, pairs, seed, time_limit, max_
     X = np.ascontiguousarray(problem.num[part.idx], dtype=np.float64)
     ptr, idx, w = _csr(p, pairs)
     rng = make_state(seed)
-    grp = sk.random_assignment(p, part.lo, part.hi, pinned_local, rng)
+    grp = random_assignment(p, part.lo, part.hi, pinned_local, rng)
     counts, S, Q, size = ck.build_counts(codes, X, grp, g, K)
     movable = np.flatnonzero(pinned_local < 0).astype(np.int64)
     opts = dict(search_options or {})
@@ -219,7 +221,7 @@ def allocate(
     pair_weights: dict = None,
     search_options: dict = None,
     report: bool = True,
-) -> Allocation:
+) -> Assignment:
     """Allocate ``problem.n`` people to groups of maximum diversity.
 
     * ``seed``: same seed and same input give the same allocation (see the
@@ -290,7 +292,7 @@ def allocate(
         fac, notes, vol = assign_staff(problem, grp, group_language, seed)
     from .objective import score as score_fn
 
-    alloc = Allocation(
+    alloc = Assignment(
         groups=grp,
         n_groups=n_groups,
         score=score_fn(problem, grp, n_groups),

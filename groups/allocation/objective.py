@@ -9,6 +9,7 @@ they are O(n * attributes) and never build an n x n matrix, except
 import numpy as np
 from numba import njit
 
+from .matrix_kernels import objective_matrix
 from .problem import Problem
 
 
@@ -72,8 +73,6 @@ def score(problem: Problem, grp: np.ndarray, g: int = None) -> float:
     if g is None:
         g = int(grp.max()) + 1 if grp.size else 0
     if problem.distance is not None:
-        from .search import objective_matrix
-
         return float(objective_matrix(np.ascontiguousarray(problem.distance, dtype=np.float64), grp))
     return float(sum(attribute_scores(problem, grp, g).values()))
 

@@ -47,12 +47,6 @@ def randint(state, n):
     return np.int64(next_u64(state) >> np.uint64(11)) % n
 
 
-@njit(cache=True, inline="always")
-def uniform(state):
-    """Uniform float in ``[0, 1)``."""
-    return np.float64(next_u64(state) >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-
-
 @njit(cache=True)
 def shuffle(state, arr):
     """Fisher-Yates shuffle of ``arr`` in place."""

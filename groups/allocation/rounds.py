@@ -40,7 +40,7 @@ def repeated_pairs_share(rounds_groups) -> float:
 def allocate_rounds(
     problem, rounds: int, *, seed: int = 0, time_limit: float = None, progress=None, max_iterations: int = None
 ):
-    """Allocate ``rounds`` rounds; returns ``(list of Allocation, report dict)``.
+    """Allocate ``rounds`` rounds; returns ``(list of Assignment, report dict)``.
 
     Round r uses seed ``seed + r``; ``time_limit`` is split evenly between
     rounds.  The report has ``repeated_pairs_share`` (pairs meeting again /

@@ -5,9 +5,9 @@ from alloc_helpers import ATTRS, brute_best, brute_objective, people
 from groups.allocation import allocate, build_problem, run_ils
 from groups.allocation import counts as ck
 from groups.allocation.core import _global_codes
+from groups.allocation.matrix_kernels import build_state, objective_matrix, random_assignment
 from groups.allocation.objective import pair_matrix, score, upper_bound
 from groups.allocation.rng import make_state
-from groups.allocation.search import build_state, objective_matrix, random_assignment
 
 
 def test_score_matches_brute_force_and_matrix():
