@@ -28,7 +28,8 @@ from groups.services import GroupPlan, allocation_apply
 from sessions_app.auth import SESSION_KEY, participant_session_entry
 from sessions_app.join_links import join_token_make
 from sessions_app.models import Option, Phase, Question, Session
-from tests.helpers import log_in_as, make_person
+from tests.factories import make_person, make_user
+from tests.helpers import log_in_as
 
 ROLES = [
     "anonymous",
@@ -108,7 +109,7 @@ STREAMS = [
 
 
 @pytest.fixture
-def world(event, organiser, other_organiser, participant, facilitator, note_taker, django_user_model):
+def world(event, organiser, other_organiser, participant, facilitator, note_taker):
     session = Session.objects.create(event=event, order=1, code="dps", title="Digital public sphere")
     question = Question.objects.create(session=session, order=1, code="q1", kind="single", text="?")
     for order, code in enumerate(["yes", "no"], start=1):
@@ -128,9 +129,7 @@ def world(event, organiser, other_organiser, participant, facilitator, note_take
     services.phase_start(event=event, phase=breakout)
     group = allocation.groups.get(number=1)
     people = {"other_group": other, "participant": participant, "note_taker": note_taker, "facilitator": facilitator}
-    coordinator = django_user_model.objects.create_user(
-        username="coordinator", email="coordinator@example.org", password="correct horse battery", is_staff=True
-    )
+    coordinator = make_user("coordinator")
     dialogue = Dialogue.objects.create(title="Dialogue", slug="dialogue", public=True)
     dialogue.coordinators.add(coordinator)
     DialoguePartner.objects.create(

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from dialogues.models import DialoguePartner
 from dialogues.services import DialogueRefused, partner_results_public_set
-from tests.dialogues.conftest import make_partner
+from tests.factories import make_partner
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ import pytest
 
 from results.models import NoteRevision, PlenarySettings
 from results.services import api_token_create
-from tests.results.conftest import make_groups, make_questionnaire
+from tests.factories import make_groups, make_questionnaire
 from tests.servers import free_port, start_celery_worker, start_redis, start_uvicorn, stop, subprocess_database_url
 
 SCREENS = 5
