@@ -80,3 +80,12 @@ def live_product(tmp_path_factory):
     with product.served("e2e-server.log") as base:
         yield base, demo
 
+
+def sign_in(page, base_url: str, user: str, password: str) -> None:
+    """Sign in on the sign-in page as `user` (an email address) and wait until it lets us through.
+    Enter in the password field submits the form: the header's language switch is a button too."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=login]", user)
+    page.fill("input[name=password]", password)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
