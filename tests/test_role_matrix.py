@@ -283,3 +283,13 @@ def test_every_websocket_route_has_a_row_in_the_matrix():
     paths = [template.format(**SAMPLE_VALUES) for template, _expected in STREAMS]
     missing = uncovered(websocket_urlpatterns, paths)
     assert not missing, "websocket routes without a row in STREAMS:\n" + "\n".join(missing)
+
+
+def test_a_route_without_a_row_is_named():
+    from django.urls import include, path
+
+    def view(request):
+        raise AssertionError("never called")
+
+    patterns = [path("covered/", view, name="covered"), path("new/", include([path("<int:pk>/", view, name="new")]))]
+    assert uncovered(patterns, ["/covered/"]) == ["new (new/<int:pk>/)"]
