@@ -1,23 +1,15 @@
-"""Shared pieces of the load tools: a fresh PostgreSQL database, the two-process ASGI server,
-and percentiles. Everything runs on this machine (127.0.0.1) and stops by itself."""
+"""Shared pieces of the load tools: a fresh PostgreSQL database, the servers' environment, the
+two-process ASGI server (started by tests/servers.py, like every real process), and percentiles.
+Everything runs on this machine (127.0.0.1) and stops by itself."""
 
 import os
-import socket
 import statistics
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.servers import start_uvicorn
 
 
 def fresh_database(database_url: str) -> None:
@@ -47,67 +39,13 @@ def server_env(database_url: str, redis_url: str, port: int) -> dict:
     return env
 
 
-def manage(env: dict, *args: str) -> str:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=600
-    ).stdout
-
-
-class Servers:
-    """`uvicorn --workers N`: N ASGI processes on one port, sharing PostgreSQL and Redis."""
-
-    def __init__(
-        self,
-        env: dict,
-        port: int,
-        workers: int = 2,
-        app: str = "wetheinternet.asgi:application",
-        log: Path | None = None,
-    ):
-        self.port = port
-        self.log = open(log or os.devnull, "w")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                app,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--ws",
-                "websockets-sansio",
-                "--workers",
-                str(workers),
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310
-                return
-            except OSError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.stop()
-                    raise SystemExit("the ASGI servers did not start") from None
-                time.sleep(0.3)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.log.close()
+def start_servers(env: dict, port: int, log: Path) -> subprocess.Popen:
+    """`uvicorn --workers 2`: two ASGI processes on one port, sharing PostgreSQL and Redis, logging
+    warnings only into `log`; the run stops if they do not start."""
+    try:
+        return start_uvicorn(env, port, workers=2, quiet=True, output=log)
+    except OSError:
+        raise SystemExit(f"the ASGI servers did not start (see {log})") from None
 
 
 def percentile(values, p: float) -> float:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, Servers, free_port, fresh_database, manage, server_env, summary  # noqa: E402
+from bench.common import fresh_database, server_env, start_servers, summary  # noqa: E402
+from tests.servers import ROOT, free_port, manage, stop  # noqa: E402
 
 TARGET_P95 = 1.0
 TARGET_WINDOW = 60.0
@@ -178,13 +179,13 @@ def main() -> int:
     print(f"preparing {args.participants} participants in {args.database_url} ...", flush=True)
     fresh_database(args.database_url)
     urls = prepare(env, args.participants)
-    servers = Servers(env, port, workers=2, log=ROOT / "bench" / "join_storm.server.log")
+    servers = start_servers(env, port, ROOT / "bench" / "join_storm.server.log")
     base = f"http://127.0.0.1:{port}"
     try:
         baseline = report("baseline (/healthz, same pattern)", *storm(base, urls, args.ramp, args.processes, True))
         result = report("join storm", *storm(base, urls, args.ramp, args.processes, False))
     finally:
-        servers.stop()
+        stop(servers)
     missed = []
     if result["errors"]:
         missed.append(f"{result['errors']} errors")

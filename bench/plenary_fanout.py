@@ -32,15 +32,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import fanout_client  # noqa: E402
-from bench.common import (  # noqa: E402
-    ROOT,
-    Servers,
-    free_port,
-    fresh_database,
-    manage,
-    server_env,
-    summary,
-)
+from bench.common import fresh_database, server_env, start_servers, summary  # noqa: E402
+from tests.servers import ROOT, free_port, manage, start_celery_worker, stop  # noqa: E402
 
 TARGET_CLIENTS = 2000
 TARGET_P95 = 0.5
@@ -111,43 +104,6 @@ def prepare(env: dict, runs: int, submissions: int) -> list[dict]:
         if len(event["groups"]) < submissions:
             raise SystemExit(f"only {len(event['groups'])} groups for {submissions} submissions")
     return events
-
-
-def celery_worker(env: dict, name: str):
-    log = open(LOGS / "plenary_fanout.celery.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "wetheinternet", "worker", "--pool=solo", "-l", "warning", "-n", name],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and process.poll() is None:
-        ping = subprocess.run(
-            [sys.executable, "-m", "celery", "-A", "wetheinternet", "inspect", "ping", "-d", name, "--timeout", "2"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            timeout=60,
-        )
-        if ping.returncode == 0:
-            return process, log
-        time.sleep(1)
-    stop_process(process)
-    log.close()
-    raise SystemExit("the Celery worker did not start (see bench/plenary_fanout.celery.log)")
-
-
-def stop_process(process, timeout: float = 20) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
 
 
 def psql_value(database_url: str, sql: str) -> str:
@@ -232,7 +188,7 @@ def run_clients(name: str, url: str, origin: str, n: int, args, publish, final_v
             try:
                 spy.wait(timeout=args.submissions * args.spacing + 60)
             except subprocess.TimeoutExpired:
-                stop_process(spy)
+                stop(spy)
         for worker in workers:
             if worker.is_alive():
                 worker.terminate()
@@ -445,11 +401,15 @@ def main() -> int:
     fresh_database(args.database_url)
     events = prepare(env, runs, args.submissions)
     results, baselines, product = [], {}, {}
-    celery = servers = baseline = celery_log = None
+    celery = servers = baseline = None
     try:
-        celery, celery_log = celery_worker(env, f"fanout-{port}@bench")
-        servers = Servers(env, port, workers=2, log=LOGS / "plenary_fanout.server.log")
-        PROFILED.update(uvicorn=servers.process.pid, celery=celery.pid)
+        celery_log = LOGS / "plenary_fanout.celery.log"
+        try:
+            celery = start_celery_worker(env, name=f"fanout-{port}", output=celery_log, wait_seconds=90)
+        except RuntimeError:
+            raise SystemExit(f"the Celery worker did not start (see {celery_log})") from None
+        servers = start_servers(env, port, LOGS / "plenary_fanout.server.log")
+        PROFILED.update(uvicorn=servers.pid, celery=celery.pid)
         baseline_port = free_port()
         baseline = subprocess.Popen(
             [
@@ -480,12 +440,9 @@ def main() -> int:
         results.append({"name": "timeout", "error": str(exc)})
     finally:
         signal.alarm(0)
-        stop_process(baseline)
-        if servers is not None:
-            servers.stop()
-        stop_process(celery)
-        if celery_log is not None:
-            celery_log.close()
+        stop(baseline)
+        stop(servers)
+        stop(celery)
 
     finished = [r for r in results if "latency" in r]
     table(finished, baselines)

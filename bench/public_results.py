@@ -26,8 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, Servers, django_on_fresh_database, free_port, server_env, summary  # noqa: E402
+from bench.common import django_on_fresh_database, server_env, start_servers, summary  # noqa: E402
 from bench.dialogue_data import build_dialogue  # noqa: E402
+from tests.servers import ROOT, free_port, stop  # noqa: E402
 
 TARGET_RPS = 200.0
 TARGET_FRESH = 5.0
@@ -196,7 +197,7 @@ def main() -> int:
     port = free_port()
     env = server_env(args.database_url, args.redis_url, port)
     env["CACHE_PREFIX"] = f"bench-public-{uuid.uuid4().hex[:8]}"  # nothing from an earlier run
-    servers = Servers(env, port, workers=2, log=ROOT / "bench" / "public_results.server.log")
+    servers = start_servers(env, port, ROOT / "bench" / "public_results.server.log")
     base = f"http://127.0.0.1:{port}"
     page = f"{base}/public/dialogues/{slug}/"
     results = {"baseline": [], "public": []}
@@ -219,7 +220,7 @@ def main() -> int:
 
             results["public"].append(load(page, concurrency, args.seconds, args.processes, 'id="q-s1-q1"', probe))
     finally:
-        servers.stop()
+        stop(servers)
 
     print(
         f"\npublic snapshot: {scopes} scopes, {figures} figures, built in {build_s * 1000:.0f} ms; "

@@ -4,14 +4,12 @@ URL is set, and fail instead of skipping in CI."""
 
 import os
 import socket
-from datetime import timedelta
 from functools import cache
 from urllib.parse import urlparse
 
 import pytest
-from django.utils import timezone
 
-from tests.helpers import make_person
+from tests.factories import make_event, make_organisation, make_person, make_user
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -97,53 +95,25 @@ def _fresh_cache():
 
 @pytest.fixture
 def organisation(db):
-    from sessions_app.models import Organisation
-
-    return Organisation.objects.create(name="Partner A", slug="partner-a")
+    return make_organisation()
 
 
 @pytest.fixture
-def organiser(db, organisation, django_user_model):
-    user = django_user_model.objects.create_user(
-        username="organiser", email="organiser@example.org", password="correct horse battery", is_staff=True
-    )
-    organisation.members.add(user)
-    return user
+def organiser(db, organisation):
+    return make_user("organiser", organisation=organisation)
 
 
 @pytest.fixture
 def event(organisation):
-    from sessions_app.models import Event
-
-    start = timezone.now()
-    return Event.objects.create(
-        organisation=organisation,
-        title="Day 0",
-        slug="day-0",
-        starts_at=start,
-        ends_at=start + timedelta(minutes=90),
-        timezone="Europe/Paris",
-    )
+    return make_event(organisation, timezone="Europe/Paris")
 
 
 @pytest.fixture
-def other_organiser(db, django_user_model):
+def other_organiser(db):
     """An organiser of another partner's event."""
-    from sessions_app.models import Event, Organisation
-
-    organisation = Organisation.objects.create(name="Partner B", slug="partner-b")
-    user = django_user_model.objects.create_user(
-        username="other", email="other@example.org", password="correct horse battery", is_staff=True
-    )
-    organisation.members.add(user)
-    start = timezone.now()
-    Event.objects.create(
-        organisation=organisation,
-        title="Other event",
-        slug="other",
-        starts_at=start,
-        ends_at=start + timedelta(minutes=90),
-    )
+    organisation = make_organisation(name="Partner B", slug="partner-b")
+    user = make_user("other", organisation=organisation)
+    make_event(organisation, title="Other event", slug="other")
     return user
 
 

@@ -1,11 +1,6 @@
+"""Helpers for tests that act as someone: open a person's join link; read a CSV export."""
+
 from sessions_app.join_links import join_url
-
-
-def make_person(event, role="participant", **fields):
-    from sessions_app.models import Participant
-
-    fields.setdefault("first_name", role.title())
-    return Participant.objects.create(event=event, role=role, **fields)
 
 
 def log_in_as(client, participant):

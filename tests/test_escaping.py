@@ -10,8 +10,8 @@ from groups.models import Allocation
 from groups.services import GroupPlan, allocation_apply
 from results.models import PlenarySettings
 from sessions_app.models import Phase
-from tests.helpers import log_in_as, make_person
-from tests.results.conftest import make_questionnaire, submit
+from tests.factories import make_person, make_questionnaire, make_submission
+from tests.helpers import log_in_as
 
 SCRIPT = '<script>alert("x")</script>'
 IMAGE = "<img src=x onerror=alert(1)>"
@@ -29,7 +29,7 @@ def test_markup_in_names_messages_and_notes_is_escaped_on_every_page(client, eve
     group = allocation.groups.get()
     services.phase_start(event=event, phase=event.phases.get())
     services.message_broadcast(event=event, text=IMAGE, user=organiser)
-    submit(group, session, {"answers": {"q5": {"text": SCRIPT + " " + IMAGE}, "q6": {"text": FORMULA}}})
+    make_submission(group, session, {"answers": {"q5": {"text": SCRIPT + " " + IMAGE}, "q6": {"text": FORMULA}}})
     PlenarySettings.objects.create(event=event, results_visible=True, on_screen_group=group)
 
     pages = {}

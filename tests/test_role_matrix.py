@@ -7,6 +7,8 @@ One table, one place. Each cell is the expected answer:
   R  the admin's refusal of an object: back to its index
 "coordinator" coordinates the dialogue that the event's organisation is a partner of, and
 organises no event of its own.
+Every URL pattern of the product and every websocket route must have a row: the last tests name
+any that has none (the admin, allauth and the language switch are left to their own checks).
 """
 
 import json
@@ -16,14 +18,18 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
+from django.urls import URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern
 
 from dialogues.models import Dialogue, DialoguePartner
 from groups import services
 from groups.models import Allocation
 from groups.services import GroupPlan, allocation_apply
 from sessions_app.auth import SESSION_KEY, participant_session_entry
+from sessions_app.join_links import join_token_make
 from sessions_app.models import Option, Phase, Question, Session
-from tests.helpers import log_in_as, make_person
+from tests.factories import make_person, make_user
+from tests.helpers import log_in_as
 
 ROLES = [
     "anonymous",
@@ -38,6 +44,10 @@ ROLES = [
 
 # (method, path, expected per role in the order of ROLES)
 PAGES = [
+    ("GET", "/", "A A A A A A A A"),
+    ("GET", "/healthz", "A A A A A A A A"),
+    ("GET", "/join/{join}/", "A A A A A A A A"),
+    ("GET", "/join/wrong-token/", "F F F F F F F F"),
     ("GET", "/events/{slug}/", "F A A A A F F F"),
     ("POST", "/events/{slug}/check-in/", "F A A A A F F F"),
     ("POST", "/events/{slug}/help/", "F A A A A F F F"),
@@ -77,11 +87,15 @@ PAGES = [
     ("GET", "/dialogues/{dialogue}/partner/{partner}/", "L L L L L N A N"),
     ("POST", "/dialogues/{dialogue}/partner/{partner}/events/", "L L L L L N A N"),
     ("POST", "/dialogues/{dialogue}/partner/{partner}/public/", "L L L L L N A N"),
+    ("GET", "/dialogues/accept/wrong-token/", "A A A A A A A A"),  # its own answer: the link is invalid
     ("GET", "/dialogues/{dialogue}/results/", "L L L L L F A A"),
     ("GET", "/dialogues/{dialogue}/results.json", "L L L L L F A A"),
     ("GET", "/public/dialogues/{dialogue}/", "A A A A A A A A"),
     ("GET", "/public/dialogues/{dialogue}/results.csv", "A A A A A A A A"),
     ("GET", "/public/dialogues/{dialogue}/data-dictionary/", "A A A A A A A A"),
+    ("GET", "/public/dialogues/{dialogue}/results.json", "A A A A A A A A"),
+    ("GET", "/public/dialogues/{dialogue}/data-dictionary.json", "A A A A A A A A"),
+    ("POST", "/dialogues/{dialogue}/partner/{partner}/accept/", "L L L L L N A N"),  # last: it accepts
     ("GET", "/admin/dialogues/dialogue/{dialogue_pk}/change/", "L L L L L F F A"),
 ]
 # (path, expected per role: C connected, X refused)
@@ -90,11 +104,12 @@ STREAMS = [
     ("/ws/events/{slug}/control/", "X X X X X X C X"),
     ("/ws/events/{slug}/plenary/{token}/", "C C C C C C C C"),
     ("/ws/events/{slug}/plenary/wrong-token/", "X X X X X X X X"),
+    ("/ws/unknown/", "X X X X X X X X"),
 ]
 
 
 @pytest.fixture
-def world(event, organiser, other_organiser, participant, facilitator, note_taker, django_user_model):
+def world(event, organiser, other_organiser, participant, facilitator, note_taker):
     session = Session.objects.create(event=event, order=1, code="dps", title="Digital public sphere")
     question = Question.objects.create(session=session, order=1, code="q1", kind="single", text="?")
     for order, code in enumerate(["yes", "no"], start=1):
@@ -114,9 +129,7 @@ def world(event, organiser, other_organiser, participant, facilitator, note_take
     services.phase_start(event=event, phase=breakout)
     group = allocation.groups.get(number=1)
     people = {"other_group": other, "participant": participant, "note_taker": note_taker, "facilitator": facilitator}
-    coordinator = django_user_model.objects.create_user(
-        username="coordinator", email="coordinator@example.org", password="correct horse battery", is_staff=True
-    )
+    coordinator = make_user("coordinator")
     dialogue = Dialogue.objects.create(title="Dialogue", slug="dialogue", public=True)
     dialogue.coordinators.add(coordinator)
     DialoguePartner.objects.create(
@@ -128,6 +141,7 @@ def world(event, organiser, other_organiser, participant, facilitator, note_take
     values = {
         "slug": event.slug,
         "token": event.plenary_token,
+        "join": join_token_make(participant),
         "group": group.pk,
         "question": question.pk,
         "event": event.pk,
@@ -215,3 +229,67 @@ async def test_every_stream_answers_each_role_as_expected(world):
             if ("C" if connected else "X") != want:
                 wrong.append(f"{template} as {role}: expected {want}")
     assert not wrong, "\n".join(wrong)
+
+
+# --- Every route has a row --------------------------------------------------------------------
+
+# Third-party and framework URLs, checked as groups: the admin (its rows above stand for its
+# pages, which refuse by its own permissions), allauth's sign-in pages and the language switch.
+NOT_IN_THE_MATRIX = ("admin/", "accounts/", "i18n/")
+SAMPLE_VALUES = {
+    "slug": "day-0",
+    "token": "a-token",
+    "join": "a-token",
+    "group": 1,
+    "question": 1,
+    "event": 1,
+    "participant": 1,
+    "dialogue": "dialogue",
+    "dialogue_pk": 1,
+    "partner": "partner-a",
+}
+
+
+def routes(patterns, prefix=""):
+    """(full route, name) of every URL pattern under `patterns`, includes walked."""
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from routes(entry.url_patterns, route)
+        else:
+            yield route, entry.name or getattr(entry.callback, "__name__", repr(entry.callback))
+
+
+def uncovered(patterns, paths) -> list[str]:
+    """The routes of `patterns` that none of `paths` reaches."""
+    resolver = URLResolver(RegexPattern(r"^/"), patterns)
+    reached = {resolver.resolve(path).route for path in paths}
+    return [
+        f"{name} ({route})"
+        for route, name in routes(patterns)
+        if route not in reached and not route.startswith(NOT_IN_THE_MATRIX)
+    ]
+
+
+def test_every_url_pattern_has_a_row_in_the_matrix():
+    paths = [template.format(**SAMPLE_VALUES) for _method, template, _expected in PAGES]
+    missing = uncovered(get_resolver().url_patterns, paths)
+    assert not missing, "URL patterns without a row in PAGES:\n" + "\n".join(missing)
+
+
+def test_every_websocket_route_has_a_row_in_the_matrix():
+    from wetheinternet.routing import websocket_urlpatterns
+
+    paths = [template.format(**SAMPLE_VALUES) for template, _expected in STREAMS]
+    missing = uncovered(websocket_urlpatterns, paths)
+    assert not missing, "websocket routes without a row in STREAMS:\n" + "\n".join(missing)
+
+
+def test_a_route_without_a_row_is_named():
+    from django.urls import include, path
+
+    def view(request):
+        raise AssertionError("never called")
+
+    patterns = [path("covered/", view, name="covered"), path("new/", include([path("<int:pk>/", view, name="new")]))]
+    assert uncovered(patterns, ["/covered/"]) == ["new (new/<int:pk>/)"]

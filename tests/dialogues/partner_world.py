@@ -10,8 +10,7 @@ from groups.models import Allocation, BreakoutGroup
 from groups.services import GroupPlan, allocation_apply
 from results.services import api_token_create, note_submit
 from sessions_app.models import Event, Participant, Session
-from tests.dialogues.conftest import make_partner, make_site
-from tests.helpers import make_person
+from tests.factories import make_partner, make_person, make_site
 
 SECRET_TEXT = "Kenya's group 1 kept this remark to itself"
 SECRET_EMAIL = "wanjiru.secret@example.org"

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from dialogues.models import DialoguePartner
 from sessions_app.models import Session
-from tests.dialogues.conftest import make_partner, make_site
+from tests.factories import make_partner, make_site
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,7 @@ def test_the_partner_posts_are_csrf_protected_too(dialogue, django_user_model):
 def test_the_home_page_lists_the_dialogues_of_coordinators_and_partners(
     client, coordinator, dialogue, django_user_model
 ):
-    from tests.dialogues.conftest import make_partner
+    from tests.factories import make_partner
 
     client.force_login(coordinator)
     html = client.get("/").content.decode()

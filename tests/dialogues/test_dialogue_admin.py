@@ -5,7 +5,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
 from dialogues.models import Dialogue
-from tests.dialogues.conftest import make_partner, make_site
+from tests.factories import make_partner, make_site
 
 pytestmark = pytest.mark.django_db
 

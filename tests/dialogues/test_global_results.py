@@ -11,7 +11,8 @@ from dialogues.results import cached_global_snapshot, global_snapshot, world_fig
 from dialogues.versions import event_create_from_version, version_publish
 from results.models import NoteRevision
 from sessions_app.models import Question, Session
-from tests.dialogues.conftest import make_groups, make_partner, make_site, make_two_sites, q1, submit_results
+from tests.dialogues.scenarios import make_two_sites, q1, submit_results
+from tests.factories import make_groups, make_partner, make_site
 
 pytestmark = pytest.mark.django_db
 

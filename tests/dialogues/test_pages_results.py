@@ -12,8 +12,9 @@ from dialogues.results import global_snapshot
 from dialogues.versions import version_publish
 from infrastructure.caching import clear_process_caches
 from sessions_app.models import Option, Question
-from tests.dialogues.conftest import make_two_sites, q1, submit_results
-from tests.helpers import log_in_as, make_person, without_bom
+from tests.dialogues.scenarios import make_two_sites, q1, submit_results
+from tests.factories import make_person
+from tests.helpers import log_in_as, without_bom
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,7 @@ def test_the_json_endpoint_is_the_cached_snapshot(client, dialogue, world, coord
 
 def test_unchanged_figures_answer_304_to_the_polling_page(client, dialogue, world, coordinator, monkeypatch):
     from dialogues import results
-    from tests.dialogues.conftest import submit_results
+    from tests.dialogues.scenarios import submit_results
 
     monkeypatch.setattr(results, "FRESH_SECONDS", 0.0)  # rebuilt on every request
     client.force_login(coordinator)

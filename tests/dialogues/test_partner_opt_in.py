@@ -8,7 +8,7 @@ from django.urls import reverse
 from dialogues.access import DialogueRefused
 from dialogues.invitations import partner_results_public_set
 from dialogues.models import DialoguePartner
-from tests.dialogues.conftest import make_partner
+from tests.factories import make_partner
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from dialogues.models import DialoguePartner
 from sessions_app.models import Event, Organisation
-from tests.dialogues.conftest import make_partner, make_site
+from tests.factories import make_partner, make_site
 
 pytestmark = pytest.mark.django_db
 

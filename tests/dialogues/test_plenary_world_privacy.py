@@ -19,7 +19,7 @@ from results import live
 from results.models import PlenarySettings
 from results.plenary import ANONYMOUS, STAFF, plenary_group_name
 from results.selectors import plenary_snapshot
-from tests.dialogues.conftest import make_two_sites
+from tests.dialogues.scenarios import make_two_sites
 
 # France (opted in): 4 of 6 "opportunity"; Kenya (not opted in): 1 of 5. Kenya's plenary compares
 # with the world: 5 of 11 (45.5 %) for its organisers, France's 66.7 % at most for anyone else.

@@ -19,7 +19,8 @@ from django.test import Client
 
 from dialogues import results, results_cache
 from infrastructure.caching import clear_process_caches
-from tests.dialogues.conftest import make_groups, make_partner, make_site, q1, submit_results
+from tests.dialogues.scenarios import q1, submit_results
+from tests.factories import make_groups, make_partner, make_site
 
 pytestmark = pytest.mark.django_db
 

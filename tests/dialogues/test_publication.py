@@ -10,7 +10,8 @@ from dialogues.models import SiteRelease
 from dialogues.publication import released_tallies
 from dialogues.results import _tallies, global_snapshot, version_sessions
 from results.models import NoteRevision
-from tests.dialogues.conftest import make_groups, make_partner, make_site, q1, submit_results
+from tests.dialogues.scenarios import q1, submit_results
+from tests.factories import make_groups, make_partner, make_site
 
 pytestmark = pytest.mark.django_db
 

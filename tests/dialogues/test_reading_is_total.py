@@ -7,7 +7,7 @@ from django.db import connection
 
 from infrastructure.caching import clear_process_caches
 from results.models import NoteRevision, SessionTally
-from tests.dialogues.conftest import make_two_sites
+from tests.dialogues.scenarios import make_two_sites
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

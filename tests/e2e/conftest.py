@@ -4,14 +4,12 @@ driven through Playwright in Debian's Chromium."""
 import json
 import os
 import shutil
-import subprocess
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, free_port, start_uvicorn, stop
+from tests.servers import ROOT, free_port, manage, start_uvicorn, stop
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -54,15 +52,7 @@ class Product:
         self.env.update({"DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}", "SITE_URL": self.base, **settings})
 
     def manage(self, *args: str) -> str:
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        ).stdout
+        return manage(self.env, *args, timeout=300)
 
     @contextmanager
     def served(self, log_name: str):
@@ -89,3 +79,13 @@ def live_product(tmp_path_factory):
     demo = json.loads(product.manage("demo_event", "--json", "--participants", "10", "--seed", "5"))
     with product.served("e2e-server.log") as base:
         yield base, demo
+
+
+def sign_in(page, base_url: str, user: str, password: str) -> None:
+    """Sign in on the sign-in page as `user` (an email address) and wait until it lets us through.
+    Enter in the password field submits the form: the header's language switch is a button too."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=login]", user)
+    page.fill("input[name=password]", password)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -1,16 +1,13 @@
 """The event's admin page fits a 1366 × 768 laptop screen without sideways scrolling."""
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, sign_in
 
 
 def test_the_event_page_fits_a_1366_pixel_screen(browser, live_product):
     base, demo = live_product
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", demo["organiser"]["email"])
-    page.fill("input[name=password]", demo["organiser"]["password"])
-    page.press("input[name=password]", "Enter")  # the header has buttons too
+    sign_in(page, base, demo["organiser"]["email"], demo["organiser"]["password"])
     page.goto(f"{base}/admin/sessions_app/event/")
     page.click("#result_list tbody tr th a")
     page.wait_for_selector("#event_form")

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, Product
+from tests.e2e.conftest import ARTIFACTS, Product, sign_in
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30_000
@@ -63,13 +63,6 @@ class Watched:
         return seen + policy
 
 
-def sign_in(page, account):
-    page.fill("input[name=login]", account["email"])
-    page.fill("input[name=password]", account["password"])
-    page.press("input[name=password]", "Enter")  # the header has buttons too
-    page.wait_for_load_state()
-
-
 def assert_ticks(page, selector="#countdown"):
     first = page.inner_text(selector)
     assert first, "the countdown shows nothing"
@@ -85,7 +78,7 @@ def test_no_violation_and_the_live_parts_work(browser, strict_product):
     control = organiser.open(demo["urls"]["control_room"])
     response = control.context.request.get(demo["urls"]["control_room"])
     assert "script-src 'self'" in response.headers["content-security-policy"]
-    sign_in(control, demo["organiser"])
+    sign_in(control, base, demo["organiser"]["email"], demo["organiser"]["password"])
     control.goto(demo["urls"]["control_room"])
     control.wait_for_selector("#connection[data-state=live]", timeout=TIMEOUT)
     control.click("text=Start “Opening”")
@@ -129,7 +122,7 @@ def test_no_violation_and_the_live_parts_work(browser, strict_product):
 
     coordinator = Watched(browser)
     results = coordinator.open(dialogue["urls"]["sign_in"])
-    sign_in(results, dialogue["coordinator"])
+    sign_in(results, base, dialogue["coordinator"]["email"], dialogue["coordinator"]["password"])
     results.goto(dialogue["urls"]["results"])
     results.wait_for_selector(".dr-question", timeout=TIMEOUT)
     dialogue_admin = coordinator.open(dialogue["urls"]["admin"])

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, Product
+from tests.e2e.conftest import ARTIFACTS, Product, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -105,10 +105,7 @@ def test_the_coordinator_sees_each_partners_results_arrive_without_a_reload(brow
     a, b = setup["sites"]
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", setup["email"])
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")  # the header has buttons too
+    sign_in(page, base, setup["email"], PASSWORD)
     page.goto(f"{base}/dialogues/{setup['dialogue']}/results/")
     page.wait_for_selector("#dr-connection.live", timeout=TIMEOUT)
     q1 = page.locator("#q-dps-q1")

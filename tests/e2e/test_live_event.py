@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, sign_in
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30_000
@@ -39,10 +39,7 @@ def test_from_check_in_to_rooms_and_back_to_the_plenary(browser, live_product):
     control = organiser.new_page()
     frames = []
     control.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
-    control.goto(demo["urls"]["control_room"])
-    control.fill("input[name=login]", demo["organiser"]["email"])
-    control.fill("input[name=password]", demo["organiser"]["password"])
-    control.press("input[name=password]", "Enter")  # the header has buttons too
+    sign_in(control, base, demo["organiser"]["email"], demo["organiser"]["password"])
     control.goto(demo["urls"]["control_room"])
     control.wait_for_selector("#connection[data-state=live]", timeout=TIMEOUT)
     control.click("text=Start “Opening”")

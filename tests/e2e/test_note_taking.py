@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, sign_in
 from tests.e2e.test_live_event import TIMEOUT, check_in_quietly
 
 pytestmark = pytest.mark.browser
@@ -42,10 +42,7 @@ def test_offline_notes_survive_a_reload_and_submit_once(browser, live_product):
 
     organiser = browser.new_context(viewport={"width": 1280, "height": 900})
     control = organiser.new_page()
-    control.goto(demo["urls"]["control_room"])
-    control.fill("input[name=login]", demo["organiser"]["email"])
-    control.fill("input[name=password]", demo["organiser"]["password"])
-    control.press("input[name=password]", "Enter")  # the header has buttons too
+    sign_in(control, base, demo["organiser"]["email"], demo["organiser"]["password"])
     control.goto(demo["urls"]["control_room"])
     control.click("text=Form diverse groups of the people checked in")
     control.wait_for_selector("#groups", timeout=120_000)

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from tests.e2e.conftest import sign_in
 from tests.e2e.test_live_event import TIMEOUT, check_in_quietly
 
 pytestmark = pytest.mark.browser
@@ -15,15 +16,12 @@ TEXT = "textarea[data-field='answers.q5.text']"
 
 
 def test_a_refused_draft_shows_beside_the_field_and_is_not_retried(browser, live_product):
-    _base, demo = live_product
+    base, demo = live_product
     api = browser.new_context()
     for person in demo["people"]:
         check_in_quietly(api.request, person["join_url"])
     organiser = browser.new_context().new_page()
-    organiser.goto(demo["urls"]["control_room"])
-    organiser.fill("input[name=login]", demo["organiser"]["email"])
-    organiser.fill("input[name=password]", demo["organiser"]["password"])
-    organiser.press("input[name=password]", "Enter")  # the header has buttons too
+    sign_in(organiser, base, demo["organiser"]["email"], demo["organiser"]["password"])
     organiser.goto(demo["urls"]["control_room"])
     organiser.click("text=Form diverse groups of the people checked in")
     organiser.wait_for_selector("#groups", timeout=120_000)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, sign_in
 from tests.e2e.test_live_event import check_in_quietly
 
 pytestmark = pytest.mark.browser
@@ -32,10 +32,7 @@ def test_the_vote_page_and_the_notes_form_follow_the_event(browser, live_product
 
     organiser = browser.new_context(viewport={"width": 1280, "height": 900})
     control = organiser.new_page()
-    control.goto(demo["urls"]["control_room"])
-    control.fill("input[name=login]", demo["organiser"]["email"])
-    control.fill("input[name=password]", demo["organiser"]["password"])
-    control.press("input[name=password]", "Enter")  # the header has buttons too
+    sign_in(control, base, demo["organiser"]["email"], demo["organiser"]["password"])
     control.goto(demo["urls"]["control_room"])
     control.wait_for_selector("#connection[data-state=live]", timeout=TIMEOUT)
     control.click("text=Start “Opening”")

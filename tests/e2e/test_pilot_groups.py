@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, Product
+from tests.e2e.conftest import ARTIFACTS, Product, sign_in
 from tests.e2e.test_live_event import check_in_quietly
 
 pytestmark = pytest.mark.browser
@@ -24,7 +24,7 @@ def pilot(tmp_path_factory):
 
 
 def test_a_pilot_of_13_with_one_facilitator_and_one_note_taker(browser, pilot):
-    _base, demo = pilot
+    base, demo = pilot
     ARTIFACTS.mkdir(exist_ok=True)
     people = demo["people"]
     participants = [p for p in people if p["role"] == "participant"]
@@ -33,10 +33,7 @@ def test_a_pilot_of_13_with_one_facilitator_and_one_note_taker(browser, pilot):
 
     organiser = browser.new_context(viewport={"width": 1280, "height": 900})
     control = organiser.new_page()
-    control.goto(demo["urls"]["control_room"])
-    control.fill("input[name=login]", demo["organiser"]["email"])
-    control.fill("input[name=password]", demo["organiser"]["password"])
-    control.press("input[name=password]", "Enter")  # the header has buttons too
+    sign_in(control, base, demo["organiser"]["email"], demo["organiser"]["password"])
     control.goto(demo["urls"]["control_room"])
     control.wait_for_selector("#connection[data-state=live]", timeout=TIMEOUT)
 

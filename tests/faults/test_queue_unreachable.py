@@ -15,8 +15,7 @@ from django.utils import timezone
 from groups.models import Allocation
 from sessions_app.demo import demo_event_create
 from sessions_app.models import Participant
-from tests.faults.test_redis_restart import start_redis
-from tests.servers import free_port, start_uvicorn, stop, subprocess_database_url
+from tests.servers import free_port, start_redis, start_uvicorn, stop, subprocess_database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -5,51 +5,20 @@ import asyncio
 import json
 import os
 import shutil
-import socket
-import subprocess
 import threading
 import time
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 
 from results.models import NoteRevision, PlenarySettings
 from results.services import api_token_create
-from tests.results.conftest import make_groups, make_questionnaire
-from tests.servers import free_port, start_celery_worker, start_uvicorn, stop, subprocess_database_url
+from tests.factories import make_groups, make_questionnaire
+from tests.servers import free_port, start_celery_worker, start_redis, start_uvicorn, stop, subprocess_database_url
 
 SCREENS = 5
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def start_redis(port: int, workdir: Path) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(workdir),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("redis-server did not start")
 
 
 class Screens:

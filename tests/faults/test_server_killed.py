@@ -13,7 +13,7 @@ import pytest
 
 from results.models import NoteRevision
 from results.services import api_token_create
-from tests.results.conftest import make_groups, make_questionnaire
+from tests.factories import make_groups, make_questionnaire
 from tests.servers import free_port, start_uvicorn, stop, subprocess_database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]

@@ -3,7 +3,7 @@ import pytest
 from groups.models import Allocation
 from groups.services import GroupPlan, allocation_apply
 from sessions_app.models import Phase
-from tests.helpers import make_person
+from tests.factories import make_person
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from groups.allocation_input import event_people
 from groups.allocation_plan import event_plan
 from groups.models import Allocation, GroupMembership
 from sessions_app.models import Participant
-from tests.helpers import make_person
+from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,7 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from sessions_app.auth import SESSION_KEY, participant_session_entry
 from sessions_app.models import Participant
-from tests.faults.test_redis_restart import start_redis
-from tests.servers import free_port, start_uvicorn, stop, subprocess_database_url
+from tests.servers import free_port, start_redis, start_uvicorn, stop, subprocess_database_url
 
 CYCLES = 2_000
 WARM_UP = 400

@@ -9,7 +9,7 @@ from groups import services
 from groups.live import event_group, person_group, room_group
 from groups.models import Allocation, BreakoutGroup, GroupMembership, HelpCall
 from groups.services import GroupPlan, LiveActionRefused, allocation_apply
-from tests.helpers import make_person
+from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 

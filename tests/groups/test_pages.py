@@ -4,7 +4,8 @@ import pytest
 
 from groups import services
 from groups.models import GroupMembership, HelpCall, RoomMessage
-from tests.helpers import log_in_as, make_person
+from tests.factories import make_person
+from tests.helpers import log_in_as
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ import pytest
 from groups.models import Allocation
 from groups.services import GroupPlan, allocation_apply
 from sessions_app.models import Option, Question
-from tests.helpers import make_person
-from tests.results.conftest import make_questionnaire
+from tests.factories import make_person, make_questionnaire
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from results.models import PlenarySettings
 from results.services import api_token_create
-from tests.results.conftest import make_groups, make_questionnaire
+from tests.factories import make_groups, make_questionnaire
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 EXAMPLES = 60  # per operation, with and without real path parameters: about 10 s in all

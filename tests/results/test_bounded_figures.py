@@ -12,9 +12,9 @@ from results.aggregation import COUNT_MAX, validate_group_results
 from results.models import NoteRevision, PlenarySettings, SessionTally
 from results.selectors import group_answer_limit, session_question_specs
 from results.services import api_token_create, note_submit
+from tests.factories import make_groups, make_submission
 from tests.helpers import log_in_as
 from tests.results import notes_fixtures
-from tests.results.conftest import make_groups, submit
 
 pytestmark = pytest.mark.django_db
 questionnaire, teams = notes_fixtures.questionnaire, notes_fixtures.teams  # shared fixtures
@@ -215,7 +215,7 @@ def _poison(revision: NoteRevision, raw_json: str) -> None:
 def test_a_stored_revision_that_fails_the_checks_breaks_no_page(client, event, session, organiser, raw_json):
     good, bad = make_groups(event, 2)
     note_submit(group=good, session=session, data=q1(opportunity=3, threat=1), idempotency_key=uuid.uuid4())
-    _poison(submit(bad, session, q1(threat=1)), raw_json)
+    _poison(make_submission(bad, session, q1(threat=1)), raw_json)
     SessionTally.objects.update(questions_key="")  # as after a change outside a submission
     PlenarySettings.objects.create(event=event, results_visible=True)
     client.force_login(organiser)

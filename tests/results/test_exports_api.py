@@ -11,7 +11,7 @@ from django.urls import reverse
 from infrastructure.csvfiles import safe_cell
 from results.models import ApiToken, NoteRevision
 from results.services import api_token_create
-from tests.results.conftest import make_groups, submit
+from tests.factories import make_groups, make_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ DATA = {
 @pytest.fixture
 def results(event, session):
     g1, g2 = make_groups(event, 2)
-    submit(g1, session, DATA)
+    make_submission(g1, session, DATA)
     return g1, g2
 
 

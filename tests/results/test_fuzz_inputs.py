@@ -21,7 +21,7 @@ from results.services import api_token_create
 from sessions_app.models import DiversityAttribute
 from sessions_app.people_import import participants_import_csv
 from sessions_app.translations import translations_import_csv, translations_import_po
-from tests.results.conftest import make_groups, make_questionnaire
+from tests.factories import make_groups, make_questionnaire
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from results.models import NoteRevision, NoteSubmission
-from tests.helpers import log_in_as, make_person
+from tests.factories import make_person
+from tests.helpers import log_in_as
 from tests.results import notes_fixtures
 from tests.results.notes_fixtures import FULL_ANSWERS
 

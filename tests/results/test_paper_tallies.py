@@ -13,9 +13,9 @@ from results.paper_sheet import paper_template_csv
 from results.paper_tables import PaperTablesRefused, paper_groups_create
 from results.paper_tallies import paper_tallies_import
 from sessions_app.models import Option, Question
+from tests.factories import make_groups
 from tests.helpers import log_in_as, without_bom
 from tests.results import notes_fixtures
-from tests.results.conftest import make_groups
 from tests.results.notes_fixtures import FULL_ANSWERS
 
 pytestmark = pytest.mark.django_db
@@ -212,9 +212,9 @@ def test_a_corrected_file_adds_revision_2_and_keeps_the_first(event, questionnai
 
 def test_a_note_takers_submission_is_kept_as_history(event, questionnaire, groups):
     notes_fixtures_data = {"answers": {"q1": {"counts": {"threat": 2}}}}
-    from tests.results.conftest import submit
+    from tests.factories import make_submission
 
-    submit(groups[1], questionnaire, validate_group_results(questionnaire, notes_fixtures_data)[0])
+    make_submission(groups[1], questionnaire, validate_group_results(questionnaire, notes_fixtures_data)[0])
     assert upload(event, questionnaire, GOOD).ok
     assert list(
         NoteRevision.objects.filter(submission__group=groups[1]).order_by("number").values_list("number", flat=True)

@@ -8,9 +8,8 @@ from django.urls import reverse
 from results.aggregation import validate_group_results
 from results.models import NoteRevision, NoteSubmission
 from results.paper_tallies import paper_tallies_import
-from tests.helpers import make_person
+from tests.factories import make_groups, make_person
 from tests.results import notes_fixtures
-from tests.results.conftest import make_groups
 
 pytestmark = pytest.mark.django_db
 questionnaire = notes_fixtures.questionnaire

@@ -10,7 +10,7 @@ from django.urls import reverse
 from results import live, services
 from results.models import PlenarySettings, ReferenceDataset, ReferenceResult
 from results.selectors import plenary_snapshot
-from tests.results.conftest import make_groups, make_questionnaire, submit
+from tests.factories import make_groups, make_questionnaire, make_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +42,8 @@ def reference():
 
 def test_the_snapshot_has_hand_computed_figures_beside_the_reference(event, session, reference):
     g1, g2, _g3 = make_groups(event, 3)
-    submit(g1, session, answers(3, 1, text="Trust matters"))
-    submit(g2, session, answers(1, 3))
+    make_submission(g1, session, answers(3, 1, text="Trust matters"))
+    make_submission(g2, session, answers(1, 3))
     PlenarySettings.objects.create(
         event=event,
         reference_dataset=reference,
@@ -70,8 +70,8 @@ def test_the_snapshot_has_hand_computed_figures_beside_the_reference(event, sess
 
 def test_equal_weighting_changes_the_percentages(event, session):
     g1, g2 = make_groups(event, 2)
-    submit(g1, session, answers(3, 1))  # 75 %
-    submit(g2, session, answers(0, 1))  # 0 %
+    make_submission(g1, session, answers(3, 1))  # 75 %
+    make_submission(g2, session, answers(0, 1))  # 0 %
     PlenarySettings.objects.create(event=event, results_visible=True, weighting="groups_equal")
     q1 = plenary_snapshot(event)["sessions"][0]["questions"][0]
     assert q1["options"][0]["percent"] == 37.5  # pooled would be 60.0
@@ -79,7 +79,7 @@ def test_equal_weighting_changes_the_percentages(event, session):
 
 def test_hidden_results_show_only_the_count_of_groups(event, session):
     (g1,) = make_groups(event, 1)
-    submit(g1, session, answers(1, 0))
+    make_submission(g1, session, answers(1, 0))
     snap = plenary_snapshot(event)
     assert snap["results_visible"] is False and snap["sessions"] == [] and snap["groups_submitted"] == 1
 

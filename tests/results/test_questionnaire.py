@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from results.questionnaire import questionnaire_export, questionnaire_export_json, questionnaire_import
 from sessions_app.models import Event, Option, Question, Session
-from tests.results.conftest import make_questionnaire
+from tests.factories import make_questionnaire
 
 pytestmark = pytest.mark.django_db
 

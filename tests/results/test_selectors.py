@@ -8,7 +8,7 @@ from django.utils import timezone
 from results.models import NoteSubmission
 from results.selectors import event_results
 from sessions_app.models import Event
-from tests.results.conftest import make_groups, make_questionnaire, submit
+from tests.factories import make_groups, make_questionnaire, make_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,11 @@ def percents(results, code="q1"):
 
 def test_only_the_latest_revision_of_current_groups_counts(event, session, organisation):
     old_group = make_groups(event, 1, current=False)[0]
-    submit(old_group, session, q1(0, 50))  # a previous grouping: ignored
+    make_submission(old_group, session, q1(0, 50))  # a previous grouping: ignored
     g1, g2, _g3 = make_groups(event, 3)
-    submit(g1, session, q1(5, 0), number=1)
-    submit(g1, session, q1(3, 1), number=2)  # the correction replaces revision 1
-    submit(g2, session, q1(1, 1))
+    make_submission(g1, session, q1(5, 0), number=1)
+    make_submission(g1, session, q1(3, 1), number=2)  # the correction replaces revision 1
+    make_submission(g2, session, q1(1, 1))
     # A correction still in draft does not count until it is submitted as a revision.
     NoteSubmission.objects.filter(group=g2).update(status="draft", data=q1(0, 9))
     other = Event.objects.create(
@@ -38,7 +38,7 @@ def test_only_the_latest_revision_of_current_groups_counts(event, session, organ
         starts_at=timezone.now(),
         ends_at=timezone.now() + timedelta(hours=1),
     )
-    submit(make_groups(other, 1)[0], make_questionnaire(other), q1(0, 70))
+    make_submission(make_groups(other, 1)[0], make_questionnaire(other), q1(0, 70))
 
     results = event_results(event, weighting="pooled")
     assert results["groups_total"] == 3
@@ -65,8 +65,8 @@ def test_an_event_without_groups_has_empty_results(event, session):
 def test_the_number_of_queries_does_not_grow_with_groups(event, session, django_assert_num_queries, group_count):
     make_questionnaire(event, code="second-session", order=2)
     for group in make_groups(event, group_count):
-        submit(group, session, q1(2, 1), number=1)
-        submit(group, session, q1(3, 1), number=2)
+        make_submission(group, session, q1(2, 1), number=1)
+        make_submission(group, session, q1(3, 1), number=2)
     # groups, sessions, questions, options, latest revisions
     with django_assert_num_queries(5):
         results = event_results(event, weighting="pooled")

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from tests.results.conftest import make_groups, submit
+from tests.factories import make_groups, make_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ DATA = {
 @pytest.fixture
 def results(event, session):
     group, _other = make_groups(event, 2)
-    submit(group, session, DATA)
+    make_submission(group, session, DATA)
     return group
 
 

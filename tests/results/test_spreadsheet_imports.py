@@ -14,9 +14,9 @@ from results.paper_tallies import paper_tallies_import
 from sessions_app.models import DiversityAttribute, Participant, Question
 from sessions_app.people_import import participants_import_csv
 from sessions_app.translations import translated
+from tests.factories import make_groups
 from tests.helpers import without_bom
 from tests.results import notes_fixtures
-from tests.results.conftest import make_groups
 
 pytestmark = pytest.mark.django_db
 questionnaire = notes_fixtures.questionnaire

@@ -15,7 +15,7 @@ from results.models import PlenarySettings, SessionTally
 from results.selectors import plenary_snapshot
 from results.tallies import questions_key, tallies_forget
 from sessions_app.models import Option, Question
-from tests.results.conftest import make_groups, submit
+from tests.factories import make_groups, make_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_results_written_outside_the_service_are_counted(event, session):
     a, b = make_groups(event, 2)
     submit_through_service(a, session, {"answers": {"q1": {"counts": {"opportunity": 2}}}})
     assert plenary_snapshot(event)["groups_submitted"] == 1
-    submit(b, session, {"answers": {"q1": {"counts": {"threat": 3}}}})  # e.g. a script or the admin
+    make_submission(b, session, {"answers": {"q1": {"counts": {"threat": 3}}}})  # e.g. a script or the admin
     snapshot = plenary_snapshot(event)
     assert snapshot["groups_submitted"] == 2 and snapshot["sessions"][0]["questions"][0]["n"] == 5
     b.note_submissions.get().revisions.all().delete()

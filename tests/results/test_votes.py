@@ -80,7 +80,7 @@ def test_bad_answers_are_refused(teams, questionnaire, participant, code, choice
 
 
 def test_a_facilitator_and_a_person_without_a_group_do_not_vote(teams, questionnaire, facilitator, event):
-    from tests.helpers import make_person
+    from tests.factories import make_person
 
     with pytest.raises(services.VoteRefused):
         services.vote_cast(participant=facilitator, question=q(questionnaire, "q1"), choice="threat")

@@ -3,7 +3,7 @@
 import pytest
 
 from sessions_app.models import Event, Participant, Phase
-from tests.helpers import make_person
+from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core import mail
 from dialogues.forms import PartnerEventForm
 from sessions_app import invitations
 from sessions_app.models import Event
-from tests.helpers import make_person
+from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC

@@ -9,7 +9,7 @@ from django.utils import timezone
 from groups.models import Allocation, BreakoutGroup, GroupMembership
 from results.models import NoteRevision, NoteSubmission, ReferenceDataset, ReferenceResult
 from sessions_app.models import Event, Option, Phase, Question, Session
-from tests.helpers import make_person
+from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 

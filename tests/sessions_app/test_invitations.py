@@ -9,7 +9,8 @@ from django.core import mail
 
 from sessions_app import services
 from sessions_app.invitations import invitations_send
-from tests.helpers import log_in_as, make_person, without_bom
+from tests.factories import make_person
+from tests.helpers import log_in_as, without_bom
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/sessions_app/participant/"

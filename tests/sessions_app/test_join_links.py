@@ -95,7 +95,7 @@ def test_failed_join_attempts_are_rate_limited(client, participant, settings):
 
 def test_a_valid_link_is_never_refused_by_the_bad_link_limit(client, event, settings):
     """A venue behind one address: some people mistype their link, everyone still gets in."""
-    from tests.helpers import make_person
+    from tests.factories import make_person
 
     settings.JOIN_RATE_LIMIT = "20/300"
     for _ in range(25):
@@ -131,7 +131,7 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_limit(client, settings):
 
 
 def test_a_venue_behind_one_address_can_all_join(client, event, settings):
-    from tests.helpers import make_person
+    from tests.factories import make_person
 
     settings.JOIN_RATE_LIMIT = "3/60"
     for i in range(10):
@@ -163,7 +163,7 @@ def test_check_in_needs_csrf(participant):
 
 
 def test_staff_account_speaks_for_its_person(client, event, django_user_model):
-    from tests.helpers import make_person
+    from tests.factories import make_person
 
     user = django_user_model.objects.create_user(username="f", email="f@example.org", password="pw-123456789")
     make_person(event, role="facilitator", first_name="Farid", user=user)

@@ -4,7 +4,8 @@ import pytest
 
 from sessions_app.join_links import join_url
 from sessions_app.services import participant_revoke_join_link
-from tests.helpers import log_in_as, make_person
+from tests.factories import make_person
+from tests.helpers import log_in_as
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from results.reference_import import reference_import_csv
 from sessions_app.models import DiversityAttribute, Participant
 from sessions_app.people_import import participants_import_csv
 from sessions_app.translations import translations_export_po, translations_import_csv, translations_import_po
-from tests.results.conftest import make_questionnaire
+from tests.factories import make_questionnaire
 
 pytestmark = pytest.mark.django_db
 

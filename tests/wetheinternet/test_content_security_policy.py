@@ -11,7 +11,8 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
-from tests.helpers import log_in_as, make_person
+from tests.factories import make_person
+from tests.helpers import log_in_as
 from tests.test_role_matrix import PAGES, ROLES, client_for, world  # noqa: F401 (world is a fixture)
 
 EXPECTED_DIRECTIVES = {

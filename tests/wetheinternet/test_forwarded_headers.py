@@ -4,12 +4,11 @@ each forwarded client is counted on its own."""
 
 import json
 import os
-import subprocess
 import sys
 import urllib.error
 import urllib.request
 
-from tests.servers import ROOT, free_port, stop, wait_http
+from tests.servers import ROOT, free_port, start_server, stop
 
 
 def _dockerfile_command(port: int) -> list[str]:
@@ -38,15 +37,7 @@ def _serve(trusted: str):
     env.update(
         {"DEBUG": "0", "SECRET_KEY": "proxy-test-" + "k" * 50, "TRUSTED_PROXIES": trusted, "JOIN_RATE_LIMIT": "3/60"}
     )
-    process = subprocess.Popen(
-        _dockerfile_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
-    )
-    try:
-        wait_http(f"http://127.0.0.1:{port}/healthz", 60)
-    except OSError:
-        stop(process)
-        raise
-    return process, port
+    return start_server(_dockerfile_command(port), env, port), port
 
 
 def test_rotating_the_header_from_an_untrusted_peer_changes_nothing():
