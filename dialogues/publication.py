@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dialogues.models import Dialogue, SiteRelease
-from results.aggregation import GROUP, OPEN, RANKING, QuestionSpec
+from results.answers import GROUP, OPEN, RANKING, QuestionSpec
 
 # The entry's sums that the global figures read (``by_valid`` is for one event's own page).
 _KEPT = ("groups", "valid", "value", "counts", "first", "ranks")

@@ -31,7 +31,8 @@ from django.utils.translation import gettext as _
 from dialogues.models import Dialogue, DialoguePartner
 from dialogues.publication import answering_units, released_tallies
 from groups.models import BreakoutGroup
-from results.aggregation import GROUP, OPEN, RANKING, SCALE, QuestionSpec, Weighting, question_figures
+from results.answers import GROUP, OPEN, RANKING, SCALE, QuestionSpec
+from results.figures import Weighting, question_figures
 from results.models import SessionTally
 from results.selectors import session_question_specs
 from results.tallies import tally_counted_by_current_rules, tally_refresh

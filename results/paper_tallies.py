@@ -41,7 +41,7 @@ from groups import live as groups_live
 from groups.models import Allocation, BreakoutGroup
 from infrastructure.csvfiles import FORMULA_STARTS, csv_text
 from infrastructure.sheet_import import ImportError_, csv_rows, csv_table, upload_sheet
-from results.aggregation import COUNT_MAX, GROUP, MULTIPLE, OPEN, RANKING, QuestionSpec, validate_group_results
+from results.answers import COUNT_MAX, GROUP, MULTIPLE, OPEN, RANKING, QuestionSpec, validate_group_results
 from results.models import NoteRevision
 from results.selectors import PAPER_ALGORITHM, group_answer_limit, session_question_specs
 from results.services import NoteInvalid, note_submit
@@ -368,7 +368,7 @@ def _ranking(answer: _Answer, result: PaperUploadResult) -> dict | None:
 
 
 def _answer_data(answer: _Answer, result: PaperUploadResult) -> dict | None:
-    """The answer in the shape of ``results.aggregation``, or None (not answered, or an error)."""
+    """The answer in the shape of ``results.answers``, or None (not answered, or an error)."""
     question = answer.question
     if question.kind == OPEN:
         return {"text": "\n".join(text for text, _line in answer.texts)}

@@ -4,16 +4,8 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery
 
 from groups.models import Allocation, BreakoutGroup, GroupMembership
 from infrastructure.cleaning import text_problem
-from results.aggregation import (
-    COUNT_MAX,
-    GroupResults,
-    QuestionSpec,
-    Weighting,
-    aggregate_session,
-    answer_limit,
-    question_figures,
-    validated,
-)
+from results.answers import COUNT_MAX, GroupResults, QuestionSpec, answer_limit, validated
+from results.figures import Weighting, aggregate_session, question_figures
 from results.models import NoteRevision, NoteSubmission, PlenarySettings, ReferenceResult, Vote
 from results.tallies import latest_revisions, session_tallies
 from sessions_app.models import Event, Option, Phase, Question, Session
@@ -92,7 +84,7 @@ def event_results(event: Event, *, weighting: Weighting | str = Weighting.POOLED
 
     Shape: ``{"event", "weighting", "groups_total", "sessions": [{"code", "title",
     "groups_total", "groups_submitted", "questions": [...], "invalid": [...]}]}``; each question
-    as described in ``results.aggregation``.
+    as described in ``results.figures``.
     """
     weighting = Weighting(weighting)
     groups = list(

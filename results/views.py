@@ -23,8 +23,9 @@ from infrastructure.downloads import attachment, table_download
 from infrastructure.spreadsheets import XLSX_CONTENT_TYPE
 from results import exports, paper_tallies, selectors, services
 from results.access import api_token_event, notes_access
-from results.aggregation import FieldError, Weighting
+from results.answers import FieldError
 from results.api_schema import openapi_schema
+from results.figures import Weighting
 from results.models import ReferenceDataset
 from results.plenary import event_for_plenary_token, plenary_viewer_is_staff
 from sessions_app.decorators import organiser_of_event, participant_of_event

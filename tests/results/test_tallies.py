@@ -10,7 +10,8 @@ import pytest
 from django.db import connection
 
 from results import services
-from results.aggregation import tally_add, tally_merge, validate_group_results
+from results.answers import validate_group_results
+from results.figures import tally_add, tally_merge
 from results.models import PlenarySettings, SessionTally
 from results.selectors import plenary_snapshot
 from results.tallies import questions_key, tallies_forget
