@@ -282,3 +282,15 @@ def world_figures(event: Event, scope_key: str, *, public: bool = False) -> tupl
                 if percent is not None:
                     figures[(question["code"], option["code"])] = {"percent": percent, "n": found["n"]}
     return figures, scope
+
+
+def world_scopes(event: Event) -> list[dict]:
+    """For an event of a dialogue: the scopes of the dialogue's results so far, to compare with,
+    ``[{"key", "label", "sites_reported"}]`` (the plenary's "world" comparison source)."""
+    if event.dialogue_id is None:
+        return []
+    snapshot = cached_global_snapshot(event.dialogue)
+    return [
+        {"key": scope["key"], "label": scope_label(scope["key"]), "sites_reported": scope["sites_reported"]}
+        for scope in snapshot["scopes"]
+    ]

@@ -21,7 +21,7 @@ from groups.models import BreakoutGroup
 from infrastructure.cleaning import JsonRefused, safe_json_loads
 from infrastructure.downloads import attachment, table_download
 from infrastructure.spreadsheets import XLSX_CONTENT_TYPE
-from results import exports, paper_tallies, selectors, services
+from results import exports, paper_tallies, plenary_selectors, selectors, services
 from results.access import api_token_event, notes_access
 from results.answers import FieldError
 from results.api_schema import openapi_schema
@@ -316,7 +316,7 @@ def _plenary(request, event):
             changes["reference_dataset"] = None
         elif value.startswith("world|"):
             scope_key = value.partition("|")[2]
-            if value not in {scope["value"] for scope in selectors.plenary_world_scopes(event)}:
+            if value not in {scope["value"] for scope in plenary_selectors.plenary_world_scopes(event)}:
                 raise services.NotesRefused(_("Choose a scope of the dialogue's results from the list."))
             changes["world_scope"] = scope_key
         else:
@@ -379,7 +379,7 @@ def plenary(request, slug, token):
     event = event_for_plenary_token(slug, token)
     if event is None:
         return render(request, "results/plenary_refused.html", status=403)
-    snapshot = selectors.plenary_snapshot(event, staff=plenary_viewer_is_staff(request.user, event))
+    snapshot = plenary_selectors.plenary_snapshot(event, staff=plenary_viewer_is_staff(request.user, event))
     return render(request, "results/plenary.html", {"event": event, "token": token, "snapshot": snapshot})
 
 
@@ -390,7 +390,7 @@ def _weighting(request, event) -> str:
     value = request.GET.get("weighting")
     if value in Weighting._value2member_map_:
         return value
-    return selectors.plenary_settings_of(event).weighting
+    return plenary_selectors.plenary_settings_of(event).weighting
 
 
 @require_GET
@@ -473,7 +473,7 @@ def api_results(request, slug):
     value = request.GET.get("weighting")
     if value is not None and value not in Weighting._value2member_map_:
         return _errors([FieldError("weighting", _("must be “pooled” or “groups_equal”."))])
-    results = selectors.event_results(event, weighting=value or selectors.plenary_settings_of(event).weighting)
+    results = selectors.event_results(event, weighting=value or plenary_selectors.plenary_settings_of(event).weighting)
     groups = BreakoutGroup.objects.filter(event=event, allocation__is_current=True).order_by("round", "number")
     results["groups"] = [{"id": g.pk, "number": g.number, "round": g.round, "name": str(g)} for g in groups]
     return JsonResponse(results, json_dumps_params={"ensure_ascii": False})
