@@ -73,7 +73,7 @@ def main() -> int:
     django_on_fresh_database(args.database_url)
     from groups.models import BreakoutGroup
     from results.models import NoteRevision
-    from results.selectors import plenary_snapshot
+    from results.plenary_selectors import plenary_snapshot
     from results.services import note_submit
     from results.tallies import tallies_forget
     from sessions_app.models import Session

@@ -15,20 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from dialogues.models import Dialogue, SiteRelease
-from results.aggregation import GROUP, OPEN, RANKING, QuestionSpec
+from results.answers import OPEN, QuestionSpec
+from results.merging import answering_units
 
 # The entry's sums that the global figures read (``by_valid`` is for one event's own page).
 _KEPT = ("groups", "valid", "value", "counts", "first", "ranks")
-
-
-def answering_units(spec: QuestionSpec, entry: dict | None) -> int:
-    """The units a threshold counts for one question: groups for group answers and rankings,
-    else the people who gave a valid answer."""
-    if not entry:
-        return 0
-    if spec.respondent == GROUP or spec.kind == RANKING:
-        return int(entry.get("groups") or 0)
-    return int(entry.get("valid") or 0)
 
 
 def _specs(sessions: list[dict]) -> list[tuple[str, QuestionSpec]]:

@@ -8,10 +8,12 @@ sites' own pooled percentages). A figure with fewer answering units than the dia
 ``min_respondents`` (people for individual questions, groups for group questions) is suppressed:
 only the fact that it is suppressed is shown, never its N or its counts. So that a suppressed
 figure cannot be worked out by subtraction (the world minus the other countries, a country
-minus a tag within it), figures that would reveal it are suppressed as well (see
-``_complementary``). The public figures use each site's figures as last released, in steps of
-at least the threshold (``dialogues.publication``), so that comparing two moments reveals no
-single group either (docs/privacy.md). Individual answers and group texts never leave their
+minus a tag within it), figures that would reveal it are suppressed as well. That arithmetic
+(merging, figures per scope, suppression) is in ``results.merging``; this module chooses which
+events are merged and where, reads their tallies and caches the snapshot. The public figures
+use each site's figures as last released, in steps of at least the threshold
+(``dialogues.publication``), so that comparing two moments reveals no single group either
+(docs/privacy.md). Individual answers and group texts never leave their
 event: only tallies are read here.
 
 The snapshot takes a constant number of queries (4, whatever the number of events and groups;
@@ -27,17 +29,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogues.models import Dialogue, DialoguePartner
-from dialogues.publication import answering_units, released_tallies
+from dialogues.publication import released_tallies
 from groups.models import BreakoutGroup
 from infrastructure.caching import cached_fresh
-from results.aggregation import GROUP, OPEN, RANKING, SCALE, QuestionSpec, Weighting, question_figures
+from results.answers import OPEN, RANKING, QuestionSpec
+from results.merging import GLOBAL, question_scope_figures, sites_answering
 from results.models import SessionTally
 from results.selectors import session_question_specs
 from results.tallies import tally_counted_by_current_rules, tally_refresh
 from sessions_app.models import Event
 
 FRESH_SECONDS = 2.0
-GLOBAL = "global"
 
 
 def version_sessions(questionnaire: dict) -> list[dict]:
@@ -117,110 +119,6 @@ def _tallies(dialogue: Dialogue, event_ids: set[int]) -> dict[int, dict[str, tup
     return found
 
 
-_SUMS = ("groups", "valid", "value")
-_PER_OPTION = ("counts", "first", "ranks")
-
-
-def _merge_entries(entries: list[dict]) -> dict:
-    """The sum of the sites' tally entries for one question, without the per-group-size sums
-    (``by_valid``), which only equal weighting of groups within an event needs."""
-    merged: dict = {}
-    for entry in entries:
-        for key in _SUMS:
-            if key in entry:
-                merged[key] = merged.get(key, 0) + entry[key]
-        for key in _PER_OPTION:
-            source = entry.get(key)
-            if source:
-                target = merged.setdefault(key, {})
-                for option, number in source.items():
-                    target[option] = target.get(option, 0) + number
-    return merged
-
-
-def _figures(spec: QuestionSpec, entries: list[dict], weighting: str, minimum: int) -> dict:
-    """One question's figures in one scope from the sites' tally entries."""
-    merged = _merge_entries(entries)
-    pooled = question_figures(spec, merged, Weighting.POOLED)
-    units = pooled["groups"] if (spec.respondent == GROUP or spec.kind == RANKING) else pooled["respondents"]
-    sites = sum(1 for entry in entries if entry.get("groups"))
-    figures = {"n": pooled["respondents"], "groups": pooled["groups"], "sites": sites}
-    if units < minimum:
-        return _suppressed(sites), units
-    ranking = spec.kind == RANKING
-    if weighting == Dialogue.Weighting.SITES_EQUAL and sites:
-        per_site = [question_figures(spec, entry, Weighting.POOLED) for entry in entries if entry.get("groups")]
-        percents = [
-            _mean([site["options"][i]["first_percent" if ranking else "percent"] for site in per_site])
-            for i in range(len(spec.options))
-        ]
-        if spec.kind == SCALE:
-            figures["mean"] = _round(_mean([site.get("mean") for site in per_site]))
-    else:
-        percents = [option["first_percent" if ranking else "percent"] for option in pooled["options"]]
-        if spec.kind == SCALE:
-            figures["mean"] = _round(pooled.get("mean"))
-    figures["percent"] = [_round(p) for p in percents]
-    figures["count"] = [option["first" if ranking else "count"] for option in pooled["options"]]
-    return figures, units
-
-
-def _sites_answering(tallies: dict, session_code: str, question_code: str) -> set[int]:
-    return {
-        event_id
-        for event_id, own in tallies.items()
-        if session_code in own and (own[session_code][0]["questions"].get(question_code) or {}).get("groups")
-    }
-
-
-def _suppressed(sites: int) -> dict:
-    return {"suppressed": True, "sites": sites}
-
-
-# What hiding a scope costs readers, when a small number forces one to be hidden: a tag first,
-# then a country, then a continent; the world last.
-_HIDING_COST = {"tag": 1, "country": 2, "continent": 3, GLOBAL: 1000}
-
-
-def _hiding_cost(keys) -> int:
-    return sum(_HIDING_COST.get(key.partition(":")[0], 1) for key in keys)
-
-
-def _complementary(shown: set[str], site_scopes: dict[int, list[str]], site_units: dict[int, int], minimum: int):
-    """The scopes that may be shown, so that no combination of shown figures (one minus another,
-    any sum and difference) isolates fewer than ``minimum`` answering units (secondary
-    suppression, sound for any number of scopes of any kind, intersections included).
-
-    Sites in exactly the same shown scopes form a cell: every shown figure is a sum of whole
-    cells, so subtraction can at most isolate a cell. While a cell holds 1 to ``minimum`` - 1
-    units, the scopes that set it apart are hidden: those that tell it from its cheapest
-    neighbour cell (so that the two merge), or all of its scopes (so that it is in none)."""
-    shown = set(shown)
-    while True:
-        cells: dict[frozenset, int] = defaultdict(int)
-        for site, keys in site_scopes.items():
-            cells[frozenset(key for key in keys if key in shown)] += site_units.get(site, 0)
-        small = sorted(
-            (signature for signature, units in cells.items() if signature and 0 < units < minimum),
-            key=lambda signature: (cells[signature], sorted(signature)),
-        )
-        if not small:
-            return shown
-        cell = small[0]
-        choices = [cell] + [cell ^ other for other in cells if other != cell]
-        hide = min(choices, key=lambda keys: (_hiding_cost(keys), sorted(keys)))
-        shown -= hide
-
-
-def _mean(values):
-    values = [v for v in values if v is not None]
-    return sum(values) / len(values) if values else None
-
-
-def _round(value):
-    return None if value is None else round(value, 1)
-
-
 def global_snapshot(dialogue: Dialogue, *, public: bool = False) -> dict:
     """The dialogue's live global results (see the module docstring), as plain JSON.
 
@@ -283,26 +181,16 @@ def global_snapshot(dialogue: Dialogue, *, public: bool = False) -> dict:
                 for event_id, own in tallies.items()
                 if session["code"] in own
             }
-            computed = {
-                key: _figures(
-                    spec,
-                    [by_event[e] for e in scope["events"] if e in by_event],
-                    dialogue.weighting,
-                    dialogue.min_respondents,
-                )
-                for key, scope in scopes.items()
-            }
-            if public:  # a figure not (yet) released still says whether any site answered at all
-                answered = _sites_answering(live, session["code"], spec.code)
-                for key, found in computed.items():
-                    if found[0].get("suppressed"):
-                        found[0]["sites"] = sum(1 for e in scopes[key]["events"] if e in answered)
-            shown = {key for key, found in computed.items() if not found[0].get("suppressed")}
-            site_units = {event_id: answering_units(spec, entry) for event_id, entry in by_event.items()}
-            shown = _complementary(shown, site_scopes, site_units, dialogue.min_respondents)
-            figures = {
-                key: found[0] if key in shown else _suppressed(found[0]["sites"]) for key, found in computed.items()
-            }
+            figures = question_scope_figures(
+                spec,
+                by_event,
+                {key: scope["events"] for key, scope in scopes.items()},
+                site_scopes,
+                sites_equal=dialogue.weighting == Dialogue.Weighting.SITES_EQUAL,
+                minimum=dialogue.min_respondents,
+                # a figure not (yet) released still says whether any site answered at all
+                answered=sites_answering(live, session["code"], spec.code) if public else None,
+            )
             questions.append(
                 {
                     "code": spec.code,
@@ -382,3 +270,15 @@ def world_figures(event: Event, scope_key: str, *, public: bool = False) -> tupl
                 if percent is not None:
                     figures[(question["code"], option["code"])] = {"percent": percent, "n": found["n"]}
     return figures, scope
+
+
+def world_scopes(event: Event) -> list[dict]:
+    """For an event of a dialogue: the scopes of the dialogue's results so far, to compare with,
+    ``[{"key", "label", "sites_reported"}]`` (the plenary's "world" comparison source)."""
+    if event.dialogue_id is None:
+        return []
+    snapshot = cached_global_snapshot(event.dialogue)
+    return [
+        {"key": scope["key"], "label": scope_label(scope["key"]), "sites_reported": scope["sites_reported"]}
+        for scope in snapshot["scopes"]
+    ]

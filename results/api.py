@@ -3,7 +3,7 @@ session that a partner tool's submission is for. Who may call it is ``results.ac
 schema is ``results.api_schema``."""
 
 from groups.models import BreakoutGroup
-from results import selectors
+from results import plenary_selectors, selectors
 from sessions_app.models import Event, Session
 
 # Ids beyond a bigint match nothing (and are never sent to the database).
@@ -12,7 +12,9 @@ MAX_ID = 2**63
 
 def api_event_results(event: Event, *, weighting: str | None) -> dict:
     """The event's figures in ``weighting`` (else the plenary's), with its current groups under ``groups``."""
-    results = selectors.event_results(event, weighting=weighting or selectors.plenary_settings_of(event).weighting)
+    results = selectors.event_results(
+        event, weighting=weighting or plenary_selectors.plenary_settings_of(event).weighting
+    )
     groups = BreakoutGroup.objects.filter(event=event, allocation__is_current=True).order_by("round", "number")
     results["groups"] = [{"id": g.pk, "number": g.number, "round": g.round, "name": str(g)} for g in groups]
     return results

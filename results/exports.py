@@ -3,7 +3,7 @@ selectors' plain data."""
 
 from infrastructure.csvfiles import csv_text as _csv
 from infrastructure.spreadsheets import xlsx_workbook_bytes
-from results.aggregation import QuestionSpec
+from results.answers import QuestionSpec
 
 
 def _pct(value):

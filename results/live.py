@@ -49,7 +49,7 @@ def _schedule(event_id: int) -> None:
 def plenary_broadcast(*, event_id: int) -> dict | None:
     """Recompute the plenary once, with a new version, and send it to the screens."""
     from results.models import PlenarySettings
-    from results.selectors import plenary_snapshot
+    from results.plenary_selectors import plenary_snapshot
     from sessions_app.models import Event
 
     with best_effort("plenary broadcast bookkeeping"):

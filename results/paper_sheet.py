@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from groups.models import BreakoutGroup
 from infrastructure.csvfiles import FORMULA_STARTS, csv_text
 from infrastructure.sheet_import import ImportError_, csv_rows, csv_table
-from results.aggregation import COUNT_MAX, GROUP, MULTIPLE, OPEN, RANKING, QuestionSpec, validate_group_results
+from results.answers import COUNT_MAX, GROUP, MULTIPLE, OPEN, RANKING, QuestionSpec, validate_group_results
 from results.paper_tables import paper_groups
 from results.selectors import group_answer_limit, session_question_specs
 from sessions_app.models import Event, Session
@@ -291,7 +291,7 @@ def _ranking(answer: _Answer, result: SheetReport) -> dict | None:
 
 
 def _answer_data(answer: _Answer, result: SheetReport) -> dict | None:
-    """The answer in the shape of ``results.aggregation``, or None (not answered, or an error)."""
+    """The answer in the shape of ``results.answers``, or None (not answered, or an error)."""
     question = answer.question
     if question.kind == OPEN:
         return {"text": "\n".join(text for text, _line in answer.texts)}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from groups import live as groups_live
 from groups.models import Allocation, BreakoutGroup
-from results.aggregation import COUNT_MAX
+from results.answers import COUNT_MAX
 from results.models import NoteRevision
 from results.selectors import PAPER_ALGORITHM
 from results.services import ResultsRefused

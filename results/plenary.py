@@ -29,10 +29,3 @@ def plenary_group_names(event_id: int, *, staff: bool) -> list[str]:
 
 def plenary_viewer_is_staff(user, event: Event) -> bool:
     return bool(user is not None and user.is_authenticated and event.is_organised_by(user))
-
-
-def plenary_snapshot(event: Event, *, staff: bool = False) -> dict:
-    """The plenary's state (built by ``results.selectors.plenary_snapshot``)."""
-    from results.selectors import plenary_snapshot as build
-
-    return build(event, staff=staff)

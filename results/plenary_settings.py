@@ -6,7 +6,7 @@ The choice is one value of the control room's list: empty (no comparison), ``wor
 
 from django.utils.translation import gettext as _
 
-from results import selectors
+from results import plenary_selectors
 from results.models import ReferenceDataset
 from results.services import PlenarySettingsRefused
 from sessions_app.models import Event
@@ -19,7 +19,7 @@ def plenary_reference_changes(*, event: Event, value: str) -> dict:
         changes["reference_dataset"] = None
     elif value.startswith("world|"):
         scope_key = value.partition("|")[2]
-        if value not in {scope["value"] for scope in selectors.plenary_world_scopes(event)}:
+        if value not in {scope["value"] for scope in plenary_selectors.plenary_world_scopes(event)}:
             raise PlenarySettingsRefused(_("Choose a scope of the dialogue's results from the list."))
         changes["world_scope"] = scope_key
     else:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from infrastructure.cleaning import JsonRefused, json_problems, safe_json_loads, text_problem
 from infrastructure.weblinks import web_address
-from results.aggregation import FieldError
+from results.answers import FieldError
 from sessions_app.models import Event, Option, Question, Session
 
 FORMAT = "wetheinternet.questionnaire"

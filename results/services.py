@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from groups import live as groups_live
 from groups.live import membership_of
 from groups.models import BreakoutGroup
-from results.aggregation import FieldError, Weighting, validate_group_results
+from results.answers import FieldError, validate_group_results
+from results.figures import Weighting
 from results.live import plenary_changed
 from results.models import (
     ApiToken,

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
-from results.aggregation import GroupResults, QuestionSpec, empty_tally, remember_validated, tally_add, validated
+from results.answers import GroupResults, QuestionSpec, remember_validated, validated
+from results.figures import empty_tally, tally_add
 from results.models import NoteRevision, SessionTally
 
 # The validation rules the tallies were counted with. Raised when the rules change (r2: every

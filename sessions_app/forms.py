@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sessions_app.models import Event
+from sessions_app.services import LANGUAGE_CODE_RE
 
 
 class ParticipantImportForm(forms.Form):
@@ -60,8 +61,6 @@ class ProfileForm(forms.Form):
             )
 
     def clean_languages(self):
-        from sessions_app.services import LANGUAGE_CODE_RE
-
         codes = [c.strip().lower() for c in re.split(r"[\s,;]+", self.cleaned_data["languages"]) if c.strip()]
         bad = [c for c in codes if not LANGUAGE_CODE_RE.match(c)]
         if bad:

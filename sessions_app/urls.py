@@ -6,7 +6,6 @@ from django.urls import path
 from sessions_app import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("join/<str:token>/", views.join, name="join"),
     path("events/<slug:slug>/profile/", views.profile, name="profile"),
     path("events/<slug:slug>/sign-out/", views.sign_out, name="participant_sign_out"),

@@ -8,21 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from dialogues.selectors import dialogues_of
 from infrastructure.ratelimit import client_address, rate_limit_hit
 from sessions_app import services
-from sessions_app.auth import is_organiser, participant_login, participant_logout
+from sessions_app.auth import participant_login, participant_logout
 from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.forms import ProfileForm
 from sessions_app.join_links import JoinLinkInvalid, join_token_check
-from sessions_app.models import Event
 from sessions_app.selectors import people_with_links
-
-
-@require_GET
-def home(request):
-    events = Event.objects.organised_by(request.user) if is_organiser(request.user) else Event.objects.none()
-    return render(request, "sessions_app/home.html", {"events": events, "dialogues": dialogues_of(request.user)})
 
 
 @never_cache

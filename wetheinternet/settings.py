@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "groups",
     "results",
     "dialogues",
+    # The top floor: the home page and the demo command (manage.py demo_event).
+    "wetheinternet",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,8 @@ from django.urls import include, path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from wetheinternet import views
+
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
@@ -24,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", views.home, name="home"),
     path("", include("sessions_app.urls")),
     path("", include("groups.urls")),
     path("", include("results.urls")),

@@ -3,7 +3,7 @@
 from django import template
 
 from groups.models import BreakoutGroup
-from results import selectors
+from results import plenary_selectors, selectors
 from results.models import NoteSubmission
 from sessions_app.models import Question
 
@@ -12,7 +12,7 @@ register = template.Library()
 
 @register.inclusion_tag("results/_control_section.html", takes_context=True)
 def results_control_panel(context, event):
-    settings_ = selectors.plenary_settings_of(event)
+    settings_ = plenary_selectors.plenary_settings_of(event)
     questions = (
         Question.objects.filter(session__event=event, respondent=Question.Respondent.INDIVIDUAL)
         .exclude(kind__in=[Question.Kind.OPEN, Question.Kind.RANKING])
@@ -35,8 +35,8 @@ def results_control_panel(context, event):
         "event": event,
         "csrf_token": context.get("csrf_token"),
         "settings": settings_,
-        "scopes": selectors.plenary_scopes(),
-        "world_scopes": selectors.plenary_world_scopes(event),
+        "scopes": plenary_selectors.plenary_scopes(),
+        "world_scopes": plenary_selectors.plenary_world_scopes(event),
         "current_scope": current,
         "questions": questions,
         "groups": [{"group": g, "status": status.get(g.pk)} for g in groups],

@@ -7,9 +7,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from results.access import api_token_event
-from results.aggregation import FieldError, Weighting
+from results.answers import FieldError
 from results.api import api_event_results, api_submission_target
 from results.api_schema import openapi_schema
+from results.figures import Weighting
 from results.views.notes_json import errors_response, json_body, submit_response
 from sessions_app.models import Event
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from groups.models import BreakoutGroup
 from results import services
-from results.aggregation import Weighting
+from results.figures import Weighting
 from results.plenary_settings import plenary_reference_changes
 from sessions_app.decorators import organiser_of_event
 from sessions_app.models import Question

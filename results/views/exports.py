@@ -7,8 +7,8 @@ from django.views.decorators.http import require_GET
 
 from infrastructure.downloads import attachment
 from infrastructure.spreadsheets import XLSX_CONTENT_TYPE
-from results import exports, selectors
-from results.aggregation import Weighting
+from results import exports, plenary_selectors, selectors
+from results.figures import Weighting
 from sessions_app.decorators import organiser_of_event
 
 
@@ -16,7 +16,7 @@ def _weighting(request, event) -> str:
     value = request.GET.get("weighting")
     if value in Weighting._value2member_map_:
         return value
-    return selectors.plenary_settings_of(event).weighting
+    return plenary_selectors.plenary_settings_of(event).weighting
 
 
 @require_GET

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from groups import live as groups_live
 from results import selectors, services
 from results.access import notes_access
-from results.aggregation import FieldError
+from results.answers import FieldError
 from results.views.notes_json import (
     body_version,
     conflict_response,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from infrastructure.cleaning import JsonRefused, safe_json_loads
 from results import services
-from results.aggregation import FieldError
+from results.answers import FieldError
 
 BODY_MAX_BYTES = 256 * 1024
 

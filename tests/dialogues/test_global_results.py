@@ -173,7 +173,7 @@ def world_now():
 
 def test_the_plenary_compares_with_the_world_so_far(dialogue, world):
     from results.models import PlenarySettings
-    from results.selectors import plenary_snapshot
+    from results.plenary_selectors import plenary_snapshot
 
     dialogue.min_respondents = 1
     dialogue.save()

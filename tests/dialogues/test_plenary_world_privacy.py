@@ -18,7 +18,7 @@ from infrastructure.caching import clear_process_caches
 from results import live
 from results.models import PlenarySettings
 from results.plenary import ANONYMOUS, STAFF, plenary_group_name
-from results.selectors import plenary_snapshot
+from results.plenary_selectors import plenary_snapshot
 from tests.dialogues.scenarios import make_two_sites
 
 # France (opted in): 4 of 6 "opportunity"; Kenya (not opted in): 1 of 5. Kenya's plenary compares

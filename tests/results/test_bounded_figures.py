@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from results.aggregation import COUNT_MAX, validate_group_results
+from results.answers import COUNT_MAX, validate_group_results
 from results.models import NoteRevision, PlenarySettings, SessionTally
 from results.selectors import group_answer_limit, session_question_specs
 from results.services import api_token_create, note_submit

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from infrastructure.cleaning import json_problems
-from results.aggregation import COUNT_MAX, empty_tally, tally_add, validate_group_results
+from results.answers import COUNT_MAX, validate_group_results
+from results.figures import empty_tally, tally_add
 from results.models import ReferenceDataset
 from results.paper_tables import paper_groups_create
 from results.paper_tallies import paper_tallies_import

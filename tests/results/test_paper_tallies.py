@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 
 from groups.models import Allocation, BreakoutGroup
-from results.aggregation import validate_group_results
+from results.answers import validate_group_results
 from results.models import NoteRevision, NoteSubmission
 from results.paper_sheet import paper_template_csv
 from results.paper_tables import PaperTablesRefused, paper_groups_create
 from results.paper_tallies import paper_tallies_import
+from results.selectors import session_question_specs
 from sessions_app.models import Option, Question
 from tests.factories import make_groups
 from tests.helpers import log_in_as, without_bom
@@ -169,7 +170,7 @@ def test_a_good_file_makes_one_revision_per_filled_group(event, questionnaire, g
     assert result.ok and result.updated == groups[:2] and result.unchanged == []
     first = latest(groups[0], questionnaire)
     assert first.number == 1 and first.submitted_by_user == organiser
-    assert first.data == validate_group_results(questionnaire, FULL_ANSWERS)[0]
+    assert first.data == validate_group_results(session_question_specs(questionnaire), FULL_ANSWERS)[0]
     assert first.data["answers"]["q4"] == {"ranking": ["education", "design", "regulation", "fact-checking"]}
     assert latest(groups[1], questionnaire).data == {
         "answers": {"q1": {"counts": {"opportunity": 0, "threat": 0, "both": 4, "neither": 0}, "valid": 4}}
@@ -214,7 +215,9 @@ def test_a_note_takers_submission_is_kept_as_history(event, questionnaire, group
     notes_fixtures_data = {"answers": {"q1": {"counts": {"threat": 2}}}}
     from tests.factories import make_submission
 
-    make_submission(groups[1], questionnaire, validate_group_results(questionnaire, notes_fixtures_data)[0])
+    make_submission(
+        groups[1], questionnaire, validate_group_results(session_question_specs(questionnaire), notes_fixtures_data)[0]
+    )
     assert upload(event, questionnaire, GOOD).ok
     assert list(
         NoteRevision.objects.filter(submission__group=groups[1]).order_by("number").values_list("number", flat=True)

@@ -5,9 +5,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from results.aggregation import validate_group_results
+from results.answers import validate_group_results
 from results.models import NoteRevision, NoteSubmission
 from results.paper_tallies import paper_tallies_import
+from results.selectors import session_question_specs
 from tests.factories import make_groups, make_person
 from tests.results import notes_fixtures
 
@@ -25,7 +26,7 @@ def groups(event):
 def note_taker_submits(group, session, answers, *, number=1):
     person = make_person(group.event, role="note_taker", first_name="Nadia", last_name=f"N{number}")
     submission, _ = NoteSubmission.objects.get_or_create(group=group, session=session)
-    data = validate_group_results(session, {"answers": answers})[0]
+    data = validate_group_results(session_question_specs(session), {"answers": answers})[0]
     return NoteRevision.objects.create(
         submission=submission,
         number=number,

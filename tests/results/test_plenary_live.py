@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from results import live, services
 from results.models import PlenarySettings, ReferenceDataset, ReferenceResult
-from results.selectors import plenary_snapshot
+from results.plenary_selectors import plenary_snapshot
 from tests.factories import make_groups, make_questionnaire, make_submission
 
 pytestmark = pytest.mark.django_db

@@ -76,11 +76,12 @@ def test_the_number_of_queries_does_not_grow_with_groups(event, session, django_
 
 
 def test_results_are_validated_against_a_session_from_the_database(session, django_assert_num_queries):
-    from results.aggregation import validate_group_results
+    from results.answers import validate_group_results
+    from results.selectors import session_question_specs
 
     data = {"answers": {"q2": {"counts": {"governments": 3, "media": 2}, "valid": 2}, "q4": {"ranking": ["design"]}}}
     with django_assert_num_queries(2):  # questions, options
-        clean, errors = validate_group_results(session, data)
+        clean, errors = validate_group_results(session_question_specs(session), data)
     # governments: more than the 2 people; 5 choices: more than 2 people x 2; the ranking is incomplete.
     assert [e.field for e in errors] == ["answers.q2.counts.governments", "answers.q2.counts", "answers.q4.ranking"]
     assert clean == {"answers": {}}

@@ -10,9 +10,10 @@ import pytest
 from django.db import connection
 
 from results import services
-from results.aggregation import tally_add, tally_merge, validate_group_results
+from results.answers import validate_group_results
+from results.figures import tally_add, tally_merge
 from results.models import PlenarySettings, SessionTally
-from results.selectors import plenary_snapshot
+from results.plenary_selectors import plenary_snapshot
 from results.tallies import questions_key, tallies_forget
 from sessions_app.models import Option, Question
 from tests.factories import make_groups, make_submission

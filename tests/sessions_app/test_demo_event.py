@@ -97,7 +97,7 @@ def test_bad_start_is_a_clear_error():
 
 def test_the_demo_compares_with_an_illustrative_reference_dataset_out_of_the_box(client):
     from results.models import PlenarySettings
-    from results.selectors import plenary_snapshot
+    from results.plenary_selectors import plenary_snapshot
 
     data = run_demo("--participants", "5")
     event = Event.objects.get(slug=data["event"])

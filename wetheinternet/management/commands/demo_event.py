@@ -1,3 +1,6 @@
+"""`manage.py demo_event`: the demo data of `make demo`, a Day 0 event or (``--dialogue N``) a global
+dialogue with N partners; on the top floor, as it builds on every app."""
+
 import json
 from datetime import UTC, datetime
 
@@ -6,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from dialogues.demo import MAX_PARTNERS, demo_dialogue_create
 from sessions_app.demo import DEMO_ORGANISER_EMAIL, demo_event_create, demo_event_existing, demo_event_links_expired
 from sessions_app.join_links import join_url
 
@@ -112,9 +116,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"    {person['role']:<12} {person['name']:<24} {person['join_url']}")
 
     def _dialogue(self, partners: int, start, options):
-        # The dialogue builds on every app: imported here so that the Day 0 demo needs only this one.
-        from dialogues.demo import MAX_PARTNERS, demo_dialogue_create
-
         if not 1 <= partners <= MAX_PARTNERS:
             raise CommandError(f"--dialogue must be between 1 and {MAX_PARTNERS}")
         demo = demo_dialogue_create(partners=partners, start=start, seed=options["seed"])
