@@ -269,10 +269,11 @@ def move_warnings(*, participant: Participant, group: BreakoutGroup, membership=
     return warnings
 
 
-def participant_check_in(*, participant: Participant) -> Participant:
-    """Check a person in; after the grouping, a late joiner is placed or queued (event setting)."""
+def participant_check_in_and_seat(*, participant: Participant) -> Participant:
+    """Check a person in and tell the control room; after the grouping, a late joiner is seated
+    in a group or queued (event setting). The check-in page and the organisers call this one."""
     already = participant.checked_in_at is not None
-    people_services.participant_check_in(participant=participant)
+    people_services.participant_mark_checked_in(participant=participant)
     event = participant.event
     if not already:
         live.control_changed(event)

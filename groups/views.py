@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from groups import forms, live, selectors, services
-from groups.allocations import allocation_cancel, allocation_request
+from groups.allocation_runs import allocation_cancel, allocation_request
 from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.forms import ProfileForm
 
@@ -41,7 +41,7 @@ def participant_home(request, event, participant):
 @require_POST
 @participant_of_event
 def check_in(request, event, participant):
-    services.participant_check_in(participant=participant)
+    services.participant_check_in_and_seat(participant=participant)
     return redirect("lobby", slug=event.slug)
 
 

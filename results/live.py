@@ -16,11 +16,13 @@ from django.db.models import F
 
 from infrastructure.broadcast import send_on_commit
 from infrastructure.resilience import best_effort
+from infrastructure.tasks import task_named
 from results.plenary import ANONYMOUS, STAFF, plenary_group_name
 
 MIN_INTERVAL = 0.25
 # If a scheduled broadcast is lost (a worker died), the next change schedules again after this.
 PENDING_TIMEOUT = 10
+BROADCAST_TASK = "results.plenary_broadcast"  # results.tasks.plenary_broadcast_task
 
 
 def _pending_key(event_id: int) -> str:
@@ -37,13 +39,11 @@ def _last_key(event_id: int) -> str:
 
 
 def _schedule(event_id: int) -> None:
-    from results.tasks import plenary_broadcast_task
-
     with best_effort("plenary broadcast"):
         if cache.add(_pending_key(event_id), 1, timeout=PENDING_TIMEOUT):
             last = cache.get(_last_key(event_id)) or 0.0
             delay = max(0.0, last + MIN_INTERVAL - time.time())
-            plenary_broadcast_task.apply_async((event_id,), countdown=round(delay, 3))
+            task_named(BROADCAST_TASK).apply_async((event_id,), countdown=round(delay, 3))
 
 
 def plenary_broadcast(*, event_id: int) -> dict | None:

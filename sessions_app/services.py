@@ -16,8 +16,9 @@ def participant_record_join(*, participant: Participant) -> None:
     Participant.objects.filter(pk=participant.pk).update(join_last_opened_at=timezone.now())
 
 
-def participant_check_in(*, participant: Participant) -> Participant:
-    """Mark a person present; checking in twice keeps the first time."""
+def participant_mark_checked_in(*, participant: Participant) -> Participant:
+    """Mark a person present, nothing more (groups.services.participant_check_in_and_seat also
+    seats a late joiner); checking in twice keeps the first time."""
     if participant.checked_in_at is None:
         Participant.objects.filter(pk=participant.pk, checked_in_at__isnull=True).update(checked_in_at=timezone.now())
         participant.refresh_from_db(fields=["checked_in_at"])

@@ -106,7 +106,7 @@ async def test_control_room_stream_is_for_the_events_organisers(event, phases, o
     assert connected
     assert (await control.receive_json_from())["type"] == "event.state"
     late = await database_sync_to_async(lambda: participant)()
-    await database_sync_to_async(services.participant_check_in)(participant=late)
+    await database_sync_to_async(services.participant_check_in_and_seat)(participant=late)
     assert (await control.receive_json_from(timeout=5))["type"] == "control.changed"
     await control.disconnect()
 

@@ -134,7 +134,7 @@ def test_late_joiner_is_placed_where_they_add_most_diversity_without_moving_anyo
         m.participant.save()
     before = set(GroupMembership.objects.values_list("participant_id", "group_id"))
     late = make_person(event, first_name="Late", attributes={"gender": "woman"}, languages="en")
-    services.participant_check_in(participant=late)
+    services.participant_check_in_and_seat(participant=late)
     membership = GroupMembership.objects.get(participant=late)
     assert membership.group.number == 2 and membership.joined_late
     assert before <= set(GroupMembership.objects.values_list("participant_id", "group_id"))
@@ -144,11 +144,11 @@ def test_late_joiners_are_queued_when_the_event_says_so(event, grouped):
     event.late_joiners = "queue"
     event.save()
     late = make_person(event, first_name="Late", languages="en")
-    services.participant_check_in(participant=late)
+    services.participant_check_in_and_seat(participant=late)
     assert not GroupMembership.objects.filter(participant=late).exists()
 
 
 def test_late_joiner_without_a_fitting_language_waits(event, grouped):
     late = make_person(event, first_name="Late", languages="ja")
-    services.participant_check_in(participant=late)
+    services.participant_check_in_and_seat(participant=late)
     assert not GroupMembership.objects.filter(participant=late).exists()

@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from groups import live
-from groups.allocation_input import solve_event
+from groups.allocator_input import solve_event
 from groups.models import Allocation
 from groups.services import LiveActionRefused, allocation_apply
 from infrastructure.broadcast import send_on_commit
+from infrastructure.tasks import task_named
 from sessions_app.models import Event, Participant
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ PROGRESS_INTERVAL_SECONDS = 0.3
 # A run waiting or running longer than its time limit plus this never blocks a new one.
 STALE_MARGIN_SECONDS = 60
 ACTIVE = (Allocation.Status.PENDING, Allocation.Status.RUNNING)
+RUN_TASK = "groups.allocation_run"  # groups.tasks.allocation_run_task, which calls allocation_run
 
 
 def _stale_before(time_limit: float):
@@ -55,11 +57,9 @@ def allocation_refusal(event: Event) -> LiveActionRefused | None:
 def _queue(run_id: str) -> None:
     """Hand a committed run to the task queue; if the queue cannot be reached, fail the run
     at once (nothing was started) so that a new attempt works as soon as it is back."""
-    from groups.tasks import allocation_run_task
-
     try:
         # The run's outcome is in the database: no result backend to wait on.
-        allocation_run_task.apply_async(args=[run_id], retry=False, ignore_result=True)
+        task_named(RUN_TASK).apply_async(args=[run_id], retry=False, ignore_result=True)
     except Exception as exc:  # the broker's connection errors vary with the transport
         logger.warning("Could not queue allocation run %s: %s", run_id, exc)
         if Allocation.objects.filter(run_id=run_id, status=Allocation.Status.PENDING).update(
