@@ -13,11 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups import live
+from groups import streams
 from groups.allocator_input import solve_event
 from groups.models import Allocation
 from groups.services import LiveActionRefused, allocation_apply
-from infrastructure.broadcast import send_on_commit
 from infrastructure.tasks import task_named
 from sessions_app.models import Event, Participant
 
@@ -68,7 +67,7 @@ def _queue(run_id: str) -> None:
             finished_at=timezone.now(),
         ):
             with transaction.atomic():
-                live.control_changed(Event.objects.get(allocations__run_id=run_id))
+                streams.control_changed(Event.objects.get(allocations__run_id=run_id))
 
 
 @transaction.atomic
@@ -101,7 +100,7 @@ def allocation_request(
         seed=secrets.randbelow(2**31) if seed is None else seed,
         parameters={"time_limit": time_limit, "fewer_groups": bool(fewer_groups)},
     )
-    live.control_changed(event)
+    streams.control_changed(event)
     run_id = str(allocation.run_id)
     transaction.on_commit(lambda: _queue(run_id))
     return allocation
@@ -117,34 +116,24 @@ def allocation_cancel(*, event: Event, allocation: Allocation) -> Allocation:
     )
     if not updated:
         raise LiveActionRefused(_("That run has already finished."))
-    live.control_changed(event)
+    streams.control_changed(event)
     allocation.refresh_from_db()
     return allocation
 
 
 def _progress_sender(allocation: Allocation):
     last = [0.0]
+    reports = [0]
 
     def progress(fraction: float, best_score: float) -> None:
         now = time.monotonic()
         if now - last[0] < PROGRESS_INTERVAL_SECONDS and fraction < 1:
             return
         last[0] = now
+        reports[0] += 1
         fraction = min(max(float(fraction), 0.0), 1.0)
         Allocation.objects.filter(pk=allocation.pk).update(progress=fraction)
-        payload = {
-            "type": "allocation.progress",
-            "allocation": allocation.pk,
-            "progress": round(fraction, 3),
-            "best_score": round(float(best_score), 3),
-        }
-        from asgiref.sync import async_to_sync
-        from channels.layers import get_channel_layer
-
-        # Outside any transaction: progress is a hint, the database row holds the truth.
-        async_to_sync(get_channel_layer().group_send)(
-            live.control_group(allocation.event_id), {"type": "stream.update", "payload": payload}
-        )
+        streams.allocation_progress(allocation, report=reports[0], fraction=fraction, best_score=best_score)
 
     return progress
 
@@ -179,7 +168,7 @@ def allocation_run(*, run_id: str) -> Allocation | None:
             duration_seconds=time.monotonic() - started,
         )
         with transaction.atomic():
-            live.control_changed(event)
+            streams.control_changed(event)
         allocation.refresh_from_db()
         return allocation
     with transaction.atomic():
@@ -194,7 +183,7 @@ def allocation_run(*, run_id: str) -> Allocation | None:
             finished_at=timezone.now(),
             parameters={**allocation.parameters, **outcome.parameters},
         )
-        allocation_apply(allocation=allocation, plans=outcome.plans)
-        send_on_commit(live.control_group(event.pk), {"type": "allocation.done", "allocation": allocation.pk})
+        applied = allocation_apply(allocation=allocation, plans=outcome.plans)
+        streams.allocation_done(applied.event, allocation)
     allocation.refresh_from_db()
     return allocation

@@ -3,7 +3,8 @@
 import time
 
 from infrastructure.consumers import StreamConsumer
-from results.plenary import event_for_plenary_token, plenary_group_names, plenary_snapshot, plenary_viewer_is_staff
+from results.plenary import event_for_plenary_token, plenary_snapshot, plenary_viewer_is_staff
+from results.streams import plenary_group_names
 
 # Screens ask for the snapshot again every few seconds (a safety net for a lost broadcast, e.g.
 # while Redis restarts); a process builds it at most once per REFRESH_REUSE_SECONDS per event.

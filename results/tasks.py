@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from results.live import BROADCAST_TASK, plenary_broadcast
+from results.streams import BROADCAST_TASK, plenary_broadcast
 
 
 @shared_task(name=BROADCAST_TASK)

@@ -15,9 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from groups import live as groups_live
-from groups.live import membership_of
+from groups import streams as groups_live
 from groups.models import BreakoutGroup
+from groups.selectors import membership_of
 from infrastructure.cleaning import JsonRefused, safe_json_loads
 from infrastructure.downloads import attachment, table_download
 from infrastructure.spreadsheets import XLSX_CONTENT_TYPE

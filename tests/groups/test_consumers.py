@@ -82,7 +82,13 @@ async def test_a_room_sees_who_is_connected_and_its_own_messages(
         event=event, text="Only group 1", user=organiser, group=group1
     )
     message = await me.receive_json_from(timeout=5)
-    assert message == {"type": "room.message", "id": message["id"], "text": "Only group 1", "at": message["at"]}
+    assert message == {
+        "type": "room.message",
+        "version": event.live_version,  # the event's version the message was sent at
+        "id": message["id"],
+        "text": "Only group 1",
+        "at": message["at"],
+    }
     await colleague.disconnect()
     presence = await me.receive_json_from(timeout=5)
     assert presence["connected"] == [participant.pk]
