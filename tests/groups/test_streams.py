@@ -2,6 +2,8 @@
 events the change sends applied as the pages apply them, equals a fresh snapshot after
 (tests.streams.verify_action). Each event carries a `type` and a `version`."""
 
+from pathlib import Path
+
 import pytest
 from django.utils import timezone
 
@@ -108,3 +110,14 @@ def test_a_cancelled_run_tells_the_control_room(event, participant, facilitator,
     Participant.objects.filter(event=event).update(checked_in_at=timezone.now())
     allocation = Allocation.objects.create(event=event, seed=1)
     verify_action(lambda: allocation_cancel(event=event, allocation=allocation), live_views(event))
+
+
+def test_only_the_broadcast_module_sends_to_channel_groups():
+    root = Path(__file__).resolve().parents[2]
+    senders = {
+        str(path.relative_to(root))
+        for app in ("infrastructure", "sessions_app", "groups", "results", "dialogues", "wetheinternet")
+        for path in (root / app).rglob("*.py")
+        if "group_send(" in path.read_text(encoding="utf-8")
+    }
+    assert senders == {"infrastructure/broadcast.py"}
