@@ -34,7 +34,7 @@ def prepare(env: dict, participants: int) -> list[str]:
     code = f"""
 import django; django.setup()
 from django.utils import timezone
-from groups.allocation_input import solve_event
+from groups.allocator_input import solve_event
 from groups.models import Allocation
 from groups.services import allocation_apply, phase_start
 from sessions_app.models import Event, Participant

@@ -54,7 +54,7 @@ import json
 import django
 django.setup()
 from django.utils import timezone
-from groups.allocation_input import solve_event
+from groups.allocator_input import solve_event
 from groups.models import Allocation, BreakoutGroup
 from groups.services import allocation_apply
 from results.models import PlenarySettings

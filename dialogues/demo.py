@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from dialogues.models import Dialogue, DialoguePartner
 from dialogues.versions import event_create_from_version, version_publish
-from groups.allocations import allocation_run
+from groups.allocation_runs import allocation_run
 from groups.models import Allocation, BreakoutGroup, GroupMembership
 from infrastructure.slugs import unique_slug
 from results.services import note_submit

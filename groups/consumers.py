@@ -3,7 +3,7 @@
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
-from groups import live
+from groups import streams
 from groups.presence import presence_connect, presence_disconnect, presence_heartbeat
 from infrastructure.consumers import StreamConsumer
 from sessions_app.auth import participant_for_session
@@ -32,13 +32,13 @@ class ParticipantConsumer(StreamConsumer):
         if participant is None or (self.participant_id is not None and participant.pk != self.participant_id):
             return None
         self.participant_id, self.event_id = participant.pk, event.pk
-        snapshot = live.event_state(event, cached=True)
-        view, membership = live.person_view(participant, snapshot)
+        snapshot = streams.event_state(event, cached=True)
+        view, membership = streams.person_view(participant, snapshot)
         self.group_id = membership.group_id if membership else None
         self.allocation_id = snapshot["allocation"]
-        groups = [live.event_group(event.pk), live.person_group(participant.pk)]
+        groups = [streams.event_group(event.pk), streams.person_group(participant.pk)]
         if self.group_id:
-            groups.append(live.room_group(self.group_id))
+            groups.append(streams.room_group(self.group_id))
         snapshot["view"] = view
         snapshot["group"] = self.group_id
         return groups, snapshot
@@ -94,7 +94,7 @@ class ParticipantConsumer(StreamConsumer):
         if "allocation" in message and message["allocation"] != self.allocation_id:
             # The groups were formed again: stop hearing the old room at once, then find the new one.
             old_group = self.group_id
-            room = live.room_group(self.group_id) if self.group_id else None
+            room = streams.room_group(self.group_id) if self.group_id else None
             await self.subscribe([g for g in self.group_names if g != room])
             await super().stream_update(message)
             authorised = await database_sync_to_async(self.authorise)()
@@ -117,20 +117,13 @@ class ParticipantConsumer(StreamConsumer):
         """Tell the room and the control room who is connected, after `change` (one trip to the
         sync thread for both: a join storm or a mass reconnect makes thousands of these)."""
         payload = await database_sync_to_async(self._room_presence)(group_id, change)
-        if group_id is None:
-            return
-        if payload:
-            await self.channel_layer.group_send(
-                live.room_group(group_id), {"type": "stream.update", "payload": payload}
-            )
-        await self.channel_layer.group_send(
-            live.control_group(self.event_id), {"type": "stream.update", "payload": {"type": "control.presence"}}
-        )
+        if group_id is not None:
+            await streams.presence_changed(self.event_id, payload)
 
     def _room_presence(self, group_id, change):
         if change is not None:
             change(self.participant_id)
-        return live.room_presence_of(group_id) if group_id is not None else None
+        return streams.room_presence_of(group_id) if group_id is not None else None
 
 
 class ControlRoomConsumer(StreamConsumer):
@@ -143,4 +136,4 @@ class ControlRoomConsumer(StreamConsumer):
         event = Event.objects.organised_by(user).filter(slug=self.scope["url_route"]["kwargs"]["slug"]).first()
         if event is None:
             return None
-        return [live.control_group(event.pk), live.event_group(event.pk)], live.event_state(event)
+        return [streams.control_group(event.pk), streams.event_group(event.pk)], streams.event_state(event)

@@ -3,7 +3,7 @@ add the most diversity, without moving anyone already in a room."""
 
 from django.db import transaction
 
-from groups import live
+from groups import streams
 from groups.models import Allocation, BreakoutGroup, GroupMembership
 from sessions_app.models import Event, Participant
 
@@ -51,6 +51,6 @@ def late_joiner_place(*, participant: Participant, allocation: Allocation) -> Gr
     membership = GroupMembership.objects.create(
         group=best, participant=participant, allocation=allocation, round=1, joined_late=True
     )
-    live.event_changed(event)
-    live.person_moved(participant, best)
+    streams.event_changed(event)
+    streams.person_moved(event, participant, best)
     return membership

@@ -4,13 +4,41 @@ from collections import defaultdict
 
 from django.db.models import Q
 
-from groups import live
 from groups.allocation_plan import event_plan
 from groups.group_mix import group_mix
 from groups.models import Allocation, BreakoutGroup, GroupMembership, HelpCall, RoomMessage
 from groups.presence import presence_connected
 from infrastructure.weblinks import ROOM_PLACEHOLDER, is_web_address
 from sessions_app.models import Event, Participant, Phase, Session
+
+
+def current_allocation(event: Event) -> Allocation | None:
+    return Allocation.objects.filter(event=event, is_current=True).first()
+
+
+def membership_of(participant: Participant) -> GroupMembership | None:
+    return (
+        GroupMembership.objects.select_related("group")
+        .filter(participant=participant, allocation__is_current=True, allocation__event_id=participant.event_id)
+        .order_by("round")
+        .first()
+    )
+
+
+def messages_of_now(event: Event, phase: Phase | None):
+    """The event's messages that are still current: a message expires at the end of the phase it
+    was sent in (one sent between phases, when the next phase starts)."""
+    messages = RoomMessage.objects.filter(event=event)
+    if phase is not None:
+        since = phase.started_at
+    else:
+        since = (
+            Phase.objects.filter(event=event, ended_at__isnull=False)
+            .order_by("-ended_at")
+            .values_list("ended_at", flat=True)
+            .first()
+        )
+    return messages.filter(created_at__gte=since) if since else messages
 
 
 def video_room(event: Event, group: BreakoutGroup) -> dict:
@@ -34,7 +62,7 @@ def room_page(*, participant: Participant, membership: GroupMembership, state: d
     session = (Session.objects.filter(phases__id=phase_id).first() if phase_id else None) or event.sessions.first()
     # The room's messages and everyone's, of this phase only, newest first.
     messages = (
-        live.messages_of_now(event, event.running_phase())
+        messages_of_now(event, event.running_phase())
         .filter(Q(group__isnull=True) | Q(group=group))
         .order_by("-created_at")[:ROOM_MESSAGES_SHOWN]
     )
@@ -59,7 +87,7 @@ def control_room_data(event: Event) -> dict:
         )
     )
     attributes = list(event.diversity_attributes.all())
-    allocation = live.current_allocation(event)
+    allocation = current_allocation(event)
     latest = Allocation.objects.filter(event=event).select_related("created_by").first()
     groups = []
     placed: set[int] = set()

@@ -7,10 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups import live
+from groups import selectors, streams
 from groups.late_joiners import late_joiner_place, max_group_size
 from groups.models import Allocation, BreakoutGroup, GroupMembership, HelpCall, RoomMessage
-from infrastructure.broadcast import send_on_commit
 from sessions_app import services as people_services
 from sessions_app.models import Event, Participant, Phase
 
@@ -44,7 +43,7 @@ def phase_start(*, event: Event, phase: Phase) -> Phase:
     phase.save(update_fields=["started_at", "ended_at", "ends_at"])
     if event.status != Event.Status.LIVE:
         Event.objects.filter(pk=event.pk).update(status=Event.Status.LIVE)
-    live.event_changed(event)
+    streams.event_changed(event)
     return phase
 
 
@@ -58,7 +57,7 @@ def phase_extend(*, event: Event, minutes: int) -> Phase:
         raise LiveActionRefused(_("No phase is running."))
     phase.ends_at = max(phase.ends_at or timezone.now(), timezone.now()) + timedelta(minutes=minutes)
     phase.save(update_fields=["ends_at"])
-    live.event_changed(event)
+    streams.event_changed(event)
     return phase
 
 
@@ -70,7 +69,7 @@ def phase_end(*, event: Event) -> Phase:
         raise LiveActionRefused(_("No phase is running."))
     phase.ended_at = timezone.now()
     phase.save(update_fields=["ended_at"])
-    live.event_changed(event)
+    streams.event_changed(event)
     return phase
 
 
@@ -88,11 +87,9 @@ def message_broadcast(*, event: Event, text: str, user, group: BreakoutGroup | N
         raise LiveActionRefused(_("That room belongs to another event."))
     message = RoomMessage.objects.create(event=event, group=group, text=text, created_by=user)
     if group is None:
-        live.event_changed(event)
+        streams.event_changed(event)
     else:
-        payload = {"type": "room.message", "id": message.pk, "text": message.text, "at": message.created_at.isoformat()}
-        send_on_commit(live.room_group(group.pk), payload)
-        live.control_changed(event)
+        streams.room_message_sent(event, message)
     return message
 
 
@@ -102,11 +99,11 @@ def help_call_create(*, participant: Participant) -> HelpCall:
     open_call = HelpCall.objects.filter(participant=participant, acknowledged_at__isnull=True).first()
     if open_call is not None:
         return open_call
-    membership = live.membership_of(participant)
+    membership = selectors.membership_of(participant)
     call = HelpCall.objects.create(
         event_id=participant.event_id, participant=participant, group=membership.group if membership else None
     )
-    live.control_changed(participant.event)
+    streams.control_changed(participant.event)
     return call
 
 
@@ -115,9 +112,7 @@ def help_call_acknowledge(*, call: HelpCall, user) -> HelpCall:
     if call.acknowledged_at is None:
         call.acknowledged_at, call.acknowledged_by = timezone.now(), user
         call.save(update_fields=["acknowledged_at", "acknowledged_by"])
-        payload = {"type": "help.acknowledged", "call": call.pk, "participant": call.participant_id}
-        send_on_commit(live.person_group(call.participant_id), payload)
-        live.control_changed(call.event)
+        streams.help_acknowledged(call.event, call)
     return call
 
 
@@ -172,7 +167,7 @@ def allocation_apply(*, allocation: Allocation, plans: list[GroupPlan]) -> Alloc
     allocation.status = Allocation.Status.SUCCEEDED
     allocation.finished_at = allocation.finished_at or timezone.now()
     allocation.save(update_fields=["is_current", "status", "finished_at"])
-    live.event_changed(event)
+    streams.event_changed(event)
     return allocation
 
 
@@ -197,9 +192,9 @@ def note_taker_appoint(*, participant: Participant) -> GroupMembership:
         raise LiveActionRefused(_("%(group)s already has a note taker.") % {"group": membership.group})
     membership.role = GroupMembership.Role.NOTE_TAKER
     membership.save(update_fields=["role"])
-    live.event_changed(participant.event)
-    send_on_commit(live.person_group(participant.pk), {"type": "person.moved", "group": membership.group_id})
-    send_on_commit(live.room_group(membership.group_id), {"type": "room.changed", "group": membership.group_id})
+    streams.event_changed(participant.event)
+    streams.person_seat_changed(participant.event, participant, membership.group_id)
+    streams.room_changed(participant.event, membership.group_id)
     return membership
 
 
@@ -243,11 +238,11 @@ def membership_move(*, participant: Participant, group: BreakoutGroup) -> MoveRe
         membership.group = group
         membership.save(update_fields=["group"])
     event = participant.event
-    live.event_changed(event)
-    live.person_moved(participant, group)
+    streams.event_changed(event)
+    streams.person_moved(event, participant, group)
     if old_group_id:
-        send_on_commit(live.room_group(old_group_id), {"type": "room.changed", "group": old_group_id})
-    send_on_commit(live.room_group(group.pk), {"type": "room.changed", "group": group.pk})
+        streams.room_changed(event, old_group_id)
+    streams.room_changed(event, group.pk)
     return MoveResult(membership=membership, warnings=warnings)
 
 
@@ -269,19 +264,20 @@ def move_warnings(*, participant: Participant, group: BreakoutGroup, membership=
     return warnings
 
 
-def participant_check_in(*, participant: Participant) -> Participant:
-    """Check a person in; after the grouping, a late joiner is placed or queued (event setting)."""
+def participant_check_in_and_seat(*, participant: Participant) -> Participant:
+    """Check a person in and tell the control room; after the grouping, a late joiner is seated
+    in a group or queued (event setting). The check-in page and the organisers call this one."""
     already = participant.checked_in_at is not None
-    people_services.participant_check_in(participant=participant)
+    people_services.participant_mark_checked_in(participant=participant)
     event = participant.event
     if not already:
-        live.control_changed(event)
-        allocation = live.current_allocation(event)
+        streams.control_changed(event)
+        allocation = selectors.current_allocation(event)
         if (
             allocation is not None
             and event.late_joiners == Event.LateJoiners.AUTO
             and participant.role == Participant.Role.PARTICIPANT
-            and live.membership_of(participant) is None
+            and selectors.membership_of(participant) is None
         ):
             late_joiner_place(participant=participant, allocation=allocation)
     return participant

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from groups import forms, live, selectors, services
-from groups.allocations import allocation_cancel, allocation_request
+from groups import forms, selectors, services, streams
+from groups.allocation_runs import allocation_cancel, allocation_request
 from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.forms import ProfileForm
 
@@ -16,8 +16,8 @@ from sessions_app.forms import ProfileForm
 @participant_of_event
 def participant_home(request, event, participant):
     """The person's page for the current phase: their room during the breakout, else the lobby."""
-    state = live.event_state(event, cached=True)
-    view, membership = live.person_view(participant, state)
+    state = streams.event_state(event, cached=True)
+    view, membership = streams.person_view(participant, state)
     context = {"event": event, "participant": participant, "state": state, "view": view}
     if view == "room":
         context.update(selectors.room_page(participant=participant, membership=membership, state=state))
@@ -41,7 +41,7 @@ def participant_home(request, event, participant):
 @require_POST
 @participant_of_event
 def check_in(request, event, participant):
-    services.participant_check_in(participant=participant)
+    services.participant_check_in_and_seat(participant=participant)
     return redirect("lobby", slug=event.slug)
 
 

@@ -1,4 +1,5 @@
-"""The one way the project notifies live streams: after the transaction commits."""
+"""The one way the project notifies live streams: after the transaction commits, or, for a hint
+whose truth is kept elsewhere (a run's progress, who is connected), at once."""
 
 import json
 
@@ -9,6 +10,11 @@ from django.db import transaction
 from infrastructure.resilience import best_effort
 
 
+def _update(payload: dict, notice: dict | None = None) -> dict:
+    # Encoded once here rather than once per screen: the consumers forward the text as it is.
+    return {**(notice or {}), "type": "stream.update", "text": json.dumps(payload)}
+
+
 def send_on_commit(group: str, payload: dict, *, notice: dict | None = None) -> None:
     """Send a payload (a dict with `type` and `version`) to a channel group once committed.
 
@@ -16,9 +22,7 @@ def send_on_commit(group: str, payload: dict, *, notice: dict | None = None) -> 
 
     def send():
         with best_effort(f"live update to {group}"):
-            # Encoded once here rather than once per screen: the consumers forward the text as it is.
-            message = {**(notice or {}), "type": "stream.update", "text": json.dumps(payload)}
-            async_to_sync(get_channel_layer().group_send)(group, message)
+            async_to_sync(get_channel_layer().group_send)(group, _update(payload, notice))
 
     transaction.on_commit(send)
 
@@ -35,3 +39,13 @@ def notify_on_commit(group: str, message_type: str, payload: dict | None = None)
             async_to_sync(get_channel_layer().group_send)(group, message)
 
     transaction.on_commit(send)
+
+
+def send_now(group: str, payload: dict) -> None:
+    """Send a payload at once, outside any transaction (from a worker's running task)."""
+    async_to_sync(get_channel_layer().group_send)(group, _update(payload))
+
+
+async def send_now_async(group: str, payload: dict) -> None:
+    """Send a payload at once from async code (a stream's own connection coming or going)."""
+    await get_channel_layer().group_send(group, _update(payload))

@@ -7,7 +7,7 @@ class ResultsConfig(AppConfig):
     verbose_name = _("Results")
 
     def ready(self) -> None:
-        from results import signals  # noqa: F401
+        from results import signals, tasks  # noqa: F401  (tasks: registers those queued by name)
         from results.services import reference_demo_attach
         from sessions_app.demo import demo_extra_register
 

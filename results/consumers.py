@@ -4,8 +4,9 @@ import time
 
 from infrastructure.caching import LocalMemo
 from infrastructure.consumers import StreamConsumer
-from results.plenary import event_for_plenary_token, plenary_group_names, plenary_viewer_is_staff
+from results.plenary import event_for_plenary_token, plenary_viewer_is_staff
 from results.plenary_selectors import plenary_snapshot
+from results.streams import plenary_group_names
 
 # Screens ask for the snapshot again every few seconds (a safety net for a lost broadcast, e.g.
 # while Redis restarts); a process builds it at most once per REFRESH_REUSE_SECONDS per event.

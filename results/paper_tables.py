@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups import live as groups_live
+from groups import streams as groups_streams
 from groups.models import Allocation, BreakoutGroup
 from results.answers import COUNT_MAX
 from results.models import NoteRevision
@@ -65,7 +65,7 @@ def paper_groups_create(
         BreakoutGroup(event=event, allocation=allocation, number=n, name=_("Table %(number)s") % {"number": n}, round=1)
         for n in range(1, count + 1)
     )
-    groups_live.event_changed(event)
+    groups_streams.event_changed(event)
     return allocation
 
 

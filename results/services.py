@@ -12,12 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups import live as groups_live
-from groups.live import membership_of
+from groups import streams as groups_streams
 from groups.models import BreakoutGroup
+from groups.selectors import membership_of
 from results.answers import FieldError, validate_group_results
 from results.figures import Weighting
-from results.live import plenary_changed
 from results.models import (
     ApiToken,
     NoteRevision,
@@ -29,6 +28,7 @@ from results.models import (
 )
 from results.reference_import import reference_import_csv
 from results.selectors import group_answer_limit, session_question_specs
+from results.streams import plenary_changed
 from results.tallies import tally_record_submission
 from sessions_app.models import Event, Participant, Question, Session
 
@@ -379,7 +379,7 @@ def question_open_set(*, event: Event, question: Question, is_open: bool) -> Que
     Question.objects.filter(pk=question.pk).update(is_open=is_open)
     question.is_open = is_open
     # Vote pages follow the event's state: the question opens or closes there at once.
-    groups_live.event_changed(event)
+    groups_streams.event_changed(event)
     return question
 
 

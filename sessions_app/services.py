@@ -6,8 +6,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from sessions_app.live import person_changed
 from sessions_app.models import Participant, new_token
+from sessions_app.streams import person_changed
 
 LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$", re.IGNORECASE)
 
@@ -16,8 +16,9 @@ def participant_record_join(*, participant: Participant) -> None:
     Participant.objects.filter(pk=participant.pk).update(join_last_opened_at=timezone.now())
 
 
-def participant_check_in(*, participant: Participant) -> Participant:
-    """Mark a person present; checking in twice keeps the first time."""
+def participant_mark_checked_in(*, participant: Participant) -> Participant:
+    """Mark a person present, nothing more (groups.services.participant_check_in_and_seat also
+    seats a late joiner); checking in twice keeps the first time."""
     if participant.checked_in_at is None:
         Participant.objects.filter(pk=participant.pk, checked_in_at__isnull=True).update(checked_in_at=timezone.now())
         participant.refresh_from_db(fields=["checked_in_at"])

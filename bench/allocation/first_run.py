@@ -32,7 +32,7 @@ call_command("migrate", verbosity=0)
 from django.contrib.auth import get_user_model
 from django.test.utils import CaptureQueriesContext  # noqa: F401 (Django fully imported, as in a server)
 from django.utils import timezone
-from groups.allocations import allocation_request
+from groups.allocation_runs import allocation_request
 from sessions_app.demo import demo_event_create
 from sessions_app.models import Participant
 

@@ -52,9 +52,9 @@ def main() -> int:
     from django.utils import timezone
 
     call_command("migrate", verbosity=0)
-    from groups.allocation_input import event_people
     from groups.allocation_plan import event_plan
-    from groups.allocations import allocation_request
+    from groups.allocation_runs import allocation_request
+    from groups.allocator_input import event_people
     from groups.models import GroupMembership
     from sessions_app.demo import demo_event_create
     from sessions_app.models import Participant

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from groups import live as groups_live
+from groups import streams as groups_streams
 from results import selectors, services
 from results.access import notes_access
 from results.answers import FieldError
@@ -60,7 +60,7 @@ def notes_form(request, slug, group_id, session_code):
             "idempotency_key": str(uuid.uuid4()),
         },
         # People of the event follow it from here too (organisers stay): see static/js/follow.js.
-        "state": groups_live.event_state(access.event, cached=True) if access.participant else None,
+        "state": groups_streams.event_state(access.event, cached=True) if access.participant else None,
     }
     return render(request, "results/notes_form.html", context)
 

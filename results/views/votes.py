@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from groups import live as groups_live
-from groups.live import membership_of
+from groups import streams as groups_streams
+from groups.selectors import membership_of
 from results import selectors, services, votes
 from sessions_app.decorators import participant_of_event
 from sessions_app.models import Question
@@ -23,7 +23,7 @@ def vote_page(request, event, participant):
     membership = membership_of(participant)
     session = selectors.group_session(event)
     # The page follows the event like the lobby and the room: `state` is what it was drawn from.
-    state = groups_live.event_state(event, cached=True)
+    state = groups_streams.event_state(event, cached=True)
     if membership is None or session is None:
         context = {"event": event, "questions": [], "membership": membership, "state": state}
         return render(request, "results/vote.html", context)

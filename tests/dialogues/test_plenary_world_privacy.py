@@ -15,10 +15,10 @@ from django.core.cache import cache
 from django.test import Client
 
 from infrastructure.caching import clear_process_caches
-from results import live
+from results import streams
 from results.models import PlenarySettings
-from results.plenary import ANONYMOUS, STAFF, plenary_group_name
 from results.plenary_selectors import plenary_snapshot
+from results.streams import ANONYMOUS, STAFF, plenary_group_name
 from tests.dialogues.scenarios import make_two_sites
 
 # France (opted in): 4 of 6 "opportunity"; Kenya (not opted in): 1 of 5. Kenya's plenary compares
@@ -90,8 +90,8 @@ def test_a_scope_without_public_figures_gives_the_anonymous_screen_no_comparison
 
 @pytest.mark.django_db
 def test_a_broadcast_sends_each_audience_its_own_comparison(dialogue, world):
-    with mock.patch.object(live, "send_on_commit") as send:
-        live.plenary_broadcast(event_id=world["kenya"].pk)
+    with mock.patch.object(streams, "send_on_commit") as send:
+        streams.plenary_broadcast(event_id=world["kenya"].pk)
     sent = {group: payload for (group, payload), _kw in send.call_args_list}
     kenya_id = world["kenya"].pk
     assert set(sent) == {plenary_group_name(kenya_id, ANONYMOUS), plenary_group_name(kenya_id, STAFF)}

@@ -8,7 +8,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from groups.allocations import allocation_request
+from groups.allocation_runs import allocation_request
 from groups.models import Allocation, BreakoutGroup, GroupMembership
 from sessions_app.demo import demo_event_create
 from sessions_app.models import Participant

@@ -6,8 +6,8 @@ import json
 import pytest
 from django.utils import timezone
 
-from groups.allocation_input import event_people
 from groups.allocation_plan import event_plan
+from groups.allocator_input import event_people
 from groups.models import Allocation, GroupMembership
 from sessions_app.models import Participant
 from tests.factories import make_person

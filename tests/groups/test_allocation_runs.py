@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from django.utils import timezone
 
-from groups.allocations import allocation_request, allocation_run
+from groups.allocation_runs import allocation_request, allocation_run
 from groups.models import Allocation, BreakoutGroup, GroupMembership
 from groups.services import LiveActionRefused
 from sessions_app.demo import demo_event_create
@@ -128,7 +128,7 @@ def test_one_run_at_a_time_but_a_stale_run_never_blocks(organiser):
 
 @pytest.mark.django_db
 def test_a_cancelled_run_is_never_applied(organiser, django_capture_on_commit_callbacks):
-    from groups.allocations import allocation_cancel
+    from groups.allocation_runs import allocation_cancel
 
     event = checked_in_demo(10)
     run = Allocation.objects.create(event=event, seed=1, status="pending", parameters={"time_limit": 5})

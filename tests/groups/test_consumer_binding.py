@@ -9,7 +9,7 @@ from groups import services
 from groups.models import Allocation, GroupMembership
 from groups.services import GroupPlan, allocation_apply
 from sessions_app import services as people_services
-from sessions_app.models import Participant
+from sessions_app.models import Event, Participant
 from tests.groups.test_consumers import cookie_for_person, open_stream
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -112,7 +112,10 @@ async def test_a_moved_person_follows_the_new_room_and_leaves_the_old(event, pha
     group2 = await database_sync_to_async(group_of)(grouped, 2)
     await database_sync_to_async(services.membership_move)(participant=participant, group=group2)
     moved = await received(stream)
-    assert {"type": "person.moved", "group": group2.pk} in moved
+    version = await database_sync_to_async(
+        lambda: Event.objects.values_list("live_version", flat=True).get(pk=event.pk)
+    )()
+    assert {"type": "person.moved", "group": group2.pk, "version": version} in moved
     await broadcast(event=event, text="Old room", user=organiser, group=group1)
     await broadcast(event=event, text="New room", user=organiser, group=group2)
     texts = [m["text"] for m in await received(stream) if m["type"] == "room.message"]

@@ -82,7 +82,13 @@ async def test_a_room_sees_who_is_connected_and_its_own_messages(
         event=event, text="Only group 1", user=organiser, group=group1
     )
     message = await me.receive_json_from(timeout=5)
-    assert message == {"type": "room.message", "id": message["id"], "text": "Only group 1", "at": message["at"]}
+    assert message == {
+        "type": "room.message",
+        "version": event.live_version,  # the event's version the message was sent at
+        "id": message["id"],
+        "text": "Only group 1",
+        "at": message["at"],
+    }
     await colleague.disconnect()
     presence = await me.receive_json_from(timeout=5)
     assert presence["connected"] == [participant.pk]
@@ -106,7 +112,7 @@ async def test_control_room_stream_is_for_the_events_organisers(event, phases, o
     assert connected
     assert (await control.receive_json_from())["type"] == "event.state"
     late = await database_sync_to_async(lambda: participant)()
-    await database_sync_to_async(services.participant_check_in)(participant=late)
+    await database_sync_to_async(services.participant_check_in_and_seat)(participant=late)
     assert (await control.receive_json_from(timeout=5))["type"] == "control.changed"
     await control.disconnect()
 

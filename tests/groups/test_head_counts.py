@@ -4,9 +4,9 @@ is seated once, and every group without a facilitator or a note taker is named."
 import pytest
 from django.utils import timezone
 
-from groups.allocation_input import event_people
 from groups.allocation_plan import event_plan
-from groups.allocations import allocation_request
+from groups.allocation_runs import allocation_request
+from groups.allocator_input import event_people
 from groups.models import Allocation, GroupMembership
 from sessions_app.models import DiversityAttribute, Participant
 

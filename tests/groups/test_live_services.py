@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from groups import services
-from groups.live import event_group, person_group, room_group
 from groups.models import Allocation, BreakoutGroup, GroupMembership, HelpCall
 from groups.services import GroupPlan, LiveActionRefused, allocation_apply
+from groups.streams import event_group, person_group, room_group
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sent():
     """What the broadcast module sends (the outer seam), once committed."""
-    with mock.patch("groups.live.send_on_commit") as live_send, mock.patch("groups.services.send_on_commit") as send:
-        yield lambda: [(c.args[0], c.args[1]) for c in live_send.call_args_list + send.call_args_list]
+    with mock.patch("groups.streams.send_on_commit") as send:
+        yield lambda: [(c.args[0], c.args[1]) for c in send.call_args_list]
 
 
 def test_starting_a_phase_ends_the_running_one_and_sets_its_clock(event, phases, sent):
@@ -81,10 +81,11 @@ def test_help_calls_are_not_duplicated_and_acknowledged(event, grouped, particip
     assert call.group.number == 1
     services.help_call_acknowledge(call=call, user=organiser)
     call.refresh_from_db()
+    event.refresh_from_db()
     assert call.acknowledged_by == organiser
     assert (
         person_group(participant.pk),
-        {"type": "help.acknowledged", "call": call.pk, "participant": participant.pk},
+        {"type": "help.acknowledged", "version": event.live_version, "call": call.pk, "participant": participant.pk},
     ) in sent()
     assert services.help_call_create(participant=participant) != call
     assert HelpCall.objects.count() == 2
@@ -134,7 +135,7 @@ def test_late_joiner_is_placed_where_they_add_most_diversity_without_moving_anyo
         m.participant.save()
     before = set(GroupMembership.objects.values_list("participant_id", "group_id"))
     late = make_person(event, first_name="Late", attributes={"gender": "woman"}, languages="en")
-    services.participant_check_in(participant=late)
+    services.participant_check_in_and_seat(participant=late)
     membership = GroupMembership.objects.get(participant=late)
     assert membership.group.number == 2 and membership.joined_late
     assert before <= set(GroupMembership.objects.values_list("participant_id", "group_id"))
@@ -144,11 +145,11 @@ def test_late_joiners_are_queued_when_the_event_says_so(event, grouped):
     event.late_joiners = "queue"
     event.save()
     late = make_person(event, first_name="Late", languages="en")
-    services.participant_check_in(participant=late)
+    services.participant_check_in_and_seat(participant=late)
     assert not GroupMembership.objects.filter(participant=late).exists()
 
 
 def test_late_joiner_without_a_fitting_language_waits(event, grouped):
     late = make_person(event, first_name="Late", languages="ja")
-    services.participant_check_in(participant=late)
+    services.participant_check_in_and_seat(participant=late)
     assert not GroupMembership.objects.filter(participant=late).exists()

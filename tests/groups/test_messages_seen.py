@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from groups import live, services
+from groups import services, streams
 from tests.helpers import log_in_as
 
 pytestmark = pytest.mark.django_db
@@ -16,16 +16,16 @@ def test_a_broadcast_expires_at_the_end_of_its_phase(event, phases, grouped, org
     services.phase_start(event=event, phase=phases[0])
     services.message_broadcast(event=event, text="Welcome, all", user=organiser)
     event.refresh_from_db()
-    assert live.event_state(event)["message"]["text"] == "Welcome, all"
+    assert streams.event_state(event)["message"]["text"] == "Welcome, all"
     services.phase_end(event=event)
     event.refresh_from_db()
-    assert live.event_state(event)["message"] is None  # not carried into the break
+    assert streams.event_state(event)["message"] is None  # not carried into the break
     services.message_broadcast(event=event, text="Back in five minutes", user=organiser)
     event.refresh_from_db()
-    assert live.event_state(event)["message"]["text"] == "Back in five minutes"
+    assert streams.event_state(event)["message"]["text"] == "Back in five minutes"
     services.phase_start(event=event, phase=phases[1])
     event.refresh_from_db()
-    assert live.event_state(event, cached=True)["message"] is None  # nor into the next phase
+    assert streams.event_state(event, cached=True)["message"] is None  # nor into the next phase
 
 
 def test_a_room_lists_its_messages_and_everyones_of_this_phase_newest_first(

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from results import live, services
+from results import services, streams
 from results.models import PlenarySettings, ReferenceDataset, ReferenceResult
 from results.plenary_selectors import plenary_snapshot
 from tests.factories import make_groups, make_questionnaire, make_submission
@@ -110,16 +110,16 @@ def test_a_burst_of_200_submissions_makes_few_broadcasts_and_the_last_has_all(
             "results.tasks.plenary_broadcast_task.apply_async",
             side_effect=lambda args, countdown: scheduled.append(args),
         ),
-        mock.patch("results.live.send_on_commit") as send,
+        mock.patch("results.streams.send_on_commit") as send,
     ):
         for i, group in enumerate(groups):
             with django_capture_on_commit_callbacks(execute=True):  # each submission commits on its own
                 services.note_submit(group=group, session=session, data=answers(1, 0), idempotency_key=uuid.uuid4())
             if i == 120:  # the worker runs the first scheduled broadcast in the middle of the burst
-                live.plenary_broadcast(event_id=scheduled[0][0])
+                streams.plenary_broadcast(event_id=scheduled[0][0])
         # ...and, after the countdown, whatever was scheduled since.
         for args in scheduled[1:]:
-            live.plenary_broadcast(event_id=args[0])
+            streams.plenary_broadcast(event_id=args[0])
     payloads = [call.args[1] for call in send.call_args_list]
     assert 1 <= len(payloads) <= 5 and len(scheduled) <= 5
     assert payloads[-1]["groups_submitted"] == 200
@@ -130,7 +130,7 @@ def test_a_burst_of_200_submissions_makes_few_broadcasts_and_the_last_has_all(
 
 def test_with_eager_tasks_a_submission_reaches_the_plenary(event, session, django_capture_on_commit_callbacks):
     (group,) = make_groups(event, 1)
-    with mock.patch("results.live.send_on_commit") as send, django_capture_on_commit_callbacks(execute=True):
+    with mock.patch("results.streams.send_on_commit") as send, django_capture_on_commit_callbacks(execute=True):
         services.note_submit(group=group, session=session, data=answers(2, 0), idempotency_key=uuid.uuid4())
     assert send.call_count == 1
     channel, payload = send.call_args.args
@@ -217,12 +217,12 @@ def test_a_lone_submission_is_broadcast_at_once_and_the_next_within_the_interval
             "results.tasks.plenary_broadcast_task.apply_async",
             side_effect=lambda args, countdown: countdowns.append(countdown),
         ),
-        mock.patch("results.live.send_on_commit"),
+        mock.patch("results.streams.send_on_commit"),
     ):
         with django_capture_on_commit_callbacks(execute=True):
             services.note_submit(group=groups[0], session=session, data=answers(1, 0), idempotency_key=uuid.uuid4())
-        live.plenary_broadcast(event_id=event.pk)
+        streams.plenary_broadcast(event_id=event.pk)
         with django_capture_on_commit_callbacks(execute=True):
             services.note_submit(group=groups[1], session=session, data=answers(0, 1), idempotency_key=uuid.uuid4())
     assert countdowns[0] == 0
-    assert 0 < countdowns[1] <= live.MIN_INTERVAL
+    assert 0 < countdowns[1] <= streams.MIN_INTERVAL

@@ -66,7 +66,7 @@ async def test_a_message_crosses_the_redis_channel_layer_between_two_consumers(e
     for screen in screens:
         assert (await screen.connect())[0]
         await screen.receive_json_from()
-    from results.plenary import plenary_group_name
+    from results.streams import plenary_group_name
 
     payload = {"type": "plenary.snapshot", "version": 7, "marker": uuid.uuid4().hex}
     await layer.group_send(plenary_group_name(event.pk), {"type": "stream.update", "payload": payload})

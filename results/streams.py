@@ -1,4 +1,9 @@
-"""The plenary's live updates, coalesced: a burst of submissions causes a few broadcasts, not one each.
+"""The results' stream: the plenary screens' channel groups and their updates, coalesced.
+
+Its one payload is the plenary's snapshot (`plenary.snapshot`, built by results.selectors), whose
+`version` is PlenarySettings.version: a screen keeps only the newest.
+
+A burst of submissions causes a few broadcasts, not one each.
 
 A change marks the event "pending" in the cache and schedules one broadcast: at once if the last
 broadcast is older than MIN_INTERVAL, else when that interval is over (Celery countdown), so a
@@ -16,11 +21,27 @@ from django.db.models import F
 
 from infrastructure.broadcast import send_on_commit
 from infrastructure.resilience import best_effort
-from results.plenary import ANONYMOUS, STAFF, plenary_group_name
+from infrastructure.tasks import task_named
+
+ANONYMOUS, STAFF = "anonymous", "staff"
+
+
+def plenary_group_name(event_id: int, audience: str = "") -> str:
+    """Every screen of the event; with ``audience``, only those of anyone with the link
+    (ANONYMOUS) or only those of the event's signed-in organisers (STAFF), who also see a
+    comparison with sites that did not opt in to publication. A screen joins the first and its
+    audience's: a payload that is the same for all is sent once."""
+    return f"plenary.{event_id}.{audience}" if audience else f"plenary.{event_id}"
+
+
+def plenary_group_names(event_id: int, *, staff: bool) -> list[str]:
+    return [plenary_group_name(event_id), plenary_group_name(event_id, STAFF if staff else ANONYMOUS)]
+
 
 MIN_INTERVAL = 0.25
 # If a scheduled broadcast is lost (a worker died), the next change schedules again after this.
 PENDING_TIMEOUT = 10
+BROADCAST_TASK = "results.plenary_broadcast"  # results.tasks.plenary_broadcast_task
 
 
 def _pending_key(event_id: int) -> str:
@@ -37,13 +58,11 @@ def _last_key(event_id: int) -> str:
 
 
 def _schedule(event_id: int) -> None:
-    from results.tasks import plenary_broadcast_task
-
     with best_effort("plenary broadcast"):
         if cache.add(_pending_key(event_id), 1, timeout=PENDING_TIMEOUT):
             last = cache.get(_last_key(event_id)) or 0.0
             delay = max(0.0, last + MIN_INTERVAL - time.time())
-            plenary_broadcast_task.apply_async((event_id,), countdown=round(delay, 3))
+            task_named(BROADCAST_TASK).apply_async((event_id,), countdown=round(delay, 3))
 
 
 def plenary_broadcast(*, event_id: int) -> dict | None:

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from groups import live
-from groups.allocation_input import solve_event
+from groups import streams
+from groups.allocator_input import solve_event
 from groups.models import Allocation
 from groups.services import LiveActionRefused, allocation_apply
-from infrastructure.broadcast import send_on_commit
+from infrastructure.tasks import task_named
 from sessions_app.models import Event, Participant
 
 logger = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ PROGRESS_INTERVAL_SECONDS = 0.3
 # A run waiting or running longer than its time limit plus this never blocks a new one.
 STALE_MARGIN_SECONDS = 60
 ACTIVE = (Allocation.Status.PENDING, Allocation.Status.RUNNING)
+RUN_TASK = "groups.allocation_run"  # groups.tasks.allocation_run_task, which calls allocation_run
 
 
 def _stale_before(time_limit: float):
@@ -55,11 +56,9 @@ def allocation_refusal(event: Event) -> LiveActionRefused | None:
 def _queue(run_id: str) -> None:
     """Hand a committed run to the task queue; if the queue cannot be reached, fail the run
     at once (nothing was started) so that a new attempt works as soon as it is back."""
-    from groups.tasks import allocation_run_task
-
     try:
         # The run's outcome is in the database: no result backend to wait on.
-        allocation_run_task.apply_async(args=[run_id], retry=False, ignore_result=True)
+        task_named(RUN_TASK).apply_async(args=[run_id], retry=False, ignore_result=True)
     except Exception as exc:  # the broker's connection errors vary with the transport
         logger.warning("Could not queue allocation run %s: %s", run_id, exc)
         if Allocation.objects.filter(run_id=run_id, status=Allocation.Status.PENDING).update(
@@ -68,7 +67,7 @@ def _queue(run_id: str) -> None:
             finished_at=timezone.now(),
         ):
             with transaction.atomic():
-                live.control_changed(Event.objects.get(allocations__run_id=run_id))
+                streams.control_changed(Event.objects.get(allocations__run_id=run_id))
 
 
 @transaction.atomic
@@ -101,7 +100,7 @@ def allocation_request(
         seed=secrets.randbelow(2**31) if seed is None else seed,
         parameters={"time_limit": time_limit, "fewer_groups": bool(fewer_groups)},
     )
-    live.control_changed(event)
+    streams.control_changed(event)
     run_id = str(allocation.run_id)
     transaction.on_commit(lambda: _queue(run_id))
     return allocation
@@ -117,34 +116,24 @@ def allocation_cancel(*, event: Event, allocation: Allocation) -> Allocation:
     )
     if not updated:
         raise LiveActionRefused(_("That run has already finished."))
-    live.control_changed(event)
+    streams.control_changed(event)
     allocation.refresh_from_db()
     return allocation
 
 
 def _progress_sender(allocation: Allocation):
     last = [0.0]
+    reports = [0]
 
     def progress(fraction: float, best_score: float) -> None:
         now = time.monotonic()
         if now - last[0] < PROGRESS_INTERVAL_SECONDS and fraction < 1:
             return
         last[0] = now
+        reports[0] += 1
         fraction = min(max(float(fraction), 0.0), 1.0)
         Allocation.objects.filter(pk=allocation.pk).update(progress=fraction)
-        payload = {
-            "type": "allocation.progress",
-            "allocation": allocation.pk,
-            "progress": round(fraction, 3),
-            "best_score": round(float(best_score), 3),
-        }
-        from asgiref.sync import async_to_sync
-        from channels.layers import get_channel_layer
-
-        # Outside any transaction: progress is a hint, the database row holds the truth.
-        async_to_sync(get_channel_layer().group_send)(
-            live.control_group(allocation.event_id), {"type": "stream.update", "payload": payload}
-        )
+        streams.allocation_progress(allocation, report=reports[0], fraction=fraction, best_score=best_score)
 
     return progress
 
@@ -179,7 +168,7 @@ def allocation_run(*, run_id: str) -> Allocation | None:
             duration_seconds=time.monotonic() - started,
         )
         with transaction.atomic():
-            live.control_changed(event)
+            streams.control_changed(event)
         allocation.refresh_from_db()
         return allocation
     with transaction.atomic():
@@ -194,7 +183,7 @@ def allocation_run(*, run_id: str) -> Allocation | None:
             finished_at=timezone.now(),
             parameters={**allocation.parameters, **outcome.parameters},
         )
-        allocation_apply(allocation=allocation, plans=outcome.plans)
-        send_on_commit(live.control_group(event.pk), {"type": "allocation.done", "allocation": allocation.pk})
+        applied = allocation_apply(allocation=allocation, plans=outcome.plans)
+        streams.allocation_done(applied.event, allocation)
     allocation.refresh_from_db()
     return allocation

@@ -1,0 +1,222 @@
+"""The live event's streams: the names of their channel groups and every payload sent on them.
+
+Services call the `*_changed`/`*_sent` functions here, which send once the transaction commits
+(infrastructure.broadcast); nothing else in `groups` builds a payload or talks to the channel
+layer. Every payload is JSON with a `type` and a `version`:
+
+- on the event's, the control room's, a room's and a person's groups, `version` is the event's
+  `live_version` at the change (every change of the event state bumps it; `event.state` is the
+  state of that version, and a page that sees a gap in it asks for the snapshot again);
+- `room.presence` and `control.presence` reflect the shared cache, not the database: their
+  `version` is the time the presence was read, in milliseconds;
+- `allocation.progress` counts the run's reports (1, 2, ...), newest highest.
+
+Clients that need no version ignore it."""
+
+import time
+
+from django.db.models import F
+from django.utils import timezone
+
+from groups.models import Allocation, BreakoutGroup, GroupMembership, HelpCall, RoomMessage
+from groups.presence import presence_connected
+from groups.selectors import membership_of, messages_of_now
+from infrastructure import caching
+from infrastructure.broadcast import send_now, send_now_async, send_on_commit
+from sessions_app.models import Event, Participant, Phase, Question
+from sessions_app.streams import person_changed
+from sessions_app.streams import person_group as person_group  # the person's group is named one floor down
+
+# --- Channel groups ---------------------------------------------------------------------------
+
+
+def event_group(event_id: int) -> str:
+    """Every page of the event: `event.state`."""
+    return f"event.{event_id}"
+
+
+def room_group(group_id: int) -> str:
+    """The pages of one room's members: `room.message`, `room.changed`, `room.presence`."""
+    return f"room.{group_id}"
+
+
+def control_group(event_id: int) -> str:
+    """The organisers' control room: `control.changed`, `control.presence`, `allocation.*`."""
+    return f"control.{event_id}"
+
+
+# --- The event's state (the snapshot every page opens with) -----------------------------------
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def phase_payload(phase: Phase | None) -> dict | None:
+    if phase is None:
+        return None
+    return {
+        "id": phase.pk,
+        "kind": phase.kind,
+        "title": phase.title,
+        "started_at": _iso(phase.started_at),
+        "ends_at": _iso(phase.ends_at),
+    }
+
+
+STATE_CACHE_SECONDS = 60
+
+
+def _event_state(event: Event) -> dict:
+    allocation_id = Allocation.objects.filter(event=event, is_current=True).values_list("pk", flat=True).first()
+    phase = event.running_phase()
+    message = messages_of_now(event, phase).filter(group__isnull=True).order_by("-created_at").first()
+    open_questions = Question.objects.filter(session__event=event, is_open=True).order_by("pk")
+    return {
+        "type": "event.state",
+        "version": event.live_version,
+        "phase": phase_payload(phase),
+        "allocation": allocation_id,
+        "message": {"id": message.pk, "text": message.text, "at": _iso(message.created_at)} if message else None,
+        # The vote page opens and closes its questions from this list, without a reload.
+        "open_questions": list(open_questions.values_list("pk", flat=True)),
+    }
+
+
+def event_state(event: Event, *, cached: bool = False) -> dict:
+    """What every page of the event follows: the phase and its clock, the grouping, the last message.
+
+    Pages read it `cached`: every change bumps the event's version, so the state of a committed
+    version never changes and a join storm computes it once, not once per person."""
+    if cached:
+        state = caching.cached(
+            f"event-state:{event.pk}",
+            lambda: _event_state(event),
+            version=event.live_version,
+            timeout=STATE_CACHE_SECONDS,
+        )
+    else:
+        state = _event_state(event)
+    return {**state, "server_time": timezone.now().isoformat()}
+
+
+def person_view(participant: Participant, state: dict) -> tuple[str, GroupMembership | None]:
+    """Which page a person should see now: their room during the breakout phase, else the lobby."""
+    phase = state["phase"]
+    membership = membership_of(participant) if state["allocation"] else None
+    if phase is not None and phase["kind"] == Phase.Kind.BREAKOUT and membership is not None:
+        return "room", membership
+    return "lobby", membership
+
+
+# --- Changes, sent on commit ------------------------------------------------------------------
+
+
+def event_changed(event: Event) -> None:
+    """Bump the event's version and send its new state to every page, once committed."""
+    Event.objects.filter(pk=event.pk).update(live_version=F("live_version") + 1)
+    event.refresh_from_db(fields=["live_version"])
+    state = event_state(event)
+    # The consumers of people's pages read `allocation` to leave the rooms of a grouping that
+    # is no longer current and join the new one.
+    send_on_commit(event_group(event.pk), state, notice={"allocation": state["allocation"]})
+    _control_send(event)
+
+
+def _current_version(event: Event) -> int:
+    """The event's version as this transaction sees it: the object in hand may be older (a
+    person's event, loaded before the last change). Sets it on the object too."""
+    event.live_version = Event.objects.values_list("live_version", flat=True).get(pk=event.pk)
+    return event.live_version
+
+
+def control_changed(event: Event) -> None:
+    """Something the control room shows changed, but not the event's state: it fetches its panel again."""
+    _current_version(event)
+    _control_send(event)
+
+
+def _control_send(event: Event) -> None:
+    send_on_commit(control_group(event.pk), {"type": "control.changed", "version": event.live_version})
+
+
+def person_moved(event: Event, participant: Participant, group: BreakoutGroup) -> None:
+    """Once committed, the person's open pages follow them to their new room."""
+    person_changed(participant.pk, {"type": "person.moved", "group": group.pk, "version": event.live_version})
+
+
+def person_seat_changed(event: Event, participant: Participant, group_id: int) -> None:
+    """The person's seat in their room changed (e.g. they now take the notes): their pages reload it."""
+    payload = {"type": "person.moved", "group": group_id, "version": event.live_version}
+    send_on_commit(person_group(participant.pk), payload)
+
+
+def room_changed(event: Event, group_id: int) -> None:
+    """A room's members changed: its pages fetch it again."""
+    send_on_commit(room_group(group_id), {"type": "room.changed", "group": group_id, "version": event.live_version})
+
+
+def room_message_sent(event: Event, message: RoomMessage) -> None:
+    """A message to one room (a message to everyone is part of the event's state)."""
+    payload = {
+        "type": "room.message",
+        "version": _current_version(event),
+        "id": message.pk,
+        "text": message.text,
+        "at": message.created_at.isoformat(),
+    }
+    send_on_commit(room_group(message.group_id), payload)
+    _control_send(event)
+
+
+def help_acknowledged(event: Event, call: HelpCall) -> None:
+    """The person who called for help hears that an organiser is coming."""
+    payload = {
+        "type": "help.acknowledged",
+        "version": _current_version(event),
+        "call": call.pk,
+        "participant": call.participant_id,
+    }
+    send_on_commit(person_group(call.participant_id), payload)
+    _control_send(event)
+
+
+def allocation_done(event: Event, allocation: Allocation) -> None:
+    send_on_commit(
+        control_group(event.pk), {"type": "allocation.done", "version": event.live_version, "allocation": allocation.pk}
+    )
+
+
+# --- Hints sent at once (their truth is elsewhere) ---------------------------------------------
+
+
+def allocation_progress(allocation: Allocation, *, report: int, fraction: float, best_score: float) -> None:
+    """A running allocation's progress, sent from the worker outside any transaction: progress is
+    a hint, the database row holds the truth. `report` counts the run's reports."""
+    payload = {
+        "type": "allocation.progress",
+        "version": report,
+        "allocation": allocation.pk,
+        "progress": round(fraction, 3),
+        "best_score": round(float(best_score), 3),
+    }
+    send_now(control_group(allocation.event_id), payload)
+
+
+def room_presence_of(group_id: int) -> dict:
+    """Who of a room's members is connected, in one query (a room that is gone has nobody)."""
+    members = list(GroupMembership.objects.filter(group_id=group_id).values_list("participant_id", flat=True))
+    return {
+        "type": "room.presence",
+        "version": time.time_ns() // 1_000_000,
+        "group": group_id,
+        "connected": sorted(presence_connected(members)),
+    }
+
+
+async def presence_changed(event_id: int, room_presence: dict) -> None:
+    """Someone's connection to a room came or went (sent by their stream, which holds no
+    transaction): the room sees who is there now (`room_presence_of`), the control room
+    refreshes its counts."""
+    await send_now_async(room_group(room_presence["group"]), room_presence)
+    await send_now_async(control_group(event_id), {"type": "control.presence", "version": room_presence["version"]})
