@@ -14,7 +14,7 @@ from groups.services import GroupPlan, allocation_apply
 from groups.streams import control_group, event_group, person_group, room_group
 from sessions_app.demo import demo_event_create
 from sessions_app.models import Participant
-from tests.helpers import make_person
+from tests.factories import make_person
 from tests.streams import control_view, event_view, person_view, room_view, verify_action
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import pytest
 from groups.streams import control_group, event_group
 from results import services
 from results.models import PlenarySettings
-from results.paper_tallies import paper_groups_create
+from results.paper_tables import paper_groups_create
 from results.streams import plenary_group_name
-from tests.results.conftest import make_groups
+from tests.factories import make_groups
 from tests.streams import control_view, event_view, plenary_view, verify_action
 
 pytestmark = pytest.mark.django_db
