@@ -1,7 +1,8 @@
 """The global results as pages show them: scopes side by side, bars, suppression, sites.
 
-Pure functions of a global snapshot (``dialogues.results``), so that the first, server-rendered
-paint and the JSON that the page polls say the same thing; plus the public page's cached HTML.
+Pure functions of a global snapshot (``dialogues.results``), which the pages' templates render
+(the figures are drawn by the server only: the pages fetch them again and swap them in); plus
+the public page's cached HTML.
 """
 
 import datetime as dt
@@ -186,7 +187,6 @@ def page_context(dialogue: Dialogue, snapshot: dict, scopes: list[str], words: d
         "chosen": scopes,
         "sessions": results_display(snapshot, scopes, words),
         "weighting_name": name,
-        "weightings": {code: weighting_text(code) for code in Dialogue.Weighting.values},
         "weighting_explained": explained,
         "suppression": suppression_text(snapshot["min_respondents"], public=bool(snapshot.get("public"))),
         "generated_at": generated_at(snapshot),
@@ -241,6 +241,12 @@ def snapshot_etag(dialogue: Dialogue, snapshot: dict) -> str:
     etag = f'"{digest}"'
     _ETAGS[dialogue.pk] = (snapshot["generated_at"], etag)
     return etag
+
+
+def figures_etag(snapshot_tag: str, scopes: list[str], language: str | None) -> str:
+    """The live parts' ETag: the snapshot's, for these scopes in this language."""
+    key = json.dumps([snapshot_tag, scopes, language or ""])
+    return f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
 
 
 def public_dialogue_get(slug: str) -> Dialogue | None:
