@@ -129,19 +129,25 @@ def results_display(snapshot: dict, scopes: list[str], words: dict[str, str] | N
             for index, option in enumerate(question["options"]):
                 cells = []
                 for column in columns:
+                    # The bar's colour, and its scope said to screen readers when scopes are compared.
+                    bar = {
+                        "kind": f"s{column['position']}",
+                        "reader_scope": column["label"] if len(columns) > 1 else "",
+                        "position": column["position"],
+                        "scope": column["label"],
+                    }
                     if column["suppressed"]:
-                        cells.append({"suppressed": True, "position": column["position"], "scope": column["label"]})
+                        cells.append({"suppressed": True, **bar})
                         continue
                     figures = question["figures"][column["key"]]
                     percent = figures["percent"][index]
                     cells.append(
                         {
                             "suppressed": False,
-                            "position": column["position"],
-                            "scope": column["label"],
                             "percent": percent,
                             "count": figures["count"][index],
                             "width": _width(percent),
+                            **bar,
                         }
                     )
                 options.append(

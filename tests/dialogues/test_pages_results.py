@@ -183,7 +183,7 @@ def test_suppressed_figures_never_show_their_numbers(client, dialogue, world, co
     body = client.get(f"/dialogues/{dialogue.slug}/results/?scope=country:Kenya").content.decode()
     q1_html = body[body.index('id="q-digital-public-sphere-q1"') : body.index('id="q-digital-public-sphere-q2"')]
     assert "Fewer than 6 answers: not shown" in q1_html
-    assert "N = 5" not in q1_html and "dr-value" not in q1_html and "(4)" not in q1_html and "80" not in q1_html
+    assert "N = 5" not in q1_html and "bar-value" not in q1_html and "(4)" not in q1_html and "80" not in q1_html
     # Side by side, the suppressed scope's bars say "not shown" and carry no number.
     body = client.get(f"/dialogues/{dialogue.slug}/results/?scope=global&compare=country:Kenya").content.decode()
     q1_html = body[body.index('id="q-digital-public-sphere-q1"') : body.index('id="q-digital-public-sphere-q2"')]
@@ -217,9 +217,9 @@ def test_suppressed_rows_of_the_open_data_are_empty(client, dialogue, world):
     assert ranked and all(r["measure"] == "ranked_first" and r["suppressed"] for r in ranked)
     page = client.get(f"/public/dialogues/{dialogue.slug}/").content.decode()
     q4_html = page[page.index('id="q-digital-public-sphere-q4"') :]
-    assert "Fewer than 5 group answers: not shown" in q4_html and "dr-value" not in q4_html.split("</section>")[0]
+    assert "Fewer than 5 group answers: not shown" in q4_html and "bar-value" not in q4_html.split("</section>")[0]
     q2_html = page[page.index('id="q-digital-public-sphere-q2"') : page.index('id="q-digital-public-sphere-q3"')]
-    assert "No answers yet" in q2_html and "dr-value" not in q2_html  # no public site answered q2
+    assert "No answers yet" in q2_html and "bar-value" not in q2_html  # no public site answered q2
 
 
 def test_public_outputs_have_only_partners_who_opted_in(client, dialogue, world):
