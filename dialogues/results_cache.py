@@ -46,6 +46,12 @@ def snapshot_etag(dialogue: Dialogue, snapshot: dict) -> str:
     return _etags.get_or_compute(dialogue.pk, compute, version=snapshot["generated_at"])
 
 
+def figures_etag(snapshot_tag: str, scopes: list[str], language: str | None) -> str:
+    """The live parts' ETag: the snapshot's, for these scopes in this language."""
+    key = json.dumps([snapshot_tag, scopes, language or ""])
+    return f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+
+
 def public_dialogue_get(slug: str) -> Dialogue | None:
     """The public dialogue of that slug, or None; kept in this process for PUBLIC_PAGE_SECONDS,
     so that a crowd of readers does not ask the database the same question each time."""

@@ -1,8 +1,8 @@
 """The global results as pages show them: scopes side by side, bars, suppression, sites.
 
-Pure functions of a global snapshot (``dialogues.results``), so that the first, server-rendered
-paint and the JSON that the page polls say the same thing. The cached copies of the public page,
-its ETag and its open data are kept by ``dialogues.results_cache``.
+Pure functions of a global snapshot (``dialogues.results``), which the pages' templates render
+(the figures are drawn by the server only: the pages fetch them again and swap them in). The
+cached copies of the public page, its ETag and its open data are kept by ``dialogues.results_cache``.
 """
 
 import datetime as dt
@@ -114,19 +114,25 @@ def results_display(snapshot: dict, scopes: list[str], words: dict[str, str] | N
             for index, option in enumerate(question["options"]):
                 cells = []
                 for column in columns:
+                    # The bar's colour, and its scope said to screen readers when scopes are compared.
+                    bar = {
+                        "kind": f"s{column['position']}",
+                        "reader_scope": column["label"] if len(columns) > 1 else "",
+                        "position": column["position"],
+                        "scope": column["label"],
+                    }
                     if column["suppressed"]:
-                        cells.append({"suppressed": True, "position": column["position"], "scope": column["label"]})
+                        cells.append({"suppressed": True, **bar})
                         continue
                     figures = question["figures"][column["key"]]
                     percent = figures["percent"][index]
                     cells.append(
                         {
                             "suppressed": False,
-                            "position": column["position"],
-                            "scope": column["label"],
                             "percent": percent,
                             "count": figures["count"][index],
                             "width": _width(percent),
+                            **bar,
                         }
                     )
                 options.append(
@@ -172,7 +178,6 @@ def page_context(dialogue: Dialogue, snapshot: dict, scopes: list[str], words: d
         "chosen": scopes,
         "sessions": results_display(snapshot, scopes, words),
         "weighting_name": name,
-        "weightings": {code: weighting_text(code) for code in Dialogue.Weighting.values},
         "weighting_explained": explained,
         "suppression": suppression_text(snapshot["min_respondents"], public=bool(snapshot.get("public"))),
         "generated_at": generated_at(snapshot),

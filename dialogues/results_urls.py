@@ -3,8 +3,9 @@ from django.urls import path
 from dialogues import results_views as views
 
 urlpatterns = [
-    # Coordinators and partners: the live global results, and the JSON the page polls
+    # Coordinators and partners: the live global results, the live parts the page fetches, and JSON
     path("dialogues/<slug:slug>/results/", views.dialogue_results, name="dialogue_results"),
+    path("dialogues/<slug:slug>/results/figures/", views.dialogue_results_figures, name="dialogue_results_figures"),
     path("dialogues/<slug:slug>/results.json", views.dialogue_results_json, name="dialogue_results_json"),
     # Everyone, when the dialogue is public: the partners who opted in, and open data
     path("public/dialogues/<slug:slug>/", views.public_results, name="public_dialogue_results"),

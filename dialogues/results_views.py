@@ -1,5 +1,6 @@
-"""The dialogue's global results: the coordinators' and partners' live page, the public page and
-its open data. Figures come from ``dialogues.results`` (cached, suppressed below the threshold)."""
+"""The dialogue's global results: the coordinators' and partners' live page (and the live parts
+it fetches and swaps in), the public page and its open data. Figures come from
+``dialogues.results`` (cached, suppressed below the threshold)."""
 
 from functools import wraps
 
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -17,7 +19,13 @@ from dialogues import open_data
 from dialogues.access import may_see_results
 from dialogues.models import Dialogue
 from dialogues.results import cached_global_snapshot
-from dialogues.results_cache import open_data_file, public_dialogue_get, public_page_html, snapshot_etag
+from dialogues.results_cache import (
+    figures_etag,
+    open_data_file,
+    public_dialogue_get,
+    public_page_html,
+    snapshot_etag,
+)
 from dialogues.results_display import chosen_scopes, page_context, version_wording
 from infrastructure.downloads import attachment
 
@@ -55,22 +63,40 @@ def public_dialogue(view):
 # --- Coordinators and partners: live -----------------------------------------------------------
 
 
+def _live_context(request, dialogue: Dialogue, snapshot: dict) -> dict:
+    scopes = chosen_scopes(snapshot, request.GET.get("scope"), request.GET.get("compare"))
+    return page_context(dialogue, snapshot, scopes, version_wording(dialogue, snapshot))
+
+
 @never_cache
 @require_safe
 @dialogue_viewer
 def dialogue_results(request, dialogue):
     snapshot = cached_global_snapshot(dialogue)
+    return render(request, "dialogues/results.html", _live_context(request, dialogue, snapshot))
+
+
+@require_safe
+@dialogue_viewer
+def dialogue_results_figures(request, dialogue):
+    """The page's live parts, which it fetches every few seconds and swaps in: unchanged figures
+    (for the scopes asked and the page's language) answer 304."""
+    snapshot = cached_global_snapshot(dialogue)
     scopes = chosen_scopes(snapshot, request.GET.get("scope"), request.GET.get("compare"))
-    words = version_wording(dialogue, snapshot)
-    context = page_context(dialogue, snapshot, scopes, words)
-    context["words"] = words
-    return render(request, "dialogues/results.html", context)
+    etag = figures_etag(snapshot_etag(dialogue, snapshot), scopes, get_language())
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        response = render(request, "dialogues/results_figures.html", _live_context(request, dialogue, snapshot))
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @require_safe
 @dialogue_viewer
 def dialogue_results_json(request, dialogue):
-    """The live page polls this every few seconds: unchanged figures answer 304, not 250 kB."""
+    """The snapshot as JSON, for tools that follow it: unchanged figures answer 304, not 250 kB."""
     snapshot = cached_global_snapshot(dialogue)
     etag = snapshot_etag(dialogue, snapshot)
     if request.headers.get("If-None-Match") == etag:

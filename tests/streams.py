@@ -198,7 +198,7 @@ def plenary_view(event, *, staff: bool = False) -> Callable[[], dict]:
     """What a plenary screen holds: the newest snapshot."""
 
     def fetch():
-        from results.selectors import plenary_snapshot
+        from results.plenary_selectors import plenary_snapshot
         from sessions_app.models import Event
 
         return _without_clock(plenary_snapshot(Event.objects.get(pk=event.pk), staff=staff))

@@ -89,6 +89,7 @@ PAGES = [
     ("POST", "/dialogues/{dialogue}/partner/{partner}/public/", "L L L L L N A N"),
     ("GET", "/dialogues/accept/wrong-token/", "A A A A A A A A"),  # its own answer: the link is invalid
     ("GET", "/dialogues/{dialogue}/results/", "L L L L L F A A"),
+    ("GET", "/dialogues/{dialogue}/results/figures/", "L L L L L F A A"),
     ("GET", "/dialogues/{dialogue}/results.json", "L L L L L F A A"),
     ("GET", "/public/dialogues/{dialogue}/", "A A A A A A A A"),
     ("GET", "/public/dialogues/{dialogue}/results.csv", "A A A A A A A A"),

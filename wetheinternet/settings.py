@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for the project's form renderer
     "channels",
     "allauth",
     "allauth.account",
@@ -74,6 +75,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "wetheinternet.urls"
 WSGI_APPLICATION = None
 ASGI_APPLICATION = "wetheinternet.asgi.application"
+
+# Every product form is rendered by templates/forms/ (the admin keeps its own templates).
+FORM_RENDERER = "wetheinternet.form_renderer.FormRenderer"
 
 TEMPLATES = [
     {

@@ -1,5 +1,6 @@
-/* The control room: follows the event over its websocket, refreshes the panel, and sends the
-   panel's actions in the background. Labels come from #control-labels. */
+/* The control room: follows the event over its websocket, refreshes the panel (the server renders
+   it; static/js/fragment.js swaps it in), and sends the panel's actions in the background. Labels
+   come from #control-labels. */
 (function () {
   "use strict";
   var T = JSON.parse(document.getElementById("control-labels").textContent);
@@ -22,12 +23,7 @@
     fetch(location.pathname + "?panel=1", {credentials: "same-origin"}).then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {
         if (html === null) return;
-        var focused = document.activeElement && document.activeElement.id;
-        var typed = {};
-        panel.querySelectorAll("input[type=text], input[type=number], textarea, select").forEach(function (el) { if (el.id) typed[el.id] = el.value; });
-        panel.innerHTML = html;
-        Object.keys(typed).forEach(function (id) { var el = document.getElementById(id); if (el) el.value = typed[id]; });
-        if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+        WTIFragment.fill(panel, html); // the server's panel, keeping what was typed and the focus
         startCountdown(document.getElementById("countdown"), socket);
       })
       .catch(function () { again = true; })

@@ -1,4 +1,6 @@
-/* The plenary screen: renders the full snapshot it is sent, keeping only the newest version. */
+/* The plenary screen: renders the full snapshot its stream pushes, keeping only the newest version.
+   (It draws, rather than fetching server-rendered figures as the other pages do: one fetch per
+   screen per broadcast would multiply the load of a plenary watched on thousands of phones.) */
 (function () {
   "use strict";
   var fmt = WTIText.fmt, el = WTIText.el;
@@ -7,12 +9,23 @@
 
   function pct(value) { return value === null || value === undefined ? null : Math.round(value) + " %"; }
 
+  var SVG = "http://www.w3.org/2000/svg";
+
+  // A bar of the one bar chart, in the markup of templates/includes/bar_chart.html (and its
+  // static/css/bar-chart.css): the figure as text on the bar, the bar hidden from screen readers,
+  // its width an SVG attribute rather than a style.
   function bar(kind, percent, label) {
     var outer = el("div", "bar " + kind);
-    var fill = el("span");
-    fill.style.width = Math.max(0, Math.min(100, percent || 0)) + "%";
-    outer.appendChild(fill);
-    outer.appendChild(el("b", "", label));
+    var track = document.createElementNS(SVG, "svg");
+    track.setAttribute("class", "bar-track");
+    track.setAttribute("aria-hidden", "true");
+    track.setAttribute("focusable", "false");
+    var fill = document.createElementNS(SVG, "rect");
+    fill.setAttribute("width", Math.max(0, Math.min(100, percent || 0)).toFixed(1) + "%");
+    fill.setAttribute("height", "100%");
+    track.appendChild(fill);
+    outer.appendChild(track);
+    outer.appendChild(el("span", "bar-value", label));
     return outer;
   }
 

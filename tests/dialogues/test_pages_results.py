@@ -24,6 +24,7 @@ ROLES = ["coordinator", "partner", "other_organiser", "participant", "anonymous"
 # (path, expected per role in the order of ROLES): A allowed, L sent to sign in, F 403, N 404
 PRIVATE = [
     ("/dialogues/{slug}/results/", "A A F L L A"),
+    ("/dialogues/{slug}/results/figures/", "A A F L L A"),
     ("/dialogues/{slug}/results.json", "A A F L L A"),
     ("/dialogues/unknown/results/", "N N N L L N"),
 ]
@@ -90,7 +91,7 @@ def test_the_live_page_shows_figures_weighting_and_sites(client, dialogue, world
     # The world: 5 of 11 people chose "opportunity".
     assert "45.5 %" in body and "(5)" in body and "N = 11" in body and "sites: 2" in body
     assert "Dialogue in France" in body and "Dialogue in Kenya" in body
-    assert 'data-poll="/dialogues/global/results.json"' in body
+    assert 'data-follow="/dialogues/global/results/figures/"' in body  # the live parts, swapped in
     dialogue.weighting = "sites_equal"
     dialogue.save()
     body = client.get(f"/dialogues/{dialogue.slug}/results/").content.decode()
@@ -137,6 +138,37 @@ def test_unchanged_figures_answer_304_to_the_polling_page(client, dialogue, worl
     assert changed.status_code == 200 and changed["ETag"] != etag
 
 
+def test_the_live_parts_are_the_pages_own_and_unchanged_ones_answer_304(
+    client, dialogue, world, coordinator, monkeypatch
+):
+    from dialogues import results
+    from tests.dialogues.conftest import submit_results
+
+    monkeypatch.setattr(results, "FRESH_SECONDS", 0.0)  # rebuilt on every request
+    client.force_login(coordinator)
+    query = "?scope=global&compare=country:France"
+    page = client.get(f"/dialogues/{dialogue.slug}/results/{query}").content.decode()
+    url = f"/dialogues/{dialogue.slug}/results/figures/{query}"
+    first = client.get(url)
+    body = first.content.decode()
+    assert first.status_code == 200 and "<html" not in body and "no-store" not in first["Cache-Control"]
+    for part in ('id="dr-time"', 'id="dr-reported"', 'id="dr-weighting"', 'id="dr-scopes"', 'id="dr-legend"'):
+        assert part in body and part in page
+    q1 = body[body.index('id="q-digital-public-sphere-q1"') : body.index('id="q-digital-public-sphere-q2"')]
+    assert q1 == page[page.index('id="q-digital-public-sphere-q1"') : page.index('id="q-digital-public-sphere-q2"')]
+    assert "France:" in q1 and "N = 11" in q1 and "66.7 %" in q1
+    assert '<option value="country:France" selected>' in body and '<tbody id="dr-sites-body">' in body
+    etag = first["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)  # rebuilt, a new time, the same figures
+    assert again.status_code == 304 and again["ETag"] == etag and not again.content
+    other_scope = client.get(f"/dialogues/{dialogue.slug}/results/figures/", HTTP_IF_NONE_MATCH=etag)
+    assert other_scope.status_code == 200 and other_scope["ETag"] != etag
+    kenya = world["kenya"]
+    submit_results(kenya, kenya.groups.get(), {"q1": {"counts": {"opportunity": 5}}})
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
 def test_suppressed_figures_never_show_their_numbers(client, dialogue, world, coordinator):
     dialogue.min_respondents = 6  # Kenya's q1 has N = 5: suppressed; the world's 11 is shown
     dialogue.save()
@@ -147,7 +179,7 @@ def test_suppressed_figures_never_show_their_numbers(client, dialogue, world, co
     body = client.get(f"/dialogues/{dialogue.slug}/results/?scope=country:Kenya").content.decode()
     q1_html = body[body.index('id="q-digital-public-sphere-q1"') : body.index('id="q-digital-public-sphere-q2"')]
     assert "Fewer than 6 answers: not shown" in q1_html
-    assert "N = 5" not in q1_html and "dr-value" not in q1_html and "(4)" not in q1_html and "80" not in q1_html
+    assert "N = 5" not in q1_html and "bar-value" not in q1_html and "(4)" not in q1_html and "80" not in q1_html
     # Side by side, the suppressed scope's bars say "not shown" and carry no number.
     body = client.get(f"/dialogues/{dialogue.slug}/results/?scope=global&compare=country:Kenya").content.decode()
     q1_html = body[body.index('id="q-digital-public-sphere-q1"') : body.index('id="q-digital-public-sphere-q2"')]
@@ -181,9 +213,9 @@ def test_suppressed_rows_of_the_open_data_are_empty(client, dialogue, world):
     assert ranked and all(r["measure"] == "ranked_first" and r["suppressed"] for r in ranked)
     page = client.get(f"/public/dialogues/{dialogue.slug}/").content.decode()
     q4_html = page[page.index('id="q-digital-public-sphere-q4"') :]
-    assert "Fewer than 5 group answers: not shown" in q4_html and "dr-value" not in q4_html.split("</section>")[0]
+    assert "Fewer than 5 group answers: not shown" in q4_html and "bar-value" not in q4_html.split("</section>")[0]
     q2_html = page[page.index('id="q-digital-public-sphere-q2"') : page.index('id="q-digital-public-sphere-q3"')]
-    assert "No answers yet" in q2_html and "dr-value" not in q2_html  # no public site answered q2
+    assert "No answers yet" in q2_html and "bar-value" not in q2_html  # no public site answered q2
 
 
 def test_public_outputs_have_only_partners_who_opted_in(client, dialogue, world):
@@ -228,13 +260,15 @@ def test_markup_in_questions_and_sites_is_escaped(client, dialogue, coordinator,
     pages = {
         "live": client.get(f"/dialogues/{dialogue.slug}/results/"),
         "live (fr)": client.get(f"/dialogues/{dialogue.slug}/results/", HTTP_ACCEPT_LANGUAGE="fr"),
+        "live parts (fr)": client.get(f"/dialogues/{dialogue.slug}/results/figures/", HTTP_ACCEPT_LANGUAGE="fr"),
         "public": client.get(f"/public/dialogues/{dialogue.slug}/"),
     }
     for name, response in pages.items():
         body = response.content.decode()
         assert SCRIPT not in body, f"raw markup on {name}"
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body, name
-    assert "\\u003Cscript\\u003E" in pages["live (fr)"].content.decode()  # the translation, in json_script
+    for name in ("live (fr)", "live parts (fr)"):  # the translation, escaped by the server's template
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; (fr)" in pages[name].content.decode(), name
     # JSON is data: the text stays as typed, served as JSON.
     response = client.get(f"/dialogues/{dialogue.slug}/results.json")
     texts = [q["text"] for s in response.json()["sessions"] for q in s["questions"]]

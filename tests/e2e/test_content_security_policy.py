@@ -132,7 +132,7 @@ def test_no_violation_and_the_live_parts_work(browser, strict_product):
     # The bars are drawn without inline styles and still have their widths.
     for page in (results, public):
         widths = page.eval_on_selector_all(
-            "svg.dr-track rect", "(rects) => rects.map((r) => r.getBoundingClientRect().width)"
+            "svg.bar-track rect", "(rects) => rects.map((r) => r.getBoundingClientRect().width)"
         )
         assert widths and max(widths) > 0, widths
     ARTIFACTS.mkdir(exist_ok=True)

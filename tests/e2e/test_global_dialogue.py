@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 
 TIMEOUT = 20_000
 PASSWORD = "a coordinator's long password"
+SHOWS_SCOPE = "(s) => (document.querySelector('#q-dps-q1') || {textContent: ''}).textContent.includes(s)"
 SHOWS_N = "(n) => (document.querySelector('#q-dps-q1 .dr-n') || {textContent: ''}).textContent.includes(n)"
 # Run by `manage.py shell` in the server's database: a dialogue with two partners' events, two
 # groups each, an API token per event; prints what the test needs as one JSON line.
@@ -121,10 +122,13 @@ def test_the_coordinator_sees_each_partners_results_arrive_without_a_reload(brow
     rows = page.locator("#dr-sites-body tr")
     assert "1 of 2" in rows.nth(0).inner_text() and "waiting" in rows.nth(1).inner_text()
 
-    # Partner B's country has no answer yet; partner A's alone has 6.
+    # Partner B's country has no answer yet; partner A's alone has 6. The figures of the scopes
+    # chosen come from the server, swapped in without a reload.
     page.select_option("#dr-compare", "country:Chile")
+    page.wait_for_function(SHOWS_SCOPE, arg="Chile:", timeout=TIMEOUT)
     assert "No answers yet" in q1.inner_text() and "N = 6" in q1.inner_text()
     page.select_option("#dr-compare", "")
+    page.wait_for_function(f"(s) => !({SHOWS_SCOPE})(s)", arg="Chile:", timeout=TIMEOUT)
 
     # A reader of the public page, without signing in, sees partner A's figures.
     reader = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
@@ -144,6 +148,7 @@ def test_the_coordinator_sees_each_partners_results_arrive_without_a_reload(brow
 
     # Compare the world with partner B's country, still without a reload.
     page.select_option("#dr-compare", "country:Chile")
+    page.wait_for_function(SHOWS_SCOPE, arg="Chile:", timeout=TIMEOUT)
     assert "Chile:" in q1.inner_text() and "20 %" in q1.inner_text()
     assert page.evaluate("window.__sameDocument === true")
     ARTIFACTS.mkdir(exist_ok=True)
