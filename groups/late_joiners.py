@@ -52,5 +52,6 @@ def late_joiner_place(*, participant: Participant, allocation: Allocation) -> Gr
         group=best, participant=participant, allocation=allocation, round=1, joined_late=True
     )
     streams.event_changed(event)
+    streams.room_changed(event, best.pk)  # the members' pages show the newcomer
     streams.person_moved(event, participant, best)
     return membership

@@ -42,8 +42,10 @@ def notify_on_commit(group: str, message_type: str, payload: dict | None = None)
 
 
 def send_now(group: str, payload: dict) -> None:
-    """Send a payload at once, outside any transaction (from a worker's running task)."""
-    async_to_sync(get_channel_layer().group_send)(group, _update(payload))
+    """Send a payload at once, outside any transaction (from a worker's running task). A hint
+    only: when Redis is unreachable it is logged and skipped, and the task carries on."""
+    with best_effort(f"live update to {group}"):
+        async_to_sync(get_channel_layer().group_send)(group, _update(payload))
 
 
 async def send_now_async(group: str, payload: dict) -> None:

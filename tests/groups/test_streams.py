@@ -48,8 +48,12 @@ def test_a_check_in_before_the_groups_tells_the_control_room(event, participant)
 
 def test_a_late_joiner_is_seated_and_their_page_follows(event, grouped):
     late = make_person(event, first_name="Late", languages="en")
-    events = verify_action(lambda: services.participant_check_in_and_seat(participant=late), live_views(event, late))
-    assert "person.moved" in types(events)
+    rooms = list(grouped.groups.order_by("number"))
+    views = live_views(event, late, rooms=rooms)
+    events = verify_action(lambda: services.participant_check_in_and_seat(participant=late), views)
+    assert {"person.moved", "room.changed"} <= set(types(events))
+    seated = late.memberships.get().group_id
+    assert [e[1]["group"] for e in events if e[1]["type"] == "room.changed"] == [seated]
 
 
 def test_moving_a_person_updates_both_rooms_and_their_page(event, grouped, participant):
