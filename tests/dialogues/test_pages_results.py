@@ -142,7 +142,7 @@ def test_the_live_parts_are_the_pages_own_and_unchanged_ones_answer_304(
     client, dialogue, world, coordinator, monkeypatch
 ):
     from dialogues import results
-    from tests.dialogues.conftest import submit_results
+    from tests.dialogues.scenarios import submit_results
 
     monkeypatch.setattr(results, "FRESH_SECONDS", 0.0)  # rebuilt on every request
     client.force_login(coordinator)
