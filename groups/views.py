@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from groups import forms, selectors, services, streams
 from groups.allocation_runs import allocation_cancel, allocation_request
+from groups.models import BreakoutGroup
 from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.forms import ProfileForm
 
@@ -66,6 +67,21 @@ def control_room(request, event):
         "allocation": forms.AllocationRunForm(event=event),
     }
     template = "groups/control_panel.html" if request.GET.get("panel") else "groups/control_room.html"
+    return render(request, template, context)
+
+
+@never_cache
+@require_GET
+@organiser_of_event
+def room_observe(request, event, group_id):
+    """A room as its members see it, for an organiser who is not one of them: read only, no help
+    button and no notes form; the organiser is not added to the group."""
+    group = BreakoutGroup.objects.filter(event=event, pk=group_id).select_related("event").first()
+    if group is None:
+        raise Http404(_("No such group in this event."))
+    state = streams.event_state(event, cached=True)
+    context = {"event": event, "state": state, **selectors.room_observer_page(group=group, state=state)}
+    template = "groups/_room_observed.html" if request.GET.get("part") else "groups/room_observe.html"
     return render(request, template, context)
 
 
