@@ -106,6 +106,14 @@ def _phase_end(request, event):
     return None, _("“%(phase)s” ended.") % {"phase": phase.title}
 
 
+def _auto_end(request, event):
+    enabled = request.POST.get("auto_end") == "on"
+    services.event_auto_end_set(event=event, enabled=enabled)
+    if enabled:
+        return None, _("Phases now end automatically when their time is up.")
+    return None, _("Phases now end only when you end them.")
+
+
 def _message(request, event):
     form = forms.MessageForm(request.POST, event=event)
     if form.is_valid():
@@ -181,6 +189,7 @@ ACTIONS = {
     "phase-start": _phase_start,
     "phase-extend": _phase_extend,
     "phase-end": _phase_end,
+    "auto-end": _auto_end,
     "message": _message,
     "move": _move,
     "help-acknowledge": _help_acknowledge,
