@@ -152,6 +152,9 @@ class ReferenceDatasetAdmin(ReadableQueryAdmin, admin.ModelAdmin):
             kwargs["queryset"] = request.user.organisations.all()
             kwargs["required"] = True
             kwargs["empty_label"] = None
+            kwargs["help_text"] = _(
+                "For this organisation's events only. Shared datasets are managed by the coalition."
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request):

@@ -66,4 +66,5 @@ def test_another_events_group_is_not_found(client, organiser, event, rooms, orga
     client.force_login(organiser)
     assert client.get(f"/events/{other_event.slug}/control/rooms/{mine.pk}/").status_code == 404
     assert client.get(f"/events/{event.slug}/control/rooms/99999999/").status_code == 404
+    assert client.get(f"/events/{event.slug}/control/rooms/{2**70}/").status_code == 404
     assert client.post(f"/events/{event.slug}/control/rooms/{mine.pk}/").status_code == 405
