@@ -53,10 +53,9 @@ def video_room(event: Event, group: BreakoutGroup) -> dict:
 ROOM_MESSAGES_SHOWN = 20
 
 
-def room_page(*, participant: Participant, membership: GroupMembership, state: dict) -> dict:
-    """What a room page shows; `state` is the event's live state (its phase among it)."""
-    group = membership.group
-    event = participant.event
+def _room_view(*, group: BreakoutGroup, state: dict) -> dict:
+    """What anyone in a room sees of it: its members, who is connected, the session, its messages."""
+    event = group.event
     members = list(group.memberships.select_related("participant").order_by("role", "participant__first_name"))
     phase_id = state["phase"]["id"] if state["phase"] else None
     session = (Session.objects.filter(phases__id=phase_id).first() if phase_id else None) or event.sessions.first()
@@ -68,15 +67,36 @@ def room_page(*, participant: Participant, membership: GroupMembership, state: d
     )
     return {
         "group": group,
-        "membership": membership,
         "members": members,
         "connected": presence_connected(m.participant_id for m in members),
         "session": session,
         "questions": session.questions.prefetch_related("options") if session else [],
         "video": video_room(event, group),
         "room_messages": messages,
+    }
+
+
+def room_page(*, participant: Participant, membership: GroupMembership, state: dict) -> dict:
+    """What a room page shows; `state` is the event's live state (its phase among it)."""
+    event = participant.event
+    return {
+        **_room_view(group=membership.group, state=state),
+        "membership": membership,
         "open_help_call": HelpCall.objects.filter(participant=participant, acknowledged_at__isnull=True).first(),
         "phases": event.phases.all() if membership.role == GroupMembership.Role.FACILITATOR else [],
+    }
+
+
+def room_observer_page(*, group: BreakoutGroup, state: dict) -> dict:
+    """What an organiser observing a room sees: the room as its members see it, read only, and its
+    help calls waiting."""
+    return {
+        **_room_view(group=group, state=state),
+        "help_calls": list(
+            HelpCall.objects.filter(group=group, acknowledged_at__isnull=True)
+            .select_related("participant")
+            .order_by("created_at")
+        ),
     }
 
 

@@ -1,7 +1,7 @@
 """Writes of the live event: phases, groups, messages, help calls. Each sends on commit."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from groups import selectors, streams
 from groups.late_joiners import late_joiner_place, max_group_size
 from groups.models import Allocation, BreakoutGroup, GroupMembership, HelpCall, RoomMessage
+from infrastructure.tasks import task_named
 from sessions_app import services as people_services
 from sessions_app.models import Event, Participant, Phase
 
@@ -43,8 +44,71 @@ def phase_start(*, event: Event, phase: Phase) -> Phase:
     phase.save(update_fields=["started_at", "ended_at", "ends_at"])
     if event.status != Event.Status.LIVE:
         Event.objects.filter(pk=event.pk).update(status=Event.Status.LIVE)
+    event.refresh_from_db(fields=["auto_end_phases"])
+    _phase_auto_end_schedule(event, phase)
     streams.event_changed(event)
     return phase
+
+
+PHASE_AUTO_END_TASK = "groups.phase_auto_end"
+
+
+def _phase_auto_end_schedule(event: Event, phase: Phase) -> None:
+    """On commit, ask for the phase to be ended at its planned end, when the event wants it."""
+    if not event.auto_end_phases or phase.ends_at is None or phase.started_at is None:
+        return
+    args = [phase.pk, phase.started_at.isoformat()]
+    eta = phase.ends_at
+    transaction.on_commit(
+        lambda: task_named(PHASE_AUTO_END_TASK).apply_async(args=args, eta=eta, retry=False, ignore_result=True)
+    )
+
+
+def _moment(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+
+
+@transaction.atomic
+def phase_auto_end(*, phase_id: int, started_at: str) -> tuple[str, Phase | None]:
+    """End the phase if it is still the same run of it (started at `started_at`), still running,
+    its event still ends phases automatically, and its planned end (extensions included) has
+    passed. Answers what was done: "ended", "not_yet" (extended: the caller asks again at the
+    new end), or "stale" (nothing to do); idempotent."""
+    phase = Phase.objects.filter(pk=phase_id).select_related("event").first()
+    if phase is None:
+        return "stale", None
+    event = Event.objects.select_for_update().filter(pk=phase.event_id).first()
+    phase.refresh_from_db()
+    if (
+        not event.auto_end_phases
+        or phase.started_at is None
+        or phase.ended_at is not None
+        or phase.started_at != _moment(started_at)
+        or phase.ends_at is None
+    ):
+        return "stale", phase
+    if phase.ends_at > timezone.now():
+        return "not_yet", phase
+    phase.ended_at = timezone.now()
+    phase.save(update_fields=["ended_at"])
+    streams.event_changed(event)
+    return "ended", phase
+
+
+@transaction.atomic
+def event_auto_end_set(*, event: Event, enabled: bool) -> Event:
+    """Choose whether phases end by themselves at their planned end; turned on during a phase,
+    the running phase ends at its end too."""
+    Event.objects.select_for_update().filter(pk=event.pk).update(auto_end_phases=enabled)
+    event.auto_end_phases = enabled
+    phase = event.running_phase()
+    if phase is not None:
+        _phase_auto_end_schedule(event, phase)
+    streams.event_changed(event)
+    return event
 
 
 @transaction.atomic
@@ -57,6 +121,8 @@ def phase_extend(*, event: Event, minutes: int) -> Phase:
         raise LiveActionRefused(_("No phase is running."))
     phase.ends_at = max(phase.ends_at or timezone.now(), timezone.now()) + timedelta(minutes=minutes)
     phase.save(update_fields=["ends_at"])
+    event.refresh_from_db(fields=["auto_end_phases"])
+    _phase_auto_end_schedule(event, phase)
     streams.event_changed(event)
     return phase
 

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from groups import forms, selectors, services, streams
 from groups.allocation_runs import allocation_cancel, allocation_request
+from groups.models import BreakoutGroup
 from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.forms import ProfileForm
 
@@ -69,6 +70,21 @@ def control_room(request, event):
     return render(request, template, context)
 
 
+@never_cache
+@require_GET
+@organiser_of_event
+def room_observe(request, event, group_id):
+    """A room as its members see it, for an organiser who is not one of them: read only, no help
+    button and no notes form; the organiser is not added to the group."""
+    group = BreakoutGroup.objects.filter(event=event, pk=group_id).select_related("event").first()
+    if group is None:
+        raise Http404(_("No such group in this event."))
+    state = streams.event_state(event, cached=True)
+    context = {"event": event, "state": state, **selectors.room_observer_page(group=group, state=state)}
+    template = "groups/_room_observed.html" if request.GET.get("part") else "groups/room_observe.html"
+    return render(request, template, context)
+
+
 def _phase_start(request, event):
     form = forms.PhaseStartForm(request.POST, event=event)
     if form.is_valid():
@@ -88,6 +104,14 @@ def _phase_extend(request, event):
 def _phase_end(request, event):
     phase = services.phase_end(event=event)
     return None, _("“%(phase)s” ended.") % {"phase": phase.title}
+
+
+def _auto_end(request, event):
+    enabled = request.POST.get("auto_end") == "on"
+    services.event_auto_end_set(event=event, enabled=enabled)
+    if enabled:
+        return None, _("Phases now end automatically when their time is up.")
+    return None, _("Phases now end only when you end them.")
 
 
 def _message(request, event):
@@ -165,6 +189,7 @@ ACTIONS = {
     "phase-start": _phase_start,
     "phase-extend": _phase_extend,
     "phase-end": _phase_end,
+    "auto-end": _auto_end,
     "message": _message,
     "move": _move,
     "help-acknowledge": _help_acknowledge,

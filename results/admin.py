@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,7 +14,13 @@ from results.questionnaire_admin import export_sessions_as_json, questionnaire_i
 from results.reference_import import COLUMNS, reference_import_csv, reference_template_rows
 from results.services import api_token_key, reference_demo_dataset_create
 from sessions_app.admin import SessionAdmin
-from sessions_app.admin_scoping import OrganiserInline, OrganiserScopedAdmin, ReadableQueryAdmin, ReadOnlyInline
+from sessions_app.admin_scoping import (
+    OrganiserInline,
+    OrganiserScopedAdmin,
+    ReadableQueryAdmin,
+    ReadOnlyInline,
+    ScopedChoices,
+)
 from sessions_app.auth import is_organiser
 from sessions_app.models import Event, Session
 
@@ -95,33 +102,80 @@ class ReferenceImportForm(forms.Form):
         return upload
 
 
-class ReferenceResultInline(admin.TabularInline):
+def _own_dataset(request, dataset) -> bool:
+    """Superusers manage every dataset; an organiser only their own organisations' ones."""
+    if request.user.is_superuser:
+        return True
+    return (
+        dataset is not None
+        and dataset.organisation_id is not None
+        and request.user.organisations.filter(pk=dataset.organisation_id).exists()
+    )
+
+
+class ReferenceResultInline(ScopedChoices, admin.TabularInline):
     model = ReferenceResult
     extra = 0
-
-
-@admin.register(ReferenceDataset)
-class ReferenceDatasetAdmin(ReadableQueryAdmin, admin.ModelAdmin):
-    """Reference datasets are shared by all events: organisers read them, the coalition edits them."""
-
-    list_display = ["title", "source", "illustrative", "created_at"]
-    inlines = [ReferenceResultInline]
-    change_form_template = "admin/results/referencedataset/change_form.html"
-    change_list_template = "admin/results/referencedataset/change_list.html"
-
-    def has_module_permission(self, request):
-        return is_organiser(request.user)
 
     def has_view_permission(self, request, obj=None):
         return is_organiser(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return obj is None and is_organiser(request.user) or obj is not None and _own_dataset(request, obj)
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
+
+
+@admin.register(ReferenceDataset)
+class ReferenceDatasetAdmin(ReadableQueryAdmin, admin.ModelAdmin):
+    """Reference datasets without an organisation are shared by all events: organisers read them,
+    the coalition (superusers) edits them. Organisers add, change, delete and import into their
+    own organisations' datasets, and never see another organisation's."""
+
+    list_display = ["title", "organisation", "source", "illustrative", "created_at"]
+    inlines = [ReferenceResultInline]
+    change_form_template = "admin/results/referencedataset/change_form.html"
+    change_list_template = "admin/results/referencedataset/change_list.html"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("organisation")
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(Q(organisation__isnull=True) | Q(organisation__members=request.user)).distinct()
+
+    def get_list_filter(self, request):
+        return [("organisation", admin.RelatedOnlyFieldListFilter)] if request.user.is_superuser else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation" and not request.user.is_superuser:
+            kwargs["queryset"] = request.user.organisations.all()
+            kwargs["required"] = True
+            kwargs["empty_label"] = None
+            kwargs["help_text"] = _(
+                "For this organisation's events only. Shared datasets are managed by the coalition."
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request):
+        return is_organiser(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_organiser(request.user) and (obj is None or obj.organisation_id is None or _own_dataset(request, obj))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return is_organiser(request.user)
+        return is_organiser(request.user) and _own_dataset(request, obj)
 
     has_delete_permission = has_change_permission
 
     def has_add_permission(self, request):
-        return request.user.is_superuser
+        return is_organiser(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "template_links": _reference_template_links(request)}
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         return [
@@ -157,7 +211,7 @@ class ReferenceDatasetAdmin(ReadableQueryAdmin, admin.ModelAdmin):
         return table_download(COLUMNS, rows, filename_stem=stem, xlsx=request.GET.get("format") == "xlsx")
 
     def import_csv(self, request, pk):
-        dataset = get_object_or_404(ReferenceDataset, pk=pk)
+        dataset = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, dataset):
             return redirect("admin:index")
         errors = []
@@ -190,7 +244,7 @@ class ReferenceDatasetAdmin(ReadableQueryAdmin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/results/referencedataset/import.html", context, status=status)
 
     def create_demo(self, request):
-        if not self.has_add_permission(request):
+        if not request.user.is_superuser:
             return redirect("admin:index")
         dataset = reference_demo_dataset_create()
         self.message_user(

@@ -1,13 +1,14 @@
 """Group results (note submissions and their revisions) and the citizens' reference results."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import BreakoutGroup
 from infrastructure.cleaning import StoredJSONDecoder
-from sessions_app.models import Event, Participant, Question, Session
+from sessions_app.models import Event, Organisation, Participant, Question, Session
 
 
 class NoteSubmission(models.Model):
@@ -71,15 +72,34 @@ class NoteRevision(models.Model):
         return f"{self.submission} r{self.number}"
 
 
-class ReferenceDataset(models.Model):
-    """Citizens' results from the national dialogues, imported for comparison."""
+class ReferenceDatasetQuerySet(models.QuerySet):
+    def for_event(self, event):
+        """The datasets an event may compare with: the shared ones and its organisation's own."""
+        return self.filter(models.Q(organisation__isnull=True) | models.Q(organisation_id=event.organisation_id))
 
+
+class ReferenceDataset(models.Model):
+    """Citizens' results from the national dialogues, imported for comparison. A dataset with no
+    organisation is shared by all events (the coalition manages it); one with an organisation is
+    that organisation's own, for its events only."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reference_datasets",
+        verbose_name=_("organisation"),
+        help_text=_("Empty: shared by all events, managed by the coalition."),
+    )
     title = models.CharField(_("title"), max_length=200)
     source = models.CharField(_("source"), max_length=300, blank=True)
     illustrative = models.BooleanField(
         _("illustrative only"), default=False, help_text=_("Shown with a notice that these are not real figures.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReferenceDatasetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reference dataset")
@@ -195,6 +215,13 @@ class PlenarySettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.event)
+
+    def clean(self):
+        dataset = self.reference_dataset
+        if dataset is not None and dataset.organisation_id not in (None, getattr(self.event, "organisation_id", None)):
+            raise ValidationError(
+                {"reference_dataset": _("Choose shared reference results or your event's organisation's own.")}
+            )
 
 
 class ApiToken(models.Model):

@@ -9,7 +9,7 @@ from infrastructure.cleaning import text_problem
 from results.answers import QuestionSpec
 from results.comparisons import comparison_scopes, comparison_source
 from results.figures import question_figures
-from results.models import NoteRevision, PlenarySettings, ReferenceResult
+from results.models import NoteRevision, PlenarySettings, ReferenceDataset, ReferenceResult
 from results.selectors import questions_prefetch, session_question_specs
 from results.tallies import session_tallies
 from sessions_app.models import Event, Session
@@ -185,12 +185,12 @@ def plenary_snapshot(event: Event, *, staff: bool = False) -> dict:
     }
 
 
-def plenary_scopes() -> list[dict]:
-    """The reference datasets and the scopes each one has, for the organiser's choice."""
+def plenary_scopes(event: Event) -> list[dict]:
+    """The reference datasets the event may compare with (shared, or of its organisation) and the
+    scopes each one has, for the organiser's choice."""
     rows = (
-        ReferenceResult.objects.values_list(
-            "dataset_id", "dataset__title", "dataset__illustrative", "scope", "scope_name"
-        )
+        ReferenceResult.objects.filter(dataset__in=ReferenceDataset.objects.for_event(event))
+        .values_list("dataset_id", "dataset__title", "dataset__illustrative", "scope", "scope_name")
         .distinct()
         .order_by("dataset__title", "scope", "scope_name")
     )

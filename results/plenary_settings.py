@@ -2,7 +2,8 @@
 
 The choice is one value of the control room's list: empty (no comparison), ``world|<scope key>``
 (the dialogue's results so far, in one of its scopes) or ``<dataset id>|<scope>|<scope name>``
-(a published reference dataset). Saving the settings is ``services.plenary_settings_update``."""
+(a reference dataset shared by all events or of the event's
+organisation). Saving the settings is ``services.plenary_settings_update``."""
 
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ def plenary_reference_changes(*, event: Event, value: str) -> dict:
         dataset_id, _sep, rest = value.partition("|")
         scope, _sep, scope_name = rest.partition("|")
         dataset_id = int(dataset_id) if dataset_id.isdigit() and len(dataset_id) <= 10 else 0
-        dataset = ReferenceDataset.objects.filter(pk=dataset_id if dataset_id < 2**31 else 0).first()
+        dataset = ReferenceDataset.objects.for_event(event).filter(pk=dataset_id if dataset_id < 2**31 else 0).first()
         if dataset is None:
             raise PlenarySettingsRefused(_("Choose reference results from the list."))
         changes.update(reference_dataset=dataset, scope=scope, scope_name=scope_name)

@@ -98,7 +98,7 @@ class EventAdmin(OrganiserScopedAdmin):
     change_form_template = "admin/sessions_app/event/change_form.html"
     fieldsets = [
         (None, {"fields": [("organisation", "status"), ("title", "slug"), "description"]}),
-        (_("When"), {"fields": [("timezone", "language"), "starts_at", "ends_at"]}),
+        (_("When"), {"fields": [("timezone", "language"), "starts_at", "ends_at", "auto_end_phases"]}),
         (
             _("Breakout groups"),
             {

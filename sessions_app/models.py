@@ -108,6 +108,11 @@ class Event(models.Model):
     late_joiners = models.CharField(
         _("people who check in late"), max_length=8, choices=LateJoiners.choices, default=LateJoiners.AUTO
     )
+    auto_end_phases = models.BooleanField(
+        _("end phases automatically when time is up"),
+        default=False,
+        help_text=_("The running phase ends by itself at its planned end (extensions included)."),
+    )
     video_link_template = models.CharField(
         _("video room link"),
         max_length=300,

@@ -57,6 +57,7 @@ PAGES = [
     ("POST", "/events/{slug}/vote/{question}/", "F A A A A F F F"),
     ("GET", "/events/{slug}/control/", "L L L L L N A N"),
     ("GET", "/events/{slug}/people/", "L L L L L N A N"),
+    ("GET", "/events/{slug}/control/rooms/{group}/", "L L L L L N A N"),
     ("POST", "/events/{slug}/control/phase-extend/", "L L L L L N A N"),
     ("POST", "/events/{slug}/control/message/", "L L L L L N A N"),
     ("POST", "/events/{slug}/results/control/plenary/", "L L L L L N A N"),

@@ -35,7 +35,7 @@ def results_control_panel(context, event):
         "event": event,
         "csrf_token": context.get("csrf_token"),
         "settings": settings_,
-        "scopes": plenary_selectors.plenary_scopes(),
+        "scopes": plenary_selectors.plenary_scopes(event),
         "world_scopes": plenary_selectors.plenary_world_scopes(event),
         "current_scope": current,
         "questions": questions,

@@ -119,6 +119,7 @@ def test_no_violation_and_the_live_parts_work(browser, strict_product):
     organiser.open(event_admin.url.replace("/change/", "/translations/")).wait_for_selector("input[type=file]")
     organiser.open(base + "/admin/sessions_app/participant/import/").wait_for_selector("input[type=file]")
     organiser.open(f"{base}/events/{demo['event']}/results/paper/").wait_for_selector("main h1")
+    organiser.open(base + "/admin/results/referencedataset/add/").wait_for_selector("#referencedataset_form")
 
     coordinator = Watched(browser)
     results = coordinator.open(dialogue["urls"]["sign_in"])

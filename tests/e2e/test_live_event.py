@@ -3,6 +3,7 @@ taker, each in their own browser context, from check-in to the plenary."""
 
 import json
 import re
+from urllib.parse import urljoin
 
 import pytest
 
@@ -95,6 +96,17 @@ def test_from_check_in_to_rooms_and_back_to_the_plenary(browser, live_product):
     for _person, page in pages.values():
         page.wait_for_selector("#broadcast:has-text('Ten minutes left in every room')", timeout=TIMEOUT)
     control.screenshot(path=str(ARTIFACTS / "control-room.png"), full_page=True)
+    # "Join this room": the organiser observes a room, read only, without joining it.
+    observer = control.context.new_page()
+    room_heading = room_page.inner_text("h1")
+    link = control.locator(f"[data-group]:has-text('{room_heading}') [data-join-room]").first
+    observer.goto(urljoin(control.url, link.get_attribute("href")))
+    observer.wait_for_selector("#connection[data-state=live]", timeout=TIMEOUT)
+    assert in_browser[0]["name"].split()[0] in observer.inner_text(".members")
+    assert "Ten minutes left in every room" in observer.inner_text("main")
+    assert observer.locator("#help-form").count() == 0
+    observer.screenshot(path=str(ARTIFACTS / "room-observed.png"), full_page=True)
+    observer.close()
 
     control.click("text=End “Break-out rooms” now")
     control.click("text=Start “Results and conclusion”")

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from dialogues.models import Dialogue
 from groups.models import Allocation, BreakoutGroup, GroupMembership, HelpCall, RoomMessage
-from results.models import ApiToken, NoteRevision, NoteSubmission, PlenarySettings
+from results.models import ApiToken, NoteRevision, NoteSubmission, PlenarySettings, ReferenceDataset, ReferenceResult
 from sessions_app.admin_scoping import ScopedRawIdWidget
 from sessions_app.models import DiversityAttribute, Event, Option, Organisation, Participant, Phase, Question, Session
 
@@ -101,6 +101,10 @@ def _world(organisation, user, *, marker: str, pks=None):
     ApiToken.objects.create(pk=pk(), event=event, name=f"{marker} token", prefix="abcd1234", key_hash=uuid.uuid4().hex)
     RoomMessage.objects.create(pk=pk(), event=event, group=group, text=f"{marker} message")
     HelpCall.objects.create(pk=pk(), event=event, group=group, participant=person)
+    dataset = ReferenceDataset.objects.create(pk=pk(), organisation=organisation, title=f"{marker} reference")
+    ReferenceResult.objects.create(
+        pk=pk(), dataset=dataset, question_code=f"{marker.lower()}-q", option_code="o", scope="global", n=10, count=1
+    )
     return event
 
 
@@ -165,7 +169,7 @@ def _request(user):
 def test_the_victim_world_is_seen_by_its_own_organiser(client, victim_world, tester):
     """The markers work: the same walk as its own organiser finds them (so a clean walk means something)."""
     client.force_login(victim_world.organisation.members.get())
-    for model in (Event, Session, NoteSubmission, ApiToken, Allocation, BreakoutGroup):
+    for model in (Event, Session, NoteSubmission, ApiToken, Allocation, BreakoutGroup, ReferenceDataset):
         assert LEAK.search(client.get(_urls(model, "changelist")).content.decode())
 
 
