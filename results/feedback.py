@@ -5,7 +5,7 @@ given" mark, so each person answers once) and what the organisers read of them."
 import random
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,6 +15,8 @@ from sessions_app.models import Event, Participant
 from sessions_app.translations import translated
 
 TEXT_MAX_CHARS = 2000
+# The languages the default questions come translated into (the product's own translations).
+TRANSLATED_LANGUAGES = ["en", "fr", "es"]
 DEFAULT_QUESTIONS = [
     (FeedbackQuestion.Kind.SCALE, gettext_lazy("How satisfied are you with the event overall?")),
     (FeedbackQuestion.Kind.SCALE, gettext_lazy("Could you say what you think in your group?")),
@@ -49,10 +51,17 @@ def feedback_questions_create_defaults(*, event: Event) -> int:
     """Add the default questions to an event that has none; returns how many were added."""
     if FeedbackQuestion.objects.select_for_update().filter(event=event).exists():
         return 0
-    FeedbackQuestion.objects.bulk_create(
-        FeedbackQuestion(event=event, order=number, kind=kind, text=str(text))
-        for number, (kind, text) in enumerate(DEFAULT_QUESTIONS, start=1)
-    )
+    with translation.override(event.language or "en"):
+        questions = [
+            FeedbackQuestion(event=event, order=number, kind=kind, text=str(text))
+            for number, (kind, text) in enumerate(DEFAULT_QUESTIONS, start=1)
+        ]
+    for question, (_kind, text) in zip(questions, DEFAULT_QUESTIONS, strict=True):
+        for code in TRANSLATED_LANGUAGES:
+            with translation.override(code):
+                if str(text) != question.text:
+                    question.translations[code] = {"text": str(text)}
+    FeedbackQuestion.objects.bulk_create(questions)
     return len(DEFAULT_QUESTIONS)
 
 

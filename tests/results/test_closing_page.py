@@ -208,3 +208,42 @@ def test_the_control_room_and_the_export_show_the_answers(client, event, organis
     assert rows[0] == feedback.FEEDBACK_HEADER
     assert [survey[0].text, "scale", "1", "4.0", "4", "1", "100.0", ""] == rows[4][1:]
     assert rows[-1][-1] == "Longer breaks"
+
+
+@pytest.mark.django_db
+def test_default_questions_come_in_the_events_language_with_translations(organisation):
+    from tests.factories import make_event
+
+    event = make_event(organisation, slug="paris", language="fr")
+    feedback.feedback_questions_create_defaults(event=event)
+    first = FeedbackQuestion.objects.filter(event=event).order_by("order").first()
+    assert first.text == "Dans l’ensemble, êtes-vous satisfait·e de l’événement ?"
+    assert first.translations["en"]["text"] == "How satisfied are you with the event overall?"
+    assert first.translations["es"]["text"].startswith("En general")
+    assert "fr" not in first.translations
+    assert feedback.feedback_questions_of(event, "es")[0]["text"].startswith("En general")
+
+
+@pytest.mark.django_db
+def test_the_admin_scopes_feedback_questions_and_adds_the_defaults(client, event, organiser, other_organiser):
+    from sessions_app.models import Event
+
+    other = Event.objects.get(slug="other")
+    feedback.feedback_questions_create_defaults(event=other)
+    client.force_login(organiser)
+    listing = client.get("/admin/results/feedbackquestion/").content.decode()
+    assert "How satisfied" not in listing
+    response = client.post(
+        "/admin/sessions_app/event/",
+        {"action": "add_default_feedback_questions", "_selected_action": [event.pk, other.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert FeedbackQuestion.objects.filter(event=event).count() == len(feedback.DEFAULT_QUESTIONS)
+    assert FeedbackQuestion.objects.filter(event=other).count() == len(feedback.DEFAULT_QUESTIONS)  # unchanged
+    listing = client.get("/admin/results/feedbackquestion/").content.decode()
+    assert "How satisfied" in listing
+    change = client.get(f"/admin/sessions_app/event/{event.pk}/change/").content.decode()
+    assert "feedback survey (closing page)" in change.lower() and "next_steps_url" in change
+    foreign = FeedbackQuestion.objects.filter(event=other).first()
+    assert client.get(f"/admin/results/feedbackquestion/{foreign.pk}/change/").status_code in (302, 404)
