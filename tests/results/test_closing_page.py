@@ -131,9 +131,11 @@ def test_the_lobby_sends_participants_to_the_closing_page_and_staff_get_a_lobby_
     response = client.get(reverse("lobby", args=[event.slug]))
     assert response.status_code == 302 and response["Location"] == reverse("closing", args=[event.slug])
     client.logout()
+    Participant.objects.filter(pk=facilitator.pk).update(checked_in_at=event.starts_at)
     log_in_as(client, facilitator)
     html = client.get(reverse("lobby", args=[event.slug])).content.decode()
     assert 'id="profile-form"' not in html and 'data-view="lobby"' in html
+    assert "the closing plenary is on" in html and "Your room opens here" not in html
     assert client.get(reverse("closing", args=[event.slug])).status_code == 302
 
 
