@@ -42,7 +42,8 @@ def _page(request, event, participant, state, membership, *, problems=None, post
         "feedback_given": participant.feedback_given_at is not None,
         "scores": range(1, 6),
     }
-    return render(request, "results/closing.html", context, status=status)
+    template = "results/_closing_results.html" if request.GET.get("part") == "results" else "results/closing.html"
+    return render(request, template, context, status=status)
 
 
 @never_cache

@@ -174,6 +174,9 @@ def test_the_closing_page_shows_results_when_revealed_the_recommendation_and_nex
     html = client.get(url).content.decode()
     assert "The results will be shown" not in html
     assert 'class="bar s0"' in html
+    part = client.get(url, {"part": "results"}).content.decode()  # what the page fetches again
+    assert 'id="closing-results"' in part and 'class="bar s0"' in part and "<html" not in part
+    assert 'data-follow="' in html and "js/fragment.js" in html
 
 
 @pytest.mark.django_db
