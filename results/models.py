@@ -257,6 +257,7 @@ class FeedbackQuestion(models.Model):
     class Meta:
         ordering = ["event", "order"]
         verbose_name = _("feedback question")
+        verbose_name_plural = _("feedback questions")
         constraints = [
             models.UniqueConstraint(fields=["event", "order"], name="feedback_question_order_unique_per_event"),
         ]

@@ -249,6 +249,6 @@ def test_the_admin_scopes_feedback_questions_and_adds_the_defaults(client, event
     listing = client.get("/admin/results/feedbackquestion/").content.decode()
     assert "How satisfied" in listing
     change = client.get(f"/admin/sessions_app/event/{event.pk}/change/").content.decode()
-    assert "feedback survey (closing page)" in change.lower() and "next_steps_url" in change
+    assert "next_steps_url" in change
     foreign = FeedbackQuestion.objects.filter(event=other).first()
     assert client.get(f"/admin/results/feedbackquestion/{foreign.pk}/change/").status_code in (302, 404)
