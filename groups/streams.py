@@ -61,7 +61,17 @@ def phase_payload(phase: Phase | None) -> dict | None:
         "title": phase.title,
         "started_at": _iso(phase.started_at),
         "ends_at": _iso(phase.ends_at),
+        "closing": is_closing_phase(phase),
     }
+
+
+def is_closing_phase(phase: Phase) -> bool:
+    """The closing plenary: a plenary phase after one of the event's breakout phases. Participants
+    then see their closing page (results, their group's recommendation, the feedback survey)."""
+    return (
+        phase.kind == Phase.Kind.PLENARY
+        and Phase.objects.filter(event_id=phase.event_id, kind=Phase.Kind.BREAKOUT, order__lt=phase.order).exists()
+    )
 
 
 STATE_CACHE_SECONDS = 60
@@ -101,11 +111,14 @@ def event_state(event: Event, *, cached: bool = False) -> dict:
 
 
 def person_view(participant: Participant, state: dict) -> tuple[str, GroupMembership | None]:
-    """Which page a person should see now: their room during the breakout phase, else the lobby."""
+    """Which page a person should see now: their room during the breakout phase, the closing page
+    in the closing plenary (participants; staff see the lobby), else the lobby."""
     phase = state["phase"]
     membership = membership_of(participant) if state["allocation"] else None
     if phase is not None and phase["kind"] == Phase.Kind.BREAKOUT and membership is not None:
         return "room", membership
+    if phase is not None and phase.get("closing") and not participant.is_staff_role:
+        return "closing", membership
     return "lobby", membership
 
 

@@ -23,19 +23,19 @@ def participant_home(request, event, participant):
     if view == "room":
         context.update(selectors.room_page(participant=participant, membership=membership, state=state))
         return render(request, "groups/room.html", context)
+    if view == "closing":
+        return redirect("closing", slug=event.slug)
+    context.update({"phases": event.phases.all(), "membership": membership})
+    if participant.is_staff_role:
+        # Staff are not grouped by background: their lobby has no diversity form.
+        return render(request, "groups/lobby.html", context)
     initial = {
         "languages": ", ".join(participant.language_list),
         "consent": participant.consent_given_at is not None,
         "timezone": participant.timezone,
     }
     initial.update({f"attr_{key}": value for key, value in participant.attributes.items()})
-    context.update(
-        {
-            "phases": event.phases.all(),
-            "membership": membership,
-            "profile_form": ProfileForm(event=event, initial=initial),
-        }
-    )
+    context["profile_form"] = ProfileForm(event=event, initial=initial)
     return render(request, "groups/lobby.html", context)
 
 

@@ -283,3 +283,7 @@ def _reference_template_links(request) -> list[tuple[str, str]]:
     for event in Event.objects.organised_by(request.user).order_by("-starts_at")[:10]:
         links.append((_("template with the questions of %(event)s") % {"event": event}, f"{url}?event={event.pk}"))
     return links
+
+
+# The feedback survey extends the event admin (results/feedback_admin.py).
+from results import feedback_admin  # noqa: E402,F401

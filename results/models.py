@@ -264,3 +264,51 @@ class SessionTally(models.Model):
 
     def __str__(self) -> str:
         return f"tally {self.session_id}/{self.allocation_id}"
+
+
+class FeedbackQuestion(models.Model):
+    """A question of the participants' anonymous feedback survey on the closing page."""
+
+    class Kind(models.TextChoices):
+        SCALE = "scale", _("Scale from 1 to 5")
+        TEXT = "text", _("Free text")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="feedback_questions")
+    order = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.SCALE)
+    text = models.CharField(_("question"), max_length=300)
+    translations = models.JSONField(
+        _("translations"), default=dict, blank=True, help_text=_('Per language code: {"text": …}.')
+    )
+
+    class Meta:
+        ordering = ["event", "order"]
+        verbose_name = _("feedback question")
+        verbose_name_plural = _("feedback questions")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "order"], name="feedback_question_order_unique_per_event"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class FeedbackAnswer(models.Model):
+    """One anonymous answer: it has no link to the person who gave it (see
+    Participant.feedback_given_at) and no time, so answers cannot be matched to people by the
+    moment they came in."""
+
+    question = models.ForeignKey(FeedbackQuestion, on_delete=models.CASCADE, related_name="answers")
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("feedback answer")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5), name="feedback_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"feedback answer {self.pk}"

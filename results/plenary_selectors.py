@@ -59,6 +59,18 @@ def _on_screen(settings_: PlenarySettings, texts_by_session: dict[str, dict[str,
     group = settings_.on_screen_group
     if group is None:
         return None
+    return group_key_points(group, texts_by_session)
+
+
+def group_recommendation(group: BreakoutGroup) -> dict:
+    """A group's key points and recommendation (its submitted answers to the open questions), as the
+    plenary shows them: ``{"group", "group_id", "points": [{"question", "text"}]}``."""
+    sessions = Session.objects.filter(event_id=group.event_id).order_by("order").prefetch_related(questions_prefetch())
+    texts = {s.code: {q.code: q.text for q in session_question_specs(s) if q.kind == "open"} for s in sessions}
+    return group_key_points(group, texts)
+
+
+def group_key_points(group: BreakoutGroup, texts_by_session: dict[str, dict[str, str]]) -> dict:
     revisions = NoteRevision.objects.filter(submission__group=group).values_list(
         "submission__session__code", "number", "data"
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from results.views import api, control, exports, notes, paper_tallies, plenary, votes
+from results.views import api, closing, control, exports, notes, paper_tallies, plenary, votes
 
 urlpatterns = [
     path("events/<slug:slug>/plenary/<str:token>/", plenary.plenary, name="plenary"),
@@ -16,6 +16,9 @@ urlpatterns = [
     ),
     # Keeps the form working offline; at the root, registered for the notes pages only
     path("notes-sw.js", notes.notes_service_worker, name="notes_service_worker"),
+    # The participants' closing page and its feedback survey
+    path("events/<slug:slug>/closing/", closing.closing_page, name="closing"),
+    path("events/<slug:slug>/closing/feedback/", closing.feedback_submit, name="feedback_submit"),
     # Votes in the room
     path("events/<slug:slug>/vote/", votes.vote_page, name="vote"),
     path("events/<slug:slug>/vote/<int:question_id>/", votes.vote_cast, name="vote_cast"),

@@ -114,6 +114,14 @@ class EventAdmin(OrganiserScopedAdmin):
             },
         ),
         (
+            _("After the event"),
+            {
+                "classes": ["collapse"],
+                "fields": ["next_steps", "next_steps_url"],
+                "description": _("Shown on the participants' closing page, with the feedback survey."),
+            },
+        ),
+        (
             _("Global dialogue"),
             {
                 "classes": ["collapse"],

@@ -140,6 +140,14 @@ class Event(models.Model):
         blank=True,
         help_text=_("Comma-separated groupings for the global results, e.g. “G20, coastal”."),
     )
+    next_steps = models.TextField(
+        _("what happens next"),
+        blank=True,
+        help_text=_("Shown on the participants' closing page: when and where the results are published."),
+    )
+    next_steps_url = models.URLField(
+        _("where the results are published"), blank=True, validators=[web_address], help_text=_("A link, optional.")
+    )
     plenary_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     # Bumped on every change that live pages follow (phases, groups, messages): clients spot gaps.
     live_version = models.PositiveBigIntegerField(default=0, editable=False)
@@ -398,6 +406,9 @@ class Participant(models.Model):
     link_generation = models.PositiveIntegerField(_("join link generation"), default=1, editable=False)
     invited_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
     join_last_opened_at = models.DateTimeField(_("join link last opened"), null=True, blank=True)
+    # Set with the anonymous feedback answers, in the same transaction: one survey per person,
+    # without saying which answers are whose.
+    feedback_given_at = models.DateTimeField(_("feedback given at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ParticipantQuerySet.as_manager()

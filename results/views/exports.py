@@ -5,9 +5,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from infrastructure.csvfiles import csv_text
 from infrastructure.downloads import attachment
 from infrastructure.spreadsheets import XLSX_CONTENT_TYPE
-from results import exports, plenary_selectors, selectors
+from results import exports, feedback, plenary_selectors, selectors
 from results.figures import Weighting
 from sessions_app.decorators import organiser_of_event
 
@@ -27,6 +28,10 @@ def export(request, event, name):
         if name.endswith(".json"):
             return JsonResponse(results, json_dumps_params={"ensure_ascii": False})
         return attachment(exports.questions_csv(results), "text/csv; charset=utf-8", f"{event.slug}-questions.csv")
+    if name == "feedback.csv":
+        rows = feedback.feedback_rows(feedback.feedback_summary(event))
+        content = csv_text(feedback.FEEDBACK_HEADER, rows)
+        return attachment(content, "text/csv; charset=utf-8", f"{event.slug}-feedback.csv")
     rows = selectors.group_result_rows(event)
     specs = selectors.event_question_specs(event)
     if name == "results.xlsx":

@@ -110,7 +110,9 @@ def test_from_check_in_to_rooms_and_back_to_the_plenary(browser, live_product):
 
     control.click("text=End “Break-out rooms” now")
     control.click("text=Start “Results and conclusion”")
-    for _person, page in pages.values():
-        page.wait_for_selector("body[data-view=lobby]", timeout=TIMEOUT)
+    for person, page in pages.values():
+        # The closing plenary: participants get their closing page, staff the lobby.
+        view = "closing" if person["role"] == "participant" else "lobby"
+        page.wait_for_selector(f"body[data-view={view}]", timeout=TIMEOUT)
         page.wait_for_selector("#phase-title:has-text('Results and conclusion')", timeout=TIMEOUT)
     first_page.screenshot(path=str(ARTIFACTS / "plenary-view.png"), full_page=True)

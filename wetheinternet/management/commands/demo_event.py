@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from dialogues.demo import MAX_PARTNERS, demo_dialogue_create
+from results.feedback import feedback_questions_create_defaults
 from sessions_app.demo import DEMO_ORGANISER_EMAIL, demo_event_create, demo_event_existing, demo_event_links_expired
 from sessions_app.join_links import join_url
 
@@ -62,6 +63,8 @@ class Command(BaseCommand):
         else:
             demo = demo_event_create(start=start, participants=options["participants"], seed=options["seed"])
             event, password = demo.event, demo.organiser_password
+            # The closing page's feedback survey, as an organiser would add it in the admin.
+            feedback_questions_create_defaults(event=event)
         site = settings.SITE_URL
         data = {
             "event": event.slug,
