@@ -1,0 +1,171 @@
+"""Accessible to everyone: axe-core's WCAG 2.0 and 2.1 A and AA rules find nothing on any page a
+participant, staff member, organiser or public reader opens, in English, French and Spanish, on a
+laptop (1280x800) and a phone (390x844).
+
+axe-core comes from npm (package.json pins it; `npm ci` installs it into node_modules/). Its script
+is injected as an inline <script> by `page.add_script_tag(content=...)`, which the pages' strict
+Content-Security-Policy (script-src 'self') blocks; so the contexts of this test only are opened
+with Playwright's `bypass_csp=True`. The policy itself is tested in test_content_security_policy.py."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, IN_CI, Product, sign_in
+from tests.e2e.test_live_event import check_in_quietly
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT = 30_000
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = Path(os.environ.get("AXE_SHOTS", "/nonexistent"))  # screenshots of the pages checked, when this folder exists
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+LANGUAGES = ("fr", "es", "en")  # English last: the steps after a check find the English labels
+VIEWPORTS = ({"width": 390, "height": 844}, {"width": 1280, "height": 800})  # the laptop last
+# The page has reached the state to check when this holds (the live pages once connected).
+READY = (
+    "document.readyState === 'complete' && (!document.getElementById('connection') || "
+    "['live', 'offline'].includes(document.getElementById('connection').dataset.state))"
+)
+RUN = (
+    "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}}); "
+    "return r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map(n => "
+    "n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 240))})); }"
+)
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    if not AXE.exists():
+        message = "node_modules/axe-core is missing: run `npm ci` at the repository root"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+    return AXE.read_text()
+
+
+@pytest.fixture(scope="module")
+def product(tmp_path_factory):
+    """The demo event and the demo dialogue in one fresh database, one server for every page."""
+    product = Product(tmp_path_factory.mktemp("a11y"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
+    product.manage("migrate", "--noinput")
+    demo = json.loads(product.manage("demo_event", "--json", "--participants", "10", "--seed", "5"))
+    dialogue = json.loads(product.manage("demo_event", "--json", "--dialogue", "2", "--seed", "5"))
+    with product.served("e2e-a11y-server.log") as base:
+        yield base, demo, dialogue
+
+
+class Audit:
+    """Runs axe on pages in every language and viewport and keeps what it found, page by page."""
+
+    def __init__(self, base: str, source: str):
+        self.base = base
+        self.source = source
+        self.found: list[str] = []
+        self.checked = 0
+
+    def check(self, page, name: str, url: str | None = None, *, ready: str = READY) -> None:
+        url = url or page.url
+        for language in LANGUAGES:
+            page.context.add_cookies([{"name": "django_language", "value": language, "url": self.base}])
+            for viewport in VIEWPORTS:
+                page.set_viewport_size(viewport)
+                page.goto(url)
+                page.wait_for_function(ready, timeout=TIMEOUT)
+                page.add_script_tag(content=self.source)
+                self.checked += 1
+                if language == "en" and viewport["width"] == 1280 and SHOTS.is_dir():
+                    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+                for violation in page.evaluate(RUN, TAGS):
+                    self.found.append(
+                        f"{name} [{language} {viewport['width']}]: {violation['id']} ({violation['help']})\n      "
+                        + "\n      ".join(violation["nodes"])
+                    )
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "axe-violations.txt").write_text("\n".join(self.found) or "none\n")
+
+    def assert_clean(self) -> None:
+        assert self.checked, "no page was checked"
+        report = "\n".join(self.found)
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "axe-violations.txt").write_text(report or "none\n")
+        assert not self.found, f"{len(self.found)} violations:\n{report}"
+
+
+def test_every_page_passes_axe_in_every_language_and_viewport(browser, product, axe_source):
+    base, demo, dialogue = product
+    audit = Audit(base, axe_source)
+    people = demo["people"]
+    by_role = {
+        role: next(p for p in people if p["role"] == role) for role in ("participant", "facilitator", "note_taker")
+    }
+    slug = demo["event"]
+
+    def context():
+        return browser.new_context(bypass_csp=True, viewport=VIEWPORTS[-1])
+
+    reader = context().new_page()
+    audit.check(reader, "home", f"{base}/")
+    audit.check(reader, "sign-in", f"{base}/accounts/login/")
+    audit.check(reader, "public-results", dialogue["urls"]["public_results"])
+
+    organiser = context().new_page()
+    sign_in(organiser, base, demo["organiser"]["email"], demo["organiser"]["password"])
+    audit.check(organiser, "home-organiser", f"{base}/")
+    audit.check(organiser, "control-room", demo["urls"]["control_room"])
+    audit.check(organiser, "people-and-links", demo["urls"]["people_and_links"])
+    audit.check(organiser, "plenary", demo["urls"]["plenary"])
+    audit.check(organiser, "printable-results", f"{base}/events/{slug}/results/print/")
+    audit.check(organiser, "paper-tallies", f"{base}/events/{slug}/results/paper/")
+    # Not the admin: it is Django's own markup (its tabular inlines' fields have column headers, not
+    # labels; its breadcrumbs' links are told apart by colour only).
+
+    # The participants and staff: the lobby before and after checking in, then their rooms.
+    pages = {}
+    for role, person in by_role.items():
+        page = context().new_page()
+        page.goto(person["join_url"])
+        page.wait_for_function(READY, timeout=TIMEOUT)
+        pages[role] = page
+    audit.check(pages["participant"], "lobby")
+    audit.check(pages["facilitator"], "lobby-staff")
+    api = browser.new_context()
+    for person in people:
+        check_in_quietly(api.request, person["join_url"])
+    audit.check(pages["participant"], "lobby-checked-in")
+
+    organiser.goto(demo["urls"]["control_room"])
+    organiser.wait_for_selector("#connection[data-state=live]", timeout=TIMEOUT)
+    try:
+        organiser.click("text=Start “Opening”")
+    except Exception:
+        organiser.screenshot(path=str(ARTIFACTS / "a11y-control-room-stuck.png"), full_page=True)
+        raise
+    organiser.wait_for_selector("text=No phase is running.", state="detached", timeout=TIMEOUT)
+    organiser.click("text=Form diverse groups of the people checked in")
+    organiser.wait_for_selector("#groups", timeout=120_000)
+    organiser.click("text=Start “Break-out rooms”")
+    for role, page in pages.items():
+        page.wait_for_selector("body[data-view=room]", timeout=TIMEOUT)
+        audit.check(page, f"room-{role}")
+    audit.check(organiser, "control-room-breakout", demo["urls"]["control_room"])
+    audit.check(organiser, "plenary-breakout", demo["urls"]["plenary"])
+    participant = pages["participant"]
+    audit.check(participant, "vote", base + participant.get_attribute("a:has-text('Answer the questions')", "href"))
+    note_taker = pages["note_taker"]
+    note_taker.goto(note_taker.url)
+    audit.check(
+        note_taker, "notes-form", base + note_taker.get_attribute("a:has-text('Open the group results form')", "href")
+    )
+
+    # The dialogue's pages: its coordinator, a partner, the results.
+    coordinator = context().new_page()
+    sign_in(coordinator, base, dialogue["coordinator"]["email"], dialogue["coordinator"]["password"])
+    audit.check(coordinator, "dialogue-coordinator", dialogue["urls"]["coordination"])
+    audit.check(coordinator, "dialogue-results", dialogue["urls"]["results"])
+    partner = dialogue["partners"][0]
+    partner_page = context().new_page()
+    sign_in(partner_page, base, partner["organiser"]["email"], partner["organiser"]["password"])
+    audit.check(partner_page, "dialogue-partner", partner["urls"]["partner"])
+
+    audit.assert_clean()
