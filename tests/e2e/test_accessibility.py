@@ -15,6 +15,7 @@ import pytest
 
 from tests.e2e.conftest import ARTIFACTS, IN_CI, Product, sign_in
 from tests.e2e.test_live_event import check_in_quietly
+from tests.e2e.test_pages_follow import organiser_post
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +35,12 @@ RUN = (
     "return r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map(n => "
     "n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 240))})); }"
 )
+
+
+# What has the focus: whether it is the element looked for, and whether it shows an outline.
+FOCUSED = """() => { const el = document.activeElement; const style = getComputedStyle(el);
+  return {html: el.outerHTML.slice(0, 120),
+          outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0}; }"""
 
 
 @pytest.fixture(scope="module")
@@ -129,9 +136,13 @@ def test_every_page_passes_axe_in_every_language_and_viewport(browser, product, 
         pages[role] = page
     audit.check(pages["participant"], "lobby")
     audit.check(pages["facilitator"], "lobby-staff")
+    # The participant checks in with the keyboard only; the others with the same form, quietly.
+    keyboard_press(pages["participant"], "button:has-text('I am here: check in')", "Enter")
+    pages["participant"].wait_for_selector("text=You are checked in", timeout=TIMEOUT)
     api = browser.new_context()
     for person in people:
-        check_in_quietly(api.request, person["join_url"])
+        if person is not by_role["participant"]:
+            check_in_quietly(api.request, person["join_url"])
     audit.check(pages["participant"], "lobby-checked-in")
 
     organiser.goto(demo["urls"]["control_room"])
@@ -169,3 +180,66 @@ def test_every_page_passes_axe_in_every_language_and_viewport(browser, product, 
     audit.check(partner_page, "dialogue-partner", partner["urls"]["partner"])
 
     audit.assert_clean()
+
+
+def test_the_participant_and_the_note_taker_need_only_a_keyboard(browser, product):
+    """Runs after the test above (rooms open, the participant checked in there with the keyboard):
+    from the join link to a vote, and the note taker's form from typing to submitting, by Tab,
+    Enter, Space and the arrows only, with a visible focus outline at every step."""
+    base, demo, _dialogue = product
+    people = demo["people"]
+    participant = next(p for p in people if p["role"] == "participant")
+    note_taker = next(p for p in people if p["role"] == "note_taker")
+
+    page = browser.new_context(viewport=VIEWPORTS[0]).new_page()
+    page.goto(participant["join_url"])
+    page.wait_for_selector("body[data-view=room] #connection[data-state=live]", timeout=TIMEOUT)
+    keyboard_press(page, "a:has-text('Answer the questions')", "Enter")
+    page.wait_for_selector("body[data-view=vote] #connection[data-state=live]", timeout=TIMEOUT)
+    question = page.locator("fieldset[data-question-id]").first
+    question_id = question.get_attribute("data-question-id")
+    organiser = browser.new_context()
+    sign_in(organiser.new_page(), base, demo["organiser"]["email"], demo["organiser"]["password"])
+    organiser_post(
+        organiser, f"{base}/events/{demo['event']}/results/control/question-open/", {"question": question_id}
+    )
+    page.wait_for_function(f"!document.querySelector('fieldset[data-question-id=\"{question_id}\"]').disabled")
+    first = f'fieldset[data-question-id="{question_id}"] input'
+    keyboard_press(page, first, "Space")
+    page.keyboard.press("ArrowDown")  # the next option of the radio group
+    chosen = page.evaluate("document.activeElement.value")
+    assert page.evaluate("document.activeElement.checked"), "the arrow did not choose the next option"
+    keyboard_press(page, f'fieldset[data-question-id="{question_id}"] button[type=submit]', "Enter")
+    page.wait_for_function(
+        "(v) => { const box = document.querySelector(`input[value='${v}']`); return box && box.checked; }", arg=chosen
+    )
+    page.reload()
+    assert page.locator(f'{first}[value="{chosen}"]').is_checked(), "the vote was not saved"
+
+    notes = browser.new_context(viewport=VIEWPORTS[1]).new_page()
+    notes.goto(note_taker["join_url"])
+    notes.wait_for_selector("body[data-view=room]", timeout=TIMEOUT)
+    keyboard_press(notes, "a:has-text('Open the group results form')", "Enter")
+    notes.wait_for_selector("body[data-view=notes] #connection[data-state=live]", timeout=TIMEOUT)
+    keyboard_press(notes, "textarea[data-field]", None)
+    notes.keyboard.type("Trust needs transparency.")
+    notes.wait_for_selector("#save-status:has-text('Saved at')", timeout=TIMEOUT)
+    keyboard_press(notes, "#submit-button", "Enter")
+    notes.wait_for_selector("#submit-status:has-text('Submitted: revision 1')", timeout=TIMEOUT)
+
+
+def keyboard_press(page, selector: str, key: str | None, *, most: int = 80) -> None:
+    """Tab from where the focus is to the element `selector` names (checking that each element on
+    the way shows a focus outline), then press `key` on it."""
+    target = page.locator(selector).first
+    target.wait_for(state="attached", timeout=TIMEOUT)
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        assert focused["outline"], f"no visible focus on {focused['html']}"
+        if target.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        raise AssertionError(f"{selector} is not reachable with Tab")
+    if key:
+        page.keyboard.press(key)
