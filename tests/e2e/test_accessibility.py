@@ -37,10 +37,40 @@ RUN = (
 )
 
 
+# Besides axe: the page says its language, and every aria-describedby or aria-labelledby names
+# an element that exists (axe only asks for a review of those).
+OWN_CHECKS = """(language) => {
+  const problems = [];
+  if (document.documentElement.lang !== language) problems.push(`html lang is "${document.documentElement.lang}"`);
+  for (const el of document.querySelectorAll('[aria-describedby], [aria-labelledby]')) {
+    for (const attribute of ['aria-describedby', 'aria-labelledby']) {
+      for (const id of (el.getAttribute(attribute) || '').split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) problems.push(`${attribute}="${id}": no such id`);
+      }
+    }
+  }
+  return problems;
+}"""
 # What has the focus: whether it is the element looked for, and whether it shows an outline.
 FOCUSED = """() => { const el = document.activeElement; const style = getComputedStyle(el);
   return {html: el.outerHTML.slice(0, 120),
           outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0}; }"""
+
+
+# The error pages as the production server renders them (DEBUG=1 shows Django's debug pages
+# instead), in each language; printed as one JSON line {code: {language: html}}.
+ERROR_CODES = ("400", "403", "404", "500", "503")
+RENDER_ERRORS = f"""
+import json
+from django.template.loader import render_to_string
+from django.utils import translation
+pages = {{}}
+for code in {ERROR_CODES!r}:
+    for language in {LANGUAGES!r}:
+        with translation.override(language):
+            pages.setdefault(code, {{}})[language] = render_to_string(code + ".html", {{"request_path": "/missing/"}})
+print(json.dumps(pages))
+"""
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +88,9 @@ def product(tmp_path_factory):
     product.manage("migrate", "--noinput")
     demo = json.loads(product.manage("demo_event", "--json", "--participants", "10", "--seed", "5"))
     dialogue = json.loads(product.manage("demo_event", "--json", "--dialogue", "2", "--seed", "5"))
+    errors = json.loads(product.manage("shell", "-c", RENDER_ERRORS).strip().splitlines()[-1])
     with product.served("e2e-a11y-server.log") as base:
-        yield base, demo, dialogue
+        yield base, demo, dialogue, errors
 
 
 class Audit:
@@ -71,15 +102,20 @@ class Audit:
         self.found: list[str] = []
         self.checked = 0
 
-    def check(self, page, name: str, url: str | None = None, *, ready: str = READY) -> None:
+    def check(self, page, name: str, url: str | None = None, *, ready: str = READY, lang: str = "") -> None:
+        """`lang`: the page's one language whatever the visitor's (the 500 page, plain English)."""
         url = url or page.url
         for language in LANGUAGES:
             page.context.add_cookies([{"name": "django_language", "value": language, "url": self.base}])
-            for viewport in VIEWPORTS:
+            page.set_viewport_size(VIEWPORTS[0])
+            page.goto(url)
+            page.wait_for_function(ready, timeout=TIMEOUT)
+            page.add_script_tag(content=self.source)
+            for problem in page.evaluate(OWN_CHECKS, lang or language):
+                self.found.append(f"{name} [{language}]: {problem}")
+            for viewport in VIEWPORTS:  # the same page laid out again at each size
                 page.set_viewport_size(viewport)
-                page.goto(url)
-                page.wait_for_function(ready, timeout=TIMEOUT)
-                page.add_script_tag(content=self.source)
+                page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
                 self.checked += 1
                 if language == "en" and viewport["width"] == 1280 and SHOTS.is_dir():
                     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -100,7 +136,7 @@ class Audit:
 
 
 def test_every_page_passes_axe_in_every_language_and_viewport(browser, product, axe_source):
-    base, demo, dialogue = product
+    base, demo, dialogue, errors = product
     audit = Audit(base, axe_source)
     people = demo["people"]
     by_role = {
@@ -115,6 +151,16 @@ def test_every_page_passes_axe_in_every_language_and_viewport(browser, product, 
     audit.check(reader, "home", f"{base}/")
     audit.check(reader, "sign-in", f"{base}/accounts/login/")
     audit.check(reader, "public-results", dialogue["urls"]["public_results"])
+
+    def error_page(route):
+        cookies = route.request.headers.get("cookie", "")
+        language = next((lang for lang in LANGUAGES if f"django_language={lang}" in cookies), "en")
+        code = route.request.url.rstrip("/").rsplit("/", 1)[1]
+        route.fulfill(status=int(code), content_type="text/html; charset=utf-8", body=errors[code][language])
+
+    reader.route(f"{base}/error-pages/*/", error_page)
+    for code in ERROR_CODES:
+        audit.check(reader, f"error-{code}", f"{base}/error-pages/{code}/", lang="en" if code == "500" else "")
 
     organiser = context().new_page()
     sign_in(organiser, base, demo["organiser"]["email"], demo["organiser"]["password"])
@@ -186,7 +232,7 @@ def test_the_participant_and_the_note_taker_need_only_a_keyboard(browser, produc
     """Runs after the test above (rooms open, the participant checked in there with the keyboard):
     from the join link to a vote, and the note taker's form from typing to submitting, by Tab,
     Enter, Space and the arrows only, with a visible focus outline at every step."""
-    base, demo, _dialogue = product
+    base, demo, _dialogue, _errors = product
     people = demo["people"]
     participant = next(p for p in people if p["role"] == "participant")
     note_taker = next(p for p in people if p["role"] == "note_taker")
