@@ -202,7 +202,10 @@ def test_every_page_passes_axe_in_every_language_and_viewport(browser, product, 
     organiser.click("text=Form diverse groups of the people checked in")
     organiser.wait_for_selector("#groups", timeout=120_000)
     organiser.click("text=Start “Break-out rooms”")
+    organiser.wait_for_selector("text=ends in", timeout=TIMEOUT)
     for role, page in pages.items():
+        # Loaded again rather than followed: following the phases live is tested in test_pages_follow.py.
+        page.reload()
         page.wait_for_selector("body[data-view=room]", timeout=TIMEOUT)
         audit.check(page, f"room-{role}")
     audit.check(organiser, "control-room-breakout", demo["urls"]["control_room"])
@@ -272,6 +275,22 @@ def test_the_participant_and_the_note_taker_need_only_a_keyboard(browser, produc
     notes.wait_for_selector("#save-status:has-text('Saved at')", timeout=TIMEOUT)
     keyboard_press(notes, "#submit-button", "Enter")
     notes.wait_for_selector("#submit-status:has-text('Submitted: revision 1')", timeout=TIMEOUT)
+
+
+def test_the_plenary_with_results_revealed_passes_axe(browser, product, axe_source):
+    """Runs after the tests above: a group has submitted, and now the organiser shows the results
+    beside the reference figures, and one group's on the screen."""
+    base, demo, _dialogue, _errors = product
+    organiser = browser.new_context()
+    sign_in(organiser.new_page(), base, demo["organiser"]["email"], demo["organiser"]["password"])
+    organiser_post(organiser, f"{base}/events/{demo['event']}/results/control/plenary/", {"results_visible": "1"})
+    audit = Audit(base, axe_source)
+    page = browser.new_context(bypass_csp=True, viewport=VIEWPORTS[-1]).new_page()
+    shown = "document.getElementById('plenary-results').textContent"
+    hidden = "JSON.parse(document.getElementById('plenary-labels').textContent).hidden"
+    ready = f"{READY} && {shown}.trim() !== '' && !{shown}.includes({hidden})"
+    audit.check(page, "plenary-revealed", demo["urls"]["plenary"], ready=ready)
+    audit.assert_clean()
 
 
 def keyboard_press(page, selector: str, key: str | None, *, most: int = 80) -> None:
