@@ -135,7 +135,7 @@ class Audit:
         assert not self.found, f"{len(self.found)} violations:\n{report}"
 
 
-def test_every_page_passes_axe_in_every_language_and_viewport(browser, product, axe_source):
+def test_every_page_passes_axe_in_every_language_and_viewport(axe_source, browser, product):
     base, demo, dialogue, errors = product
     audit = Audit(base, axe_source)
     people = demo["people"]
@@ -231,8 +231,9 @@ def test_every_page_passes_axe_in_every_language_and_viewport(browser, product, 
     audit.assert_clean()
 
 
-def test_the_participant_and_the_note_taker_need_only_a_keyboard(browser, product):
-    """Runs after the test above (rooms open, the participant checked in there with the keyboard):
+def test_the_participant_and_the_note_taker_need_only_a_keyboard(axe_source, browser, product):
+    """Runs after the test above (rooms open, the participant checked in there with the keyboard),
+    so it skips with it when axe-core is missing:
     from the join link to a vote, and the note taker's form from typing to submitting, by Tab,
     Enter, Space and the arrows only, with a visible focus outline at every step."""
     base, demo, _dialogue, _errors = product
@@ -277,7 +278,7 @@ def test_the_participant_and_the_note_taker_need_only_a_keyboard(browser, produc
     notes.wait_for_selector("#submit-status:has-text('Submitted: revision 1')", timeout=TIMEOUT)
 
 
-def test_the_plenary_with_results_revealed_passes_axe(browser, product, axe_source):
+def test_the_plenary_with_results_revealed_passes_axe(axe_source, browser, product):
     """Runs after the tests above: a group has submitted, and now the organiser shows the results
     beside the reference figures, and one group's on the screen."""
     base, demo, _dialogue, _errors = product
