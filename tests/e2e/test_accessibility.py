@@ -1,0 +1,311 @@
+"""Accessible to everyone: axe-core's WCAG 2.0 and 2.1 A and AA rules find nothing on any page a
+participant, staff member, organiser or public reader opens, in English, French and Spanish, on a
+laptop (1280x800) and a phone (390x844).
+
+axe-core comes from npm (package.json pins it; `npm ci` installs it into node_modules/). Its script
+is injected as an inline <script> by `page.add_script_tag(content=...)`, which the pages' strict
+Content-Security-Policy (script-src 'self') blocks; so the contexts of this test only are opened
+with Playwright's `bypass_csp=True`. The policy itself is tested in test_content_security_policy.py."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, IN_CI, Product, sign_in
+from tests.e2e.test_live_event import check_in_quietly
+from tests.e2e.test_pages_follow import organiser_post
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT = 30_000
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = Path(os.environ.get("AXE_SHOTS", "/nonexistent"))  # screenshots of the pages checked, when this folder exists
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+LANGUAGES = ("fr", "es", "en")  # English last: the steps after a check find the English labels
+VIEWPORTS = ({"width": 390, "height": 844}, {"width": 1280, "height": 800})  # the laptop last
+# The page has reached the state to check when this holds (the live pages once connected).
+READY = (
+    "document.readyState === 'complete' && (!document.getElementById('connection') || "
+    "['live', 'offline'].includes(document.getElementById('connection').dataset.state))"
+)
+RUN = (
+    "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}}); "
+    "return r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map(n => "
+    "n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 240))})); }"
+)
+
+
+# Besides axe: the page says its language, and every aria-describedby or aria-labelledby names
+# an element that exists (axe only asks for a review of those).
+OWN_CHECKS = """(language) => {
+  const problems = [];
+  if (document.documentElement.lang !== language) problems.push(`html lang is "${document.documentElement.lang}"`);
+  for (const el of document.querySelectorAll('[aria-describedby], [aria-labelledby]')) {
+    for (const attribute of ['aria-describedby', 'aria-labelledby']) {
+      for (const id of (el.getAttribute(attribute) || '').split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) problems.push(`${attribute}="${id}": no such id`);
+      }
+    }
+  }
+  return problems;
+}"""
+# What has the focus: whether it is the element looked for, and whether it shows an outline.
+FOCUSED = """() => { const el = document.activeElement; const style = getComputedStyle(el);
+  return {html: el.outerHTML.slice(0, 120),
+          outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0}; }"""
+
+
+# The error pages as the production server renders them (DEBUG=1 shows Django's debug pages
+# instead), in each language; printed as one JSON line {code: {language: html}}.
+ERROR_CODES = ("400", "403", "404", "500", "503")
+RENDER_ERRORS = f"""
+import json
+from django.template.loader import render_to_string
+from django.utils import translation
+pages = {{}}
+for code in {ERROR_CODES!r}:
+    for language in {LANGUAGES!r}:
+        with translation.override(language):
+            pages.setdefault(code, {{}})[language] = render_to_string(code + ".html", {{"request_path": "/missing/"}})
+print(json.dumps(pages))
+"""
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    if not AXE.exists():
+        message = "node_modules/axe-core is missing: run `npm ci` at the repository root"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+    return AXE.read_text()
+
+
+@pytest.fixture(scope="module")
+def product(tmp_path_factory):
+    """The demo event and the demo dialogue in one fresh database, one server for every page."""
+    product = Product(tmp_path_factory.mktemp("a11y"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
+    product.manage("migrate", "--noinput")
+    demo = json.loads(product.manage("demo_event", "--json", "--participants", "10", "--seed", "5"))
+    dialogue = json.loads(product.manage("demo_event", "--json", "--dialogue", "2", "--seed", "5"))
+    errors = json.loads(product.manage("shell", "-c", RENDER_ERRORS).strip().splitlines()[-1])
+    with product.served("e2e-a11y-server.log") as base:
+        yield base, demo, dialogue, errors
+
+
+class Audit:
+    """Runs axe on pages in every language and viewport and keeps what it found, page by page."""
+
+    def __init__(self, base: str, source: str):
+        self.base = base
+        self.source = source
+        self.found: list[str] = []
+        self.checked = 0
+
+    def check(self, page, name: str, url: str | None = None, *, ready: str = READY, lang: str = "") -> None:
+        """`lang`: the page's one language whatever the visitor's (the 500 page, plain English)."""
+        url = url or page.url
+        for language in LANGUAGES:
+            page.context.add_cookies([{"name": "django_language", "value": language, "url": self.base}])
+            page.set_viewport_size(VIEWPORTS[0])
+            page.goto(url)
+            page.wait_for_function(ready, timeout=TIMEOUT)
+            page.add_script_tag(content=self.source)
+            for problem in page.evaluate(OWN_CHECKS, lang or language):
+                self.found.append(f"{name} [{language}]: {problem}")
+            for viewport in VIEWPORTS:  # the same page laid out again at each size
+                page.set_viewport_size(viewport)
+                page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
+                self.checked += 1
+                if language == "en" and viewport["width"] == 1280 and SHOTS.is_dir():
+                    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+                for violation in page.evaluate(RUN, TAGS):
+                    self.found.append(
+                        f"{name} [{language} {viewport['width']}]: {violation['id']} ({violation['help']})\n      "
+                        + "\n      ".join(violation["nodes"])
+                    )
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "axe-violations.txt").write_text("\n".join(self.found) or "none\n")
+
+    def assert_clean(self) -> None:
+        assert self.checked, "no page was checked"
+        report = "\n".join(self.found)
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "axe-violations.txt").write_text(report or "none\n")
+        assert not self.found, f"{len(self.found)} violations:\n{report}"
+
+
+def test_every_page_passes_axe_in_every_language_and_viewport(axe_source, browser, product):
+    base, demo, dialogue, errors = product
+    audit = Audit(base, axe_source)
+    people = demo["people"]
+    by_role = {
+        role: next(p for p in people if p["role"] == role) for role in ("participant", "facilitator", "note_taker")
+    }
+    slug = demo["event"]
+
+    def context():
+        return browser.new_context(bypass_csp=True, viewport=VIEWPORTS[-1])
+
+    reader = context().new_page()
+    audit.check(reader, "home", f"{base}/")
+    audit.check(reader, "sign-in", f"{base}/accounts/login/")
+    audit.check(reader, "public-results", dialogue["urls"]["public_results"])
+
+    def error_page(route):
+        cookies = route.request.headers.get("cookie", "")
+        language = next((lang for lang in LANGUAGES if f"django_language={lang}" in cookies), "en")
+        code = route.request.url.rstrip("/").rsplit("/", 1)[1]
+        route.fulfill(status=int(code), content_type="text/html; charset=utf-8", body=errors[code][language])
+
+    reader.route(f"{base}/error-pages/*/", error_page)
+    for code in ERROR_CODES:
+        audit.check(reader, f"error-{code}", f"{base}/error-pages/{code}/", lang="en" if code == "500" else "")
+
+    organiser = context().new_page()
+    sign_in(organiser, base, demo["organiser"]["email"], demo["organiser"]["password"])
+    audit.check(organiser, "home-organiser", f"{base}/")
+    audit.check(organiser, "control-room", demo["urls"]["control_room"])
+    audit.check(organiser, "people-and-links", demo["urls"]["people_and_links"])
+    audit.check(organiser, "plenary", demo["urls"]["plenary"])
+    audit.check(organiser, "printable-results", f"{base}/events/{slug}/results/print/")
+    audit.check(organiser, "paper-tallies", f"{base}/events/{slug}/results/paper/")
+    # Not the admin: it is Django's own markup (its tabular inlines' fields have column headers, not
+    # labels; its breadcrumbs' links are told apart by colour only).
+
+    # The participants and staff: the lobby before and after checking in, then their rooms.
+    pages = {}
+    for role, person in by_role.items():
+        page = context().new_page()
+        page.goto(person["join_url"])
+        page.wait_for_function(READY, timeout=TIMEOUT)
+        pages[role] = page
+    audit.check(pages["participant"], "lobby")
+    audit.check(pages["facilitator"], "lobby-staff")
+    # The participant checks in with the keyboard only; the others with the same form, quietly.
+    keyboard_press(pages["participant"], "button:has-text('I am here: check in')", "Enter")
+    pages["participant"].wait_for_selector("text=You are checked in", timeout=TIMEOUT)
+    api = browser.new_context()
+    for person in people:
+        if person is not by_role["participant"]:
+            check_in_quietly(api.request, person["join_url"])
+    audit.check(pages["participant"], "lobby-checked-in")
+
+    organiser.goto(demo["urls"]["control_room"])
+    organiser.wait_for_selector("#connection[data-state=live]", timeout=TIMEOUT)
+    try:
+        organiser.click("text=Start “Opening”")
+    except Exception:
+        organiser.screenshot(path=str(ARTIFACTS / "a11y-control-room-stuck.png"), full_page=True)
+        raise
+    organiser.wait_for_selector("text=No phase is running.", state="detached", timeout=TIMEOUT)
+    organiser.click("text=Form diverse groups of the people checked in")
+    organiser.wait_for_selector("#groups", timeout=120_000)
+    organiser.click("text=Start “Break-out rooms”")
+    organiser.wait_for_selector("text=ends in", timeout=TIMEOUT)
+    for role, page in pages.items():
+        # Loaded again rather than followed: following the phases live is tested in test_pages_follow.py.
+        page.reload()
+        page.wait_for_selector("body[data-view=room]", timeout=TIMEOUT)
+        audit.check(page, f"room-{role}")
+    audit.check(organiser, "control-room-breakout", demo["urls"]["control_room"])
+    audit.check(organiser, "plenary-breakout", demo["urls"]["plenary"])
+    participant = pages["participant"]
+    audit.check(participant, "vote", base + participant.get_attribute("a:has-text('Answer the questions')", "href"))
+    note_taker = pages["note_taker"]
+    note_taker.goto(note_taker.url)
+    audit.check(
+        note_taker, "notes-form", base + note_taker.get_attribute("a:has-text('Open the group results form')", "href")
+    )
+
+    # The dialogue's pages: its coordinator, a partner, the results.
+    coordinator = context().new_page()
+    sign_in(coordinator, base, dialogue["coordinator"]["email"], dialogue["coordinator"]["password"])
+    audit.check(coordinator, "dialogue-coordinator", dialogue["urls"]["coordination"])
+    audit.check(coordinator, "dialogue-results", dialogue["urls"]["results"])
+    partner = dialogue["partners"][0]
+    partner_page = context().new_page()
+    sign_in(partner_page, base, partner["organiser"]["email"], partner["organiser"]["password"])
+    audit.check(partner_page, "dialogue-partner", partner["urls"]["partner"])
+
+    audit.assert_clean()
+
+
+def test_the_participant_and_the_note_taker_need_only_a_keyboard(axe_source, browser, product):
+    """Runs after the test above (rooms open, the participant checked in there with the keyboard),
+    so it skips with it when axe-core is missing:
+    from the join link to a vote, and the note taker's form from typing to submitting, by Tab,
+    Enter, Space and the arrows only, with a visible focus outline at every step."""
+    base, demo, _dialogue, _errors = product
+    people = demo["people"]
+    participant = next(p for p in people if p["role"] == "participant")
+    note_taker = next(p for p in people if p["role"] == "note_taker")
+
+    page = browser.new_context(viewport=VIEWPORTS[0]).new_page()
+    page.goto(participant["join_url"])
+    page.wait_for_selector("body[data-view=room] #connection[data-state=live]", timeout=TIMEOUT)
+    keyboard_press(page, "a:has-text('Answer the questions')", "Enter")
+    page.wait_for_selector("body[data-view=vote] #connection[data-state=live]", timeout=TIMEOUT)
+    question = page.locator("fieldset[data-question-id]").first
+    question_id = question.get_attribute("data-question-id")
+    organiser = browser.new_context()
+    sign_in(organiser.new_page(), base, demo["organiser"]["email"], demo["organiser"]["password"])
+    organiser_post(
+        organiser, f"{base}/events/{demo['event']}/results/control/question-open/", {"question": question_id}
+    )
+    page.wait_for_function(f"!document.querySelector('fieldset[data-question-id=\"{question_id}\"]').disabled")
+    first = f'fieldset[data-question-id="{question_id}"] input'
+    keyboard_press(page, first, "Space")
+    page.keyboard.press("ArrowDown")  # the next option of the radio group
+    chosen = page.evaluate("document.activeElement.value")
+    assert page.evaluate("document.activeElement.checked"), "the arrow did not choose the next option"
+    keyboard_press(page, f'fieldset[data-question-id="{question_id}"] button[type=submit]', "Enter")
+    page.wait_for_function(
+        "(v) => { const box = document.querySelector(`input[value='${v}']`); return box && box.checked; }", arg=chosen
+    )
+    page.reload()
+    assert page.locator(f'{first}[value="{chosen}"]').is_checked(), "the vote was not saved"
+
+    notes = browser.new_context(viewport=VIEWPORTS[1]).new_page()
+    notes.goto(note_taker["join_url"])
+    notes.wait_for_selector("body[data-view=room]", timeout=TIMEOUT)
+    keyboard_press(notes, "a:has-text('Open the group results form')", "Enter")
+    notes.wait_for_selector("body[data-view=notes] #connection[data-state=live]", timeout=TIMEOUT)
+    keyboard_press(notes, "textarea[data-field]", None)
+    notes.keyboard.type("Trust needs transparency.")
+    notes.wait_for_selector("#save-status:has-text('Saved at')", timeout=TIMEOUT)
+    keyboard_press(notes, "#submit-button", "Enter")
+    notes.wait_for_selector("#submit-status:has-text('Submitted: revision 1')", timeout=TIMEOUT)
+
+
+def test_the_plenary_with_results_revealed_passes_axe(axe_source, browser, product):
+    """Runs after the tests above: a group has submitted, and now the organiser shows the results
+    beside the reference figures, and one group's on the screen."""
+    base, demo, _dialogue, _errors = product
+    organiser = browser.new_context()
+    sign_in(organiser.new_page(), base, demo["organiser"]["email"], demo["organiser"]["password"])
+    organiser_post(organiser, f"{base}/events/{demo['event']}/results/control/plenary/", {"results_visible": "1"})
+    audit = Audit(base, axe_source)
+    page = browser.new_context(bypass_csp=True, viewport=VIEWPORTS[-1]).new_page()
+    shown = "document.getElementById('plenary-results').textContent"
+    hidden = "JSON.parse(document.getElementById('plenary-labels').textContent).hidden"
+    ready = f"{READY} && {shown}.trim() !== '' && !{shown}.includes({hidden})"
+    audit.check(page, "plenary-revealed", demo["urls"]["plenary"], ready=ready)
+    audit.assert_clean()
+
+
+def keyboard_press(page, selector: str, key: str | None, *, most: int = 80) -> None:
+    """Tab from where the focus is to the element `selector` names (checking that each element on
+    the way shows a focus outline), then press `key` on it."""
+    target = page.locator(selector).first
+    target.wait_for(state="attached", timeout=TIMEOUT)
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        assert focused["outline"], f"no visible focus on {focused['html']}"
+        if target.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        raise AssertionError(f"{selector} is not reachable with Tab")
+    if key:
+        page.keyboard.press(key)
