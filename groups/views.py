@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -8,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from groups import forms, selectors, services, streams
 from groups.allocation_runs import allocation_cancel, allocation_request
 from groups.models import BreakoutGroup
+from infrastructure.actions import action_answer
 from sessions_app.decorators import organiser_of_event, participant_of_event
 from sessions_app.forms import ProfileForm
 
@@ -217,15 +219,11 @@ def control_action(request, event, action):
         error = None if done else (forms.form_errors(form) if form is not None else _("Nothing was done."))
     message = "" if done is QUIET else (done or error)
     warnings = getattr(request, "action_warnings", [])
-    if request.headers.get("Accept") == "application/json":
-        return JsonResponse(
-            {"ok": error is None, "message": message, "warnings": warnings, **link},
-            status=200 if error is None else 400,
-        )
-    for warning in warnings:
-        messages.warning(request, warning)
-    if error:
-        messages.error(request, error)
-    elif message:
-        messages.success(request, message)
-    return redirect("control_room", slug=event.slug)
+    return action_answer(
+        request,
+        ok=error is None,
+        message=message,
+        back=reverse("control_room", kwargs={"slug": event.slug}),
+        warnings=warnings,
+        extra=link,
+    )

@@ -1,13 +1,14 @@
 """Control room actions of results: opening and closing questions, and the plenary's settings.
 Each answers JSON to the page's scripts, else redirects back to the control room."""
 
-from django.contrib import messages
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from groups.models import BreakoutGroup
+from infrastructure.actions import action_answer
 from results import services
 from results.figures import Weighting
 from results.plenary_settings import plenary_reference_changes
@@ -69,7 +70,4 @@ def control_action(request, event, action):
         message, ok = str(refused), False
     except Http404:
         message, ok = _("That is not part of this event: reload the control room."), False
-    if request.headers.get("Accept") == "application/json":
-        return JsonResponse({"ok": ok, "message": message, "warnings": []}, status=200 if ok else 400)
-    (messages.success if ok else messages.error)(request, message)
-    return redirect("control_room", slug=event.slug)
+    return action_answer(request, ok=ok, message=message, back=reverse("control_room", kwargs={"slug": event.slug}))
