@@ -16,7 +16,8 @@
    fetched while the page is hidden; a failed fetch is tried again later, less and less often.
 
    WTIFragment.fill(box, html) puts the server's HTML inside box, keeping what was typed in
-   its fields and the focus (the control room's panel, refreshed on its websocket's news). */
+   its fields, the focus and which <details> with an id are open (the control room's panel,
+   refreshed on its websocket's news). */
 (function () {
   "use strict";
 
@@ -142,7 +143,13 @@
     box.querySelectorAll("input[type=text], input[type=number], textarea, select").forEach(function (field) {
       if (field.id) typed[field.id] = field.value;
     });
+    var opened = Array.prototype.filter.call(box.querySelectorAll("details[id]"), function (d) { return d.open; })
+      .map(function (d) { return d.id; });
     box.innerHTML = html;
+    opened.forEach(function (id) {
+      var details = document.getElementById(id);
+      if (details && details.tagName === "DETAILS") details.open = true;
+    });
     Object.keys(typed).forEach(function (id) {
       var field = document.getElementById(id);
       if (field) field.value = typed[id];
