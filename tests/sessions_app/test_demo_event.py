@@ -66,7 +66,8 @@ def test_running_twice_prints_the_existing_event_and_keeps_the_password(client):
     assert second["organiser"]["password"] is None  # not reset, so not known
     assert Event.objects.filter(title__startswith="Day 0").count() == 1
     # The same people's links: a link is signed with its issue time, so compare whom each is for.
-    assert [link_holder(p["join_url"]) for p in second["people"]] == [link_holder(p["join_url"]) for p in first["people"]]
+    holders = [link_holder(p["join_url"]) for p in second["people"]]
+    assert holders == [link_holder(p["join_url"]) for p in first["people"]]
     assert client.login(username="organiser", password=first["organiser"]["password"])
 
 
