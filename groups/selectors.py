@@ -42,12 +42,15 @@ def messages_of_now(event: Event, phase: Phase | None):
 
 
 def video_room(event: Event, group: BreakoutGroup) -> dict:
-    """The group's video link (unguessable per group), or its table for an in-person event."""
-    if event.video_link_template:
+    """Where the group meets: its provider, and for a link the group's (unguessable) address, or
+    its table for an in-person event."""
+    provider = event.video_provider
+    if provider == Event.VideoProvider.LINK and event.video_link_template:
         url = event.video_link_template.replace(ROOM_PLACEHOLDER, group.room_token)
         # A link stored before addresses were checked is never rendered unless it is http(s).
-        return {"url": url} if is_web_address(url) else {"table": group.number}
-    return {"table": group.number}
+        if is_web_address(url):
+            return {"provider": provider, "url": url}
+    return {"provider": provider, "table": group.number}
 
 
 ROOM_MESSAGES_SHOWN = 20

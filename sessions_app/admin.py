@@ -109,6 +109,7 @@ class EventAdmin(OrganiserScopedAdmin):
                     "keep_language_together",
                     "allow_volunteer_note_takers",
                     "late_joiners",
+                    "video_provider",
                     "video_link_template",
                 ],
             },

@@ -63,6 +63,12 @@ class Event(models.Model):
         AUTO = "auto", _("Place them automatically")
         QUEUE = "queue", _("Queue them for an organiser")
 
+    class VideoProvider(models.TextChoices):
+        BUILTIN = "builtin", _("Built-in video in the room page")
+        JITSI = "jitsi", _("Self-hosted Jitsi Meet, inside the room page")
+        LINK = "link", _("A link to another video service (Zoom, Teams…)")
+        IN_PERSON = "in_person", _("None: the groups meet in person")
+
     class Continent(models.TextChoices):
         AFRICA = "africa", _("Africa")
         ASIA = "asia", _("Asia")
@@ -113,6 +119,9 @@ class Event(models.Model):
         default=False,
         help_text=_("The running phase ends by itself at its planned end (extensions included)."),
     )
+    video_provider = models.CharField(
+        _("video in the rooms"), max_length=10, choices=VideoProvider.choices, default=VideoProvider.BUILTIN
+    )
     video_link_template = models.CharField(
         _("video room link"),
         max_length=300,
@@ -120,7 +129,7 @@ class Event(models.Model):
         validators=[validate_room_link_template],
         help_text=_(
             "Link with {room} where each group's unguessable room name goes, e.g. "
-            "https://meet.jit.si/wetheinternet-{room}. Leave empty for an in-person event."
+            "https://meet.jit.si/wetheinternet-{room}. Used when the video is a link to another service."
         ),
     )
     dialogue = models.ForeignKey(
@@ -165,6 +174,12 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        if self.video_provider == self.VideoProvider.LINK and not self.video_link_template:
+            raise ValidationError(
+                {"video_link_template": _("A link to another video service needs its address, with {room} in it.")}
+            )
 
     def is_organised_by(self, user) -> bool:
         return Event.objects.organised_by(user).filter(pk=self.pk).exists()

@@ -11,6 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_lobby_before_the_breakout_and_room_during_it(client, event, phases, grouped, participant):
+    event.video_provider = "in_person"
+    event.save()
     log_in_as(client, participant)
     client.post(f"/events/{event.slug}/check-in/")
     page = client.get(f"/events/{event.slug}/").content.decode()
@@ -29,6 +31,7 @@ def test_lobby_before_the_breakout_and_room_during_it(client, event, phases, gro
 
 
 def test_video_link_is_unique_per_group(client, event, phases, grouped, participant):
+    event.video_provider = "link"
     event.video_link_template = "https://meet.jit.si/wti-{room}"
     event.save()
     services.phase_start(event=event, phase=phases[1])
@@ -44,6 +47,7 @@ def test_a_hostile_address_stored_earlier_is_never_rendered(client, event, phase
     from sessions_app.models import Session
 
     Session.objects.create(event=event, order=1, code="s", title="S", material_url="javascript:alert(1)")
+    event.video_provider = "link"
     event.video_link_template = "javascript:alert('{room}')"
     event.save()  # as if stored before the fields were checked
     services.phase_start(event=event, phase=phases[1])

@@ -53,6 +53,7 @@ def test_an_organiser_cannot_create_an_event_for_another_partner(client, organis
             "group_size": 5,
             "uneven_groups": "larger",
             "late_joiners": "auto",
+            "video_provider": "in_person",
             **_empty_inlines(),
         },
     )
@@ -84,6 +85,7 @@ def test_an_organiser_sets_up_the_day_0_event_with_its_phases(client, organiser,
         "group_size": 5,
         "uneven_groups": "larger",
         "late_joiners": "auto",
+        "video_provider": "in_person",
         "keep_language_together": "on",
         **_empty_inlines(),
         "phases-TOTAL_FORMS": 3,
@@ -127,6 +129,7 @@ def test_bad_timezone_is_explained(client, organiser, organisation):
             "group_size": 5,
             "uneven_groups": "larger",
             "late_joiners": "auto",
+            "video_provider": "in_person",
             **_empty_inlines(),
         },
     )

@@ -377,6 +377,7 @@ def _event_form_data(event):
         "group_size": event.group_size,
         "uneven_groups": event.uneven_groups,
         "late_joiners": event.late_joiners,
+        "video_provider": event.video_provider,
         "video_link_template": "",
         "country": event.country,
         "continent": "",

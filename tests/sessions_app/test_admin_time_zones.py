@@ -32,6 +32,7 @@ def _event_form(organisation, *, slug, day, time, tz, end_time="20:00"):
         "group_size": 5,
         "uneven_groups": "larger",
         "late_joiners": "auto",
+        "video_provider": "in_person",
     }
     for prefix in ("phases", "sessions", "diversity_attributes"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
