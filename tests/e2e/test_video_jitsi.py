@@ -12,8 +12,8 @@ import threading
 import jwt
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, Product, sign_in
-from tests.e2e.test_accessibility import Audit, axe_source  # noqa: F401 - the fixture
+from tests.e2e.conftest import ARTIFACTS, IN_CI, Product, sign_in
+from tests.e2e.test_accessibility import AXE, Audit
 from tests.e2e.test_live_event import check_in_quietly
 from tests.e2e.test_pages_follow import organiser_post
 from tests.servers import free_port
@@ -58,6 +58,14 @@ class StubHandler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+@pytest.fixture(scope="module")
+def axe_script():
+    if not AXE.exists():
+        message = "node_modules/axe-core is missing: run `npm ci` at the repository root"
+        pytest.fail(message) if IN_CI else pytest.skip(message)
+    return AXE.read_text()
 
 
 @pytest.fixture(scope="module")
@@ -112,10 +120,10 @@ def _stub_call(page) -> dict:
 
 
 def test_rooms_embed_jitsi_with_each_persons_token_and_the_plenaries_show_the_stream(
-    browser, jitsi_product, jitsi_stub, axe_source
+    browser, jitsi_product, jitsi_stub, axe_script
 ):
     base, demo = jitsi_product
-    audit = Audit(base, axe_source)
+    audit = Audit(base, axe_script)
     ARTIFACTS.mkdir(exist_ok=True)
     people = demo["people"]
     wide_person, narrow_person = [p for p in people if p["role"] == "participant"][:2]
