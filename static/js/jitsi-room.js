@@ -29,6 +29,16 @@
     api.dispose();
     api = null;
   }
+  /* The phase is over on a page that stays (the organiser's observer page): leave, and say so. */
+  function end() {
+    if (api === null) return;
+    leave();
+    var note = document.createElement("p");
+    note.className = "muted";
+    note.setAttribute("role", "status");
+    note.textContent = data.ended;
+    box.replaceWith(note);
+  }
   global.addEventListener("pagehide", leave);
-  global.WTIJitsi = {leave: leave};
+  global.WTIJitsi = {leave: leave, end: end};
 })(window);

@@ -213,6 +213,9 @@ def test_rooms_embed_jitsi_with_each_persons_token_and_the_plenaries_show_the_st
         page.wait_for_selector("body[data-view=lobby] #connection[data-state=live]", timeout=TIMEOUT)
         assert page.evaluate("sessionStorage.getItem('jitsiDisposed')") == "1"
         assert page.locator("#jitsi-room").count() == 0
+    # The organiser's observer page stays, and leaves the call as the phase ends.
+    watch.wait_for_selector("text=The break-out is over: you have left the call.", timeout=TIMEOUT)
+    assert watch.evaluate("sessionStorage.getItem('jitsiDisposed')") == "1"
 
     # The closing plenary: the closing page shows the stream too.
     control.goto(control_url)
