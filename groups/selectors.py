@@ -2,12 +2,15 @@
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from groups.allocation_plan import event_plan
 from groups.group_mix import group_mix
 from groups.models import Allocation, BreakoutGroup, GroupMembership, HelpCall, RoomMessage
 from groups.presence import presence_connected
+from infrastructure.jitsi import jitsi_configured, jitsi_room_name, jitsi_token
 from infrastructure.weblinks import ROOM_PLACEHOLDER, is_web_address
 from sessions_app.models import Event, Participant, Phase, Session
 
@@ -45,12 +48,24 @@ def video_room(event: Event, group: BreakoutGroup) -> dict:
     """Where the group meets: its provider, and for a link the group's (unguessable) address, or
     its table for an in-person event."""
     provider = event.video_provider
+    if provider == Event.VideoProvider.JITSI:
+        if not jitsi_configured():
+            return {"provider": provider, "unavailable": True, "table": group.number}
+        return {"provider": provider, "domain": settings.JITSI_DOMAIN, "room": jitsi_room_name(group.room_token)}
     if provider == Event.VideoProvider.LINK and event.video_link_template:
         url = event.video_link_template.replace(ROOM_PLACEHOLDER, group.room_token)
         # A link stored before addresses were checked is never rendered unless it is http(s).
         if is_web_address(url):
             return {"provider": provider, "url": url}
     return {"provider": provider, "table": group.number}
+
+
+def video_for(video: dict, *, name: str, user_id: str, moderator: bool) -> dict:
+    """The group's video for one person: in a Jitsi room, with their own token."""
+    if video["provider"] != Event.VideoProvider.JITSI or "room" not in video:
+        return video
+    token = jitsi_token(room=video["room"], name=name, user_id=user_id, moderator=moderator)
+    return {**video, "name": name, "jwt": token}
 
 
 ROOM_MESSAGES_SHOWN = 20
@@ -82,19 +97,26 @@ def _room_view(*, group: BreakoutGroup, state: dict) -> dict:
 def room_page(*, participant: Participant, membership: GroupMembership, state: dict) -> dict:
     """What a room page shows; `state` is the event's live state (its phase among it)."""
     event = participant.event
+    view = _room_view(group=membership.group, state=state)
+    moderator = membership.role == GroupMembership.Role.FACILITATOR
     return {
-        **_room_view(group=membership.group, state=state),
+        **view,
+        "video": video_for(
+            view["video"], name=participant.first_name, user_id=f"p{participant.pk}", moderator=moderator
+        ),
         "membership": membership,
         "open_help_call": HelpCall.objects.filter(participant=participant, acknowledged_at__isnull=True).first(),
         "phases": event.phases.all() if membership.role == GroupMembership.Role.FACILITATOR else [],
     }
 
 
-def room_observer_page(*, group: BreakoutGroup, state: dict) -> dict:
+def room_observer_page(*, group: BreakoutGroup, state: dict, organiser) -> dict:
     """What an organiser observing a room sees: the room as its members see it, read only, and its
-    help calls waiting."""
+    help calls waiting; in a Jitsi room, the organiser joins as a moderator named "Organiser"."""
+    view = _room_view(group=group, state=state)
     return {
-        **_room_view(group=group, state=state),
+        **view,
+        "video": video_for(view["video"], name=gettext("Organiser"), user_id=f"u{organiser.pk}", moderator=True),
         "help_calls": list(
             HelpCall.objects.filter(group=group, acknowledged_at__isnull=True)
             .select_related("participant")
@@ -171,3 +193,18 @@ def control_room_data(event: Event) -> dict:
         "recent_messages": RoomMessage.objects.filter(event=event).select_related("group")[:5],
         "breakout_phase": next((p for p in event.phases.all() if p.kind == Phase.Kind.BREAKOUT), None),
     }
+
+
+ZOOM_HEADER = ["Pre-assign Room Name", "Email Address"]
+
+
+def zoom_breakout_rows(event: Event, round_number: int) -> list[list[str]]:
+    """One round of the current groups as Zoom's breakout pre-assignment: a row per person with an
+    e-mail address (Zoom matches people by it), in rooms named "Group N"."""
+    memberships = (
+        GroupMembership.objects.filter(allocation__event=event, allocation__is_current=True, round=round_number)
+        .exclude(participant__email="")
+        .select_related("group", "participant")
+        .order_by("group__number", "participant__pk")
+    )
+    return [[f"Group {m.group.number}", m.participant.email] for m in memberships]

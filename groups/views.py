@@ -82,7 +82,11 @@ def room_observe(request, event, group_id):
     if group is None:
         raise Http404(_("No such group in this event."))
     state = streams.event_state(event, cached=True)
-    context = {"event": event, "state": state, **selectors.room_observer_page(group=group, state=state)}
+    context = {
+        "event": event,
+        "state": state,
+        **selectors.room_observer_page(group=group, state=state, organiser=request.user),
+    }
     template = "groups/_room_observed.html" if request.GET.get("part") else "groups/room_observe.html"
     return render(request, template, context)
 

@@ -41,6 +41,18 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
+HOST_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$")
+
+
+def envhost(name: str) -> str:
+    """A host name with an optional port (meet.example.org, 127.0.0.1:8443), lower-case; empty when
+    unset. A scheme, path or anything else that could leave the host is refused."""
+    value = os.environ.get(name, "").strip().lower()
+    if value and not HOST_PATTERN.match(value):
+        raise ImproperlyConfigured(f"{name}={value!r}: give the host name alone, e.g. meet.example.org.")
+    return value
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     value = os.environ.get(name, default)
     return [item.strip() for item in value.split(",") if item.strip()]

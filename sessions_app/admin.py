@@ -111,6 +111,7 @@ class EventAdmin(OrganiserScopedAdmin):
                     "late_joiners",
                     "video_provider",
                     "video_link_template",
+                    "plenary_stream_url",
                 ],
             },
         ),

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from infrastructure.embeds import stream_embed
+from infrastructure.jitsi import jitsi_configured
 from infrastructure.weblinks import is_web_address, validate_room_link_template, web_address
 
 
@@ -132,6 +134,16 @@ class Event(models.Model):
             "https://meet.jit.si/wetheinternet-{room}. Used when the video is a link to another service."
         ),
     )
+    plenary_stream_url = models.URLField(
+        _("plenary stream"),
+        max_length=500,
+        blank=True,
+        validators=[web_address],
+        help_text=_(
+            "Optional: the live stream or video meeting of the plenaries, shown in the opening and closing "
+            "plenary. A YouTube or Vimeo address plays in the page; any other is a link."
+        ),
+    )
     dialogue = models.ForeignKey(
         "dialogues.Dialogue",
         on_delete=models.PROTECT,
@@ -180,6 +192,15 @@ class Event(models.Model):
             raise ValidationError(
                 {"video_link_template": _("A link to another video service needs its address, with {room} in it.")}
             )
+        if self.video_provider == self.VideoProvider.JITSI and not jitsi_configured():
+            raise ValidationError(
+                {
+                    "video_provider": _(
+                        "Jitsi is not configured on this server: its domain, app id and secret "
+                        "(JITSI_DOMAIN, JITSI_APP_ID, JITSI_APP_SECRET) must be set first."
+                    )
+                }
+            )
 
     def is_organised_by(self, user) -> bool:
         return Event.objects.organised_by(user).filter(pk=self.pk).exists()
@@ -187,6 +208,11 @@ class Event(models.Model):
     @property
     def tag_list(self) -> list[str]:
         return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
+
+    @property
+    def plenary_stream(self) -> dict:
+        """The plenary stream as the pages show it: a player for YouTube or Vimeo, else a link."""
+        return stream_embed(self.plenary_stream_url) if self.plenary_stream_url else {}
 
     def running_phase(self):
         return self.phases.filter(started_at__isnull=False, ended_at__isnull=True).first()

@@ -67,6 +67,7 @@ PAGES = [
     ("GET", "/events/{slug}/results/export/questions.csv", "L L L L L N A N"),
     ("GET", "/events/{slug}/results/export/results.xlsx", "L L L L L N A N"),
     ("GET", "/events/{slug}/results/export/feedback.csv", "L L L L L N A N"),
+    ("GET", "/events/{slug}/results/export/zoom-round-1.csv", "L L L L L N A N"),
     ("GET", "/events/{slug}/notes/{group}/", "F F F A A N A N"),
     ("GET", "/events/{slug}/notes/{group}/dps/", "F F F A A N A N"),
     ("GET", "/events/{slug}/notes/{group}/dps/state/", "F F F A A N A N"),

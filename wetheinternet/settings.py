@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from infrastructure.env import deployment_slug, envbool, envint, envlist, envnetworks, envstr, site_url
+from infrastructure.env import deployment_slug, envbool, envhost, envint, envlist, envnetworks, envstr, site_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -218,8 +218,24 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # Only the plenary stream's players: never an arbitrary host (infrastructure/embeds.py).
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     }
 }
+
+# --- Video in the rooms: a self-hosted Jitsi Meet (README.md, "Video in the rooms") ---------
+# Never in the database: an event may choose Jitsi only when all three are set.
+JITSI_DOMAIN = envhost("JITSI_DOMAIN")
+JITSI_APP_ID = envstr("JITSI_APP_ID")
+JITSI_APP_SECRET = envstr("JITSI_APP_SECRET")
+# The token's `sub`: the XMPP domain Prosody serves, when it is not the public domain.
+JITSI_TOKEN_SUBJECT = envstr("JITSI_TOKEN_SUBJECT") or JITSI_DOMAIN
+if JITSI_DOMAIN:
+    # Its script and its room frame, and nothing else of it. Without a scheme the source follows
+    # the page's (https in production).
+    JITSI_SOURCE = f"https://{JITSI_DOMAIN}" if HTTPS else JITSI_DOMAIN
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"].append(JITSI_SOURCE)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"].append(JITSI_SOURCE)
 SESSION_COOKIE_HTTPONLY = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -43,4 +43,5 @@ def results_control_panel(context, event):
         "submitted": sum(1 for s in status.values() if s == NoteSubmission.Status.SUBMITTED),
         "set_aside": selectors.results_set_aside(event) if groups else [],
         "feedback": feedback.feedback_summary(event),
+        "zoom_files": [(number, f"zoom-round-{number}.csv") for number in sorted({g.round for g in groups})],
     }

@@ -24,6 +24,8 @@
       if (data.type === "event.state") {
         document.getElementById("phase-title").textContent = data.phase ? data.phase.title : T.waiting;
         countdown.setAttribute("data-ends-at", data.phase && data.phase.ends_at ? data.phase.ends_at : "");
+        // The break-out is over: an organiser in the room's embedded call leaves it too.
+        if (global.WTIJitsi && (!data.phase || data.phase.kind !== "breakout")) global.WTIJitsi.end();
       }
       if (data.type !== "pong" && data.type !== "allocation.progress") reload();
     }

@@ -25,6 +25,8 @@ EXPECTED_DIRECTIVES = {
     "base-uri": "'self'",
     "form-action": "'self'",
     "frame-ancestors": "'none'",
+    # The plenary stream's players only (JITSI_DOMAIN, when set, adds its host: tests/groups).
+    "frame-src": "https://www.youtube-nocookie.com https://player.vimeo.com",
 }
 # Types of <script> that are data blocks: the browser never executes them.
 DATA_BLOCK_TYPES = {"application/json", "application/ld+json"}
