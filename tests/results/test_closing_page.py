@@ -16,6 +16,7 @@ from sessions_app.models import Participant, Phase
 from tests.factories import make_submission
 from tests.helpers import log_in_as, without_bom
 from tests.results import notes_fixtures
+from tests.streams import events_sent
 
 questionnaire, teams = notes_fixtures.questionnaire, notes_fixtures.teams  # shared fixtures
 
@@ -117,6 +118,19 @@ def test_an_empty_survey_is_refused(participant, survey):
     with pytest.raises(feedback.FeedbackRefused) as refused:
         feedback.feedback_submit(participant=participant, data=_answers(survey, q4="   "))
     assert "at least one" in refused.value.problems["__all__"]
+
+
+@pytest.mark.django_db
+def test_an_answered_survey_tells_the_control_room_and_a_refused_one_does_not(event, participant, survey):
+    """The control room's summary counts the answers: its panel is fetched again as they come."""
+    with events_sent() as sent:
+        feedback.feedback_submit(participant=participant, data=_answers(survey, q1="4"))
+    assert [(group, payload["type"]) for group, payload in sent] == [
+        (streams.control_group(event.pk), "control.changed")
+    ]
+    with events_sent() as sent, pytest.raises(feedback.FeedbackRefused):
+        feedback.feedback_submit(participant=participant, data=_answers(survey, q1="5"))
+    assert sent == []
 
 
 # --- The page ---------------------------------------------------------------------------------
