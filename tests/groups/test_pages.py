@@ -1,5 +1,7 @@
 """The person's page (lobby or room) and the control room: who sees what."""
 
+import re
+
 import pytest
 
 from groups import services
@@ -28,6 +30,27 @@ def test_lobby_before_the_breakout_and_room_during_it(client, event, phases, gro
     assert "In person: table 1" in page
     services.phase_end(event=event)
     assert 'data-view="lobby"' in client.get(f"/events/{event.slug}/").content.decode()
+
+
+def test_the_room_tells_members_of_one_first_name_apart_and_marks_the_reader(
+    client, event, phases, grouped, participant
+):
+    """Two members named Amina: each shows with their last name's initial, and the reader's own
+    row says "(you)"; a first name of its own stays as it is."""
+    participant.last_name = "Haddad"
+    participant.save()
+    namesake = make_person(event, first_name="Amina", last_name="Okafor", languages="en")
+    GroupMembership.objects.create(
+        group=grouped.groups.get(number=1), participant=namesake, allocation=grouped, round=1
+    )
+    log_in_as(client, participant)
+    services.phase_start(event=event, phase=phases[1])
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    members = page.split('<ul class="members">', 1)[1].split("</ul>", 1)[0]
+    assert "Amina H. <strong>(you)</strong>" in members
+    assert "Amina O." in members and "Amina O. <strong>" not in members
+    assert "Farid" in members and not re.search(r"Farid \w\.", members)
+    assert members.count("(you)") == 1
 
 
 def test_video_link_is_unique_per_group(client, event, phases, grouped, participant):
