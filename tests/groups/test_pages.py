@@ -92,6 +92,31 @@ def test_role_views(client, event, phases, grouped, facilitator, note_taker):
     assert "You take this group's notes" in page and "Group results" in page
 
 
+def test_in_the_closing_plenary_staff_find_their_groups_results_to_present(
+    client, event, phases, grouped, note_taker, facilitator, participant
+):
+    """The note taker presents the group's results: their lobby in the closing plenary links to
+    them (the room with its link is gone); participants get their closing page instead."""
+    from sessions_app.models import Session
+
+    Session.objects.create(event=event, order=1, code="s", title="S")
+    services.phase_start(event=event, phase=phases[1])
+    services.phase_start(event=event, phase=phases[2])
+    group = grouped.groups.get(number=1)
+    for person in (note_taker, facilitator):
+        log_in_as(client, person)
+        page = client.get(f"/events/{event.slug}/").content.decode()
+        assert 'data-view="lobby"' in page and 'id="present-results"' in page
+        assert f'href="/events/{event.slug}/notes/{group.pk}/"' in page
+        assert "Present the results of Group 1 in the plenary" in page
+        assert client.get(f"/events/{event.slug}/notes/{group.pk}/", follow=True).status_code == 200
+    log_in_as(client, participant)
+    assert client.get(f"/events/{event.slug}/").status_code == 302  # to the closing page
+    services.phase_start(event=event, phase=phases[0])
+    log_in_as(client, note_taker)
+    assert 'id="present-results"' not in client.get(f"/events/{event.slug}/").content.decode()
+
+
 def test_help_call_from_the_room(client, event, phases, grouped, participant):
     url = f"/events/{event.slug}/help/"
     assert client.post(url).status_code == 403
