@@ -117,6 +117,22 @@ def test_in_the_closing_plenary_staff_find_their_groups_results_to_present(
     assert 'id="present-results"' not in client.get(f"/events/{event.slug}/").content.decode()
 
 
+def test_staff_left_without_a_group_are_told_so_not_that_a_place_is_being_found(
+    client, event, phases, grouped, participant
+):
+    spare = make_person(event, role="facilitator", first_name="Spare", languages="en")
+    log_in_as(client, spare)
+    client.post(f"/events/{event.slug}/check-in/")
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    assert "you are not in one: wait here for the organisers, who may move you into a group" in page
+    assert "an organiser is finding you a place" not in page
+    late = make_person(event, first_name="Late", languages="ja")  # no group speaks their language
+    log_in_as(client, late)
+    client.post(f"/events/{event.slug}/check-in/")
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    assert "an organiser is finding you a place" in page and "you are not in one" not in page
+
+
 def test_help_call_from_the_room(client, event, phases, grouped, participant):
     url = f"/events/{event.slug}/help/"
     assert client.post(url).status_code == 403
