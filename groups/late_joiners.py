@@ -1,5 +1,6 @@
-"""Late joiners: people who check in after the grouping join an existing group, where they
-add the most diversity, without moving anyone already in a room."""
+"""Late joiners: people who check in after the grouping join an existing group, one below the
+event's group size if there is one, where they add the most diversity, without moving anyone
+already in a room."""
 
 from django.db import transaction
 
@@ -43,7 +44,11 @@ def late_joiner_place(*, participant: Participant, allocation: Allocation) -> Gr
             continue
         if event.keep_language_together and group.language and group.language not in languages:
             continue
-        key = (diversity_gain(participant, members, weights), -len(members), -group.number)
+        # A group below the event's group size first: the members who differ are counted, so a
+        # larger group would otherwise always win, and a pilot's groups of 5, 4 and 4 became 6,
+        # 4 and 4. Among those, where they add the most diversity.
+        below_target = len(members) < event.group_size
+        key = (below_target, diversity_gain(participant, members, weights), -len(members), -group.number)
         if best_key is None or key > best_key:
             best, best_key = group, key
     if best is None:

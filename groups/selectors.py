@@ -71,10 +71,23 @@ def video_for(video: dict, *, name: str, user_id: str, moderator: bool) -> dict:
 ROOM_MESSAGES_SHOWN = 20
 
 
+def member_names(members) -> None:
+    """Give each membership the name its room shows (``shown_name``): the first name, with the
+    last name's initial where two members share a first name (two "Carlos" in a room say
+    nothing of who is who)."""
+    firsts = [m.participant.first_name.strip().casefold() for m in members]
+    for member, first in zip(members, firsts, strict=True):
+        person = member.participant
+        initial = person.last_name.strip()[:1]
+        shared = firsts.count(first) > 1
+        member.shown_name = f"{person.first_name} {initial}." if shared and initial else person.first_name
+
+
 def _room_view(*, group: BreakoutGroup, state: dict) -> dict:
     """What anyone in a room sees of it: its members, who is connected, the session, its messages."""
     event = group.event
     members = list(group.memberships.select_related("participant").order_by("role", "participant__first_name"))
+    member_names(members)
     phase_id = state["phase"]["id"] if state["phase"] else None
     session = (Session.objects.filter(phases__id=phase_id).first() if phase_id else None) or event.sessions.first()
     # The room's messages and everyone's, of this phase only, newest first.

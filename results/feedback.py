@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from groups.streams import control_changed
 from infrastructure.cleaning import text_problem
 from results.models import FeedbackAnswer, FeedbackQuestion
 from sessions_app.models import Event, Participant
@@ -118,6 +119,8 @@ def feedback_submit(*, participant: Participant, data) -> int:
         FeedbackAnswer.objects.bulk_create(answers)
         person.feedback_given_at = timezone.now()
         person.save(update_fields=["feedback_given_at"])
+        # The control room's survey summary counts the answers: it fetches its panel again.
+        control_changed(person.event)
     participant.feedback_given_at = person.feedback_given_at
     return len(answers)
 

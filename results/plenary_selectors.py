@@ -2,9 +2,12 @@
 and what its figures can be compared with (reference datasets, and the sources registered in
 ``results.comparisons``), in a constant number of queries."""
 
+import hashlib
+
 from django.db.models import Count
 
 from groups.models import BreakoutGroup
+from infrastructure.caching import cached_fresh
 from infrastructure.cleaning import text_problem
 from results.answers import QuestionSpec
 from results.comparisons import comparison_scopes, comparison_source
@@ -16,6 +19,9 @@ from sessions_app.models import Event, Session
 
 # The comparison source of a plenary's ``world_scope``: the dialogue's results so far.
 WORLD = "world"
+# A kept snapshot of one version is built again after this long: the dialogue's world results
+# change with other sites, and a lost broadcast must not keep a page stale for long.
+SNAPSHOT_FRESH_SECONDS = 30
 
 
 def plenary_settings_of(event: Event) -> PlenarySettings:
@@ -195,6 +201,40 @@ def plenary_snapshot(event: Event, *, staff: bool = False) -> dict:
         "sessions": sessions if settings_.results_visible else [],
         "on_screen": _on_screen(settings_, texts_by_session),
     }
+
+
+def _settings_key(event: Event) -> str:
+    """The plenary's version with the settings its snapshot is drawn from, in one query: a
+    submission bumps the version (results.streams.plenary_broadcast), and a setting saved
+    before its broadcast already makes another key."""
+    row = (
+        PlenarySettings.objects.filter(event=event)
+        .values_list(
+            "version",
+            "results_visible",
+            "weighting",
+            "reference_dataset_id",
+            "scope",
+            "scope_name",
+            "world_scope",
+            "on_screen_group_id",
+        )
+        .first()
+    )
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:24]
+
+
+def plenary_snapshot_cached(event: Event, *, staff: bool = False) -> dict:
+    """``plenary_snapshot`` as the pages that fetch it again and again read it (the closing page
+    of every participant, every 20 seconds): built once per version of the plenary and its
+    settings, and kept in the shared cache, then again when older than SNAPSHOT_FRESH_SECONDS
+    (by one caller, the others served the kept copy). A copy may be changed by its reader."""
+    return cached_fresh(
+        f"plenary-snapshot:{event.pk}:{'staff' if staff else 'anyone'}",
+        lambda: plenary_snapshot(event, staff=staff),
+        fresh=SNAPSHOT_FRESH_SECONDS,
+        version=_settings_key(event),
+    )
 
 
 def plenary_scopes(event: Event) -> list[dict]:

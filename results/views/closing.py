@@ -23,7 +23,7 @@ def _results(snapshot: dict) -> list[dict]:
 
 
 def _page(request, event, participant, state, membership, *, problems=None, posted=None, status=200):
-    snapshot = plenary_selectors.plenary_snapshot(event)
+    snapshot = plenary_selectors.plenary_snapshot_cached(event)
     questions = feedback.feedback_questions_of(event)
     posted = posted or {}
     for question in questions:

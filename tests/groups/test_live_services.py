@@ -141,6 +141,47 @@ def test_late_joiner_is_placed_where_they_add_most_diversity_without_moving_anyo
     assert before <= set(GroupMembership.objects.values_list("participant_id", "group_id"))
 
 
+def _groups_of(event, genders):
+    """A current grouping: one group per list, of participants of those genders."""
+    from sessions_app.models import DiversityAttribute
+
+    DiversityAttribute.objects.create(event=event, key="gender", label="Gender", choices="woman\nman\nother")
+    allocation = Allocation.objects.create(event=event, seed=1)
+    plans = []
+    for number, group in enumerate(genders):
+        people = [
+            make_person(event, first_name=f"M{number}{i}", languages="en", attributes={"gender": gender})
+            for i, gender in enumerate(group)
+        ]
+        plans.append(GroupPlan(participants=[p.pk for p in people], language="en"))
+    allocation_apply(allocation=allocation, plans=plans)
+
+
+def test_a_late_joiner_fills_a_group_below_the_group_size_before_a_full_one(event):
+    """Groups of 5, 4 and 4 (size 5, one more allowed): the group of 5 has the most members who
+    differ from the newcomer, yet they join a group of 4, the one where they add most diversity."""
+    event.group_size = 5
+    event.save()
+    _groups_of(event, [["man"] * 5, ["woman", "woman", "man", "other"], ["woman", "man", "man", "other"]])
+    late = make_person(event, first_name="Late", attributes={"gender": "woman"}, languages="en")
+    services.participant_check_in_and_seat(participant=late)
+    sizes = {
+        g.number: g.memberships.filter(role="participant").count() for g in BreakoutGroup.objects.filter(event=event)
+    }
+    assert sizes == {1: 5, 2: 4, 3: 5}
+    assert GroupMembership.objects.get(participant=late).joined_late
+
+
+def test_a_late_joiner_takes_the_extra_seat_when_every_group_is_full(event):
+    """Every group at the group size: the newcomer still gets a seat, where they add most diversity."""
+    event.group_size = 5
+    event.save()
+    _groups_of(event, [["woman"] * 5, ["man"] * 5])
+    late = make_person(event, first_name="Late", attributes={"gender": "woman"}, languages="en")
+    services.participant_check_in_and_seat(participant=late)
+    assert GroupMembership.objects.get(participant=late).group.number == 2
+
+
 def test_late_joiners_are_queued_when_the_event_says_so(event, grouped):
     event.late_joiners = "queue"
     event.save()

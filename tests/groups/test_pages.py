@@ -1,5 +1,7 @@
 """The person's page (lobby or room) and the control room: who sees what."""
 
+import re
+
 import pytest
 
 from groups import services
@@ -28,6 +30,27 @@ def test_lobby_before_the_breakout_and_room_during_it(client, event, phases, gro
     assert "In person: table 1" in page
     services.phase_end(event=event)
     assert 'data-view="lobby"' in client.get(f"/events/{event.slug}/").content.decode()
+
+
+def test_the_room_tells_members_of_one_first_name_apart_and_marks_the_reader(
+    client, event, phases, grouped, participant
+):
+    """Two members named Amina: each shows with their last name's initial, and the reader's own
+    row says "(you)"; a first name of its own stays as it is."""
+    participant.last_name = "Haddad"
+    participant.save()
+    namesake = make_person(event, first_name="Amina", last_name="Okafor", languages="en")
+    GroupMembership.objects.create(
+        group=grouped.groups.get(number=1), participant=namesake, allocation=grouped, round=1
+    )
+    log_in_as(client, participant)
+    services.phase_start(event=event, phase=phases[1])
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    members = page.split('<ul class="members">', 1)[1].split("</ul>", 1)[0]
+    assert "Amina H. <strong>(you)</strong>" in members
+    assert "Amina O." in members and "Amina O. <strong>" not in members
+    assert "Farid" in members and not re.search(r"Farid \w\.", members)
+    assert members.count("(you)") == 1
 
 
 def test_video_link_is_unique_per_group(client, event, phases, grouped, participant):
@@ -67,6 +90,47 @@ def test_role_views(client, event, phases, grouped, facilitator, note_taker):
     log_in_as(client, note_taker)
     page = client.get(f"/events/{event.slug}/").content.decode()
     assert "You take this group's notes" in page and "Group results" in page
+
+
+def test_in_the_closing_plenary_staff_find_their_groups_results_to_present(
+    client, event, phases, grouped, note_taker, facilitator, participant
+):
+    """The note taker presents the group's results: their lobby in the closing plenary links to
+    them (the room with its link is gone); participants get their closing page instead."""
+    from sessions_app.models import Session
+
+    Session.objects.create(event=event, order=1, code="s", title="S")
+    services.phase_start(event=event, phase=phases[1])
+    services.phase_start(event=event, phase=phases[2])
+    group = grouped.groups.get(number=1)
+    for person in (note_taker, facilitator):
+        log_in_as(client, person)
+        page = client.get(f"/events/{event.slug}/").content.decode()
+        assert 'data-view="lobby"' in page and 'id="present-results"' in page
+        assert f'href="/events/{event.slug}/notes/{group.pk}/"' in page
+        assert "Present the results of Group 1 in the plenary" in page
+        assert client.get(f"/events/{event.slug}/notes/{group.pk}/", follow=True).status_code == 200
+    log_in_as(client, participant)
+    assert client.get(f"/events/{event.slug}/").status_code == 302  # to the closing page
+    services.phase_start(event=event, phase=phases[0])
+    log_in_as(client, note_taker)
+    assert 'id="present-results"' not in client.get(f"/events/{event.slug}/").content.decode()
+
+
+def test_staff_left_without_a_group_are_told_so_not_that_a_place_is_being_found(
+    client, event, phases, grouped, participant
+):
+    spare = make_person(event, role="facilitator", first_name="Spare", languages="en")
+    log_in_as(client, spare)
+    client.post(f"/events/{event.slug}/check-in/")
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    assert "you are not in one: wait here for the organisers, who may move you into a group" in page
+    assert "an organiser is finding you a place" not in page
+    late = make_person(event, first_name="Late", languages="ja")  # no group speaks their language
+    log_in_as(client, late)
+    client.post(f"/events/{event.slug}/check-in/")
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    assert "an organiser is finding you a place" in page and "you are not in one" not in page
 
 
 def test_help_call_from_the_room(client, event, phases, grouped, participant):

@@ -4,18 +4,22 @@ page, the control room and the export)."""
 
 import csv
 import io
+import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from groups import services as group_services
 from groups import streams
-from results import feedback
+from results import feedback, plenary_selectors, services
 from results.models import FeedbackAnswer, FeedbackQuestion, PlenarySettings
 from sessions_app.models import Participant, Phase
 from tests.factories import make_submission
 from tests.helpers import log_in_as, without_bom
 from tests.results import notes_fixtures
+from tests.streams import events_sent
 
 questionnaire, teams = notes_fixtures.questionnaire, notes_fixtures.teams  # shared fixtures
 
@@ -119,6 +123,19 @@ def test_an_empty_survey_is_refused(participant, survey):
     assert "at least one" in refused.value.problems["__all__"]
 
 
+@pytest.mark.django_db
+def test_an_answered_survey_tells_the_control_room_and_a_refused_one_does_not(event, participant, survey):
+    """The control room's summary counts the answers: its panel is fetched again as they come."""
+    with events_sent() as sent:
+        feedback.feedback_submit(participant=participant, data=_answers(survey, q1="4"))
+    assert [(group, payload["type"]) for group, payload in sent] == [
+        (streams.control_group(event.pk), "control.changed")
+    ]
+    with events_sent() as sent, pytest.raises(feedback.FeedbackRefused):
+        feedback.feedback_submit(participant=participant, data=_answers(survey, q1="5"))
+    assert sent == []
+
+
 # --- The page ---------------------------------------------------------------------------------
 
 
@@ -177,6 +194,43 @@ def test_the_closing_page_shows_results_when_revealed_the_recommendation_and_nex
     part = client.get(url, {"part": "results"}).content.decode()  # what the page fetches again
     assert 'id="closing-results"' in part and 'class="bar s0"' in part and "<html" not in part
     assert 'data-follow="' in html and "js/fragment.js" in html
+
+
+@pytest.mark.django_db
+def test_the_closing_page_reads_the_plenary_once_per_version_and_shows_a_new_submission(
+    client, event, teams, questionnaire, phases, participant, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Every participant's closing page fetches the results every 20 seconds: without a change,
+    the plenary's snapshot is not built again; a submission (and its broadcast, which bumps the
+    plenary's version) shows at the next fetch, and so does a setting saved before its broadcast."""
+    builds = []
+    build = plenary_selectors.plenary_snapshot
+    monkeypatch.setattr(plenary_selectors, "plenary_snapshot", lambda *a, **k: builds.append(1) or build(*a, **k))
+    PlenarySettings.objects.create(event=event, results_visible=True)
+    _go_to(event, phases[2])
+    log_in_as(client, participant)
+    url = reverse("closing", args=[event.slug])
+    with CaptureQueriesContext(connection) as building:
+        first = client.get(url, {"part": "results"}).content.decode()
+    assert len(builds) == 1 and "No results yet." in first
+    with CaptureQueriesContext(connection) as reading:
+        again = client.get(url, {"part": "results"}).content.decode()
+    assert len(builds) == 1 and again == first
+    assert len(building) - len(reading) >= 6, "the kept snapshot spares the snapshot's queries"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.note_submit(
+            group=teams["group"], session=questionnaire, data=notes_fixtures.FULL_ANSWERS, idempotency_key=uuid.uuid4()
+        )
+    built = len(builds)  # the broadcast builds the screens' snapshot (once)
+    after = client.get(url, {"part": "results"}).content.decode()
+    assert len(builds) == built + 1 and "No results yet." not in after and "N = 3" in after
+    client.get(url, {"part": "results"})
+    assert len(builds) == built + 1
+
+    PlenarySettings.objects.filter(event=event).update(results_visible=False)  # no broadcast yet
+    hidden = client.get(url, {"part": "results"}).content.decode()
+    assert len(builds) == built + 2 and "The results will be shown when the organisers reveal them." in hidden
 
 
 @pytest.mark.django_db
