@@ -51,9 +51,11 @@ def add_late_joiners(problem, groups, *, n_groups=None, max_size=None):
     Nobody already placed moves.  Each newcomer goes to the group, among
     those with the same keep-together key, with room (size < ``max_size``,
     default the problem's max group size), no keep-apart partner and
-    matching the person's pin if any, where they add the most diversity
-    (sum of distances to the members).  Newcomers with fewer options are
-    placed first.  Staff are unaffected: a group keeps its language.
+    matching the person's pin if any: the smallest of those groups, and
+    among equally small ones where they add the most diversity (sum of
+    distances to the members; a sum favours larger groups, so on its own it
+    would send every newcomer to the largest one and make sizes 5, 4, 4 into
+    6, 4, 4).  Newcomers with fewer options are placed first.  Staff are unaffected: a group keeps its language.
 
     Returns ``(new_groups, placements)`` with placements ``[(person index,
     group)]``.  Raises :class:`AllocationInfeasible` naming the person when no
@@ -98,7 +100,7 @@ def add_late_joiners(problem, groups, *, n_groups=None, max_size=None):
         dist = _dist_to_all(problem, i)
         placed = groups >= 0
         per_group = np.bincount(groups[placed], weights=dist[placed], minlength=n_groups)
-        best = max(opts[i], key=lambda k: (per_group[k], -size[k], -k))
+        best = max(opts[i], key=lambda k: (-size[k], per_group[k], -k))
         groups[i] = best
         size[best] += 1
         keys[best] = tuple(problem.keys[i]) if problem.keys else ()

@@ -54,14 +54,27 @@ def test_late_joiners_nobody_moves_and_best_group():
     assert len(placed) == 2
     assert ps2[[i for i, g in enumerate(new[:20]) if g == new[20]][0]]["language"] == "fr"
     assert ps2[[i for i, g in enumerate(new[:20]) if g == new[21]][0]]["language"] == "en"
-    # the chosen group adds at least as much diversity as any other allowed one
+    # the chosen group is one of the smallest allowed, and adds at least as much diversity as any
+    # other of those
     i = 20
+    allowed = {k for k in set(new[:20]) if ps2[np.flatnonzero(new[:20] == k)[0]]["language"] == "fr"}
+    smallest = min(int((old == k).sum()) for k in allowed)
+    assert (old == new[i]).sum() == smallest
     gain = {
         k: sum(prob2.pair_distance(i, j) for j in range(20) if new[j] == k)
-        for k in set(new[:20])
-        if ps2[np.flatnonzero(new[:20] == k)[0]]["language"] == "fr"
+        for k in allowed
+        if (old == k).sum() == smallest
     }
     assert gain[new[i]] == pytest.approx(max(gain.values()))
+
+
+def test_late_joiners_fill_the_smaller_groups_first():
+    ps = people(14, seed=7)
+    prob = build_problem(ps, ATTRS, sizes=5)
+    groups = np.array([0] * 5 + [1] * 4 + [2] * 4 + [-1])  # sizes 5, 4, 4 and one newcomer
+    new, placed = add_late_joiners(prob, groups, max_size=6)
+    assert sorted(np.bincount(new, minlength=3).tolist()) == [4, 5, 5]
+    assert placed[0][1] in (1, 2)
 
 
 def test_late_joiner_without_seat():
