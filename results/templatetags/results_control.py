@@ -3,7 +3,7 @@
 from django import template
 
 from groups.models import BreakoutGroup
-from results import feedback, plenary_selectors, selectors
+from results import feedback, plenary_selectors, presentation_selectors, selectors
 from results.models import NoteSubmission
 from sessions_app.models import Question
 
@@ -43,4 +43,5 @@ def results_control_panel(context, event):
         "submitted": sum(1 for s in status.values() if s == NoteSubmission.Status.SUBMITTED),
         "set_aside": selectors.results_set_aside(event) if groups else [],
         "feedback": feedback.feedback_summary(event),
+        "presenter": presentation_selectors.presentation_controls(event, settings_),
     }
