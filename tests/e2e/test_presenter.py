@@ -79,7 +79,7 @@ def presented(tmp_path_factory):
     demo = json.loads(product.manage("demo_event", "--json", "--participants", "30", "--seed", "5"))
     setup = json.loads(product.manage("shell", "-c", f"SLUG = {demo['event']!r}\n{SETUP}").strip().splitlines()[-1])
     with product.served("e2e-presenter-server.log") as base:
-        yield base, demo, setup["groups"]
+        yield base, demo, setup["groups"], product
 
 
 def showing(page) -> str:
@@ -104,7 +104,7 @@ def organiser_context(browser, base, demo):
 
 
 def test_every_slide_fits_the_screen(browser, presented):
-    base, demo, groups = presented
+    base, demo, groups, _product = presented
     ARTIFACTS.mkdir(exist_ok=True)
     organiser = organiser_context(browser, base, demo)
     control = f"{base}/events/{demo['event']}/results/control/presenter/"
@@ -175,7 +175,7 @@ def within_a_second(control, click, screens, selector, settle) -> list[float]:
 
 
 def test_the_control_room_drives_two_screens(browser, presented):
-    base, demo, groups = presented
+    base, demo, groups, _product = presented
     organiser = organiser_context(browser, base, demo)
     control_url = f"{base}/events/{demo['event']}/results/control/presenter/"
     organiser_post(organiser, control_url, {"slide": "0", "group": ""})
@@ -272,7 +272,7 @@ def test_the_control_room_drives_two_screens(browser, presented):
 
 
 def test_the_slides_pass_axe(browser, presented):
-    base, demo, groups = presented
+    base, demo, groups, _product = presented
     if not AXE.exists():
         pytest.skip("node_modules/axe-core is missing: run `npm ci`")
     organiser = organiser_context(browser, base, demo)
@@ -292,3 +292,48 @@ def test_the_slides_pass_axe(browser, presented):
         organiser_post(organiser, control_url, {"group": ""})
         page.context.close()
     assert not found, "\n".join(found)
+
+
+# The group still writing submits: its results change the figures of every question.
+LAST_GROUP = """
+import random, uuid
+from dialogues.demo import _group_results
+from groups.models import BreakoutGroup
+from results.services import note_submit
+from sessions_app.models import Event, Session
+event = Event.objects.get(slug=SLUG)
+group = BreakoutGroup.objects.filter(event=event, allocation__is_current=True, note_submissions__isnull=True).first()
+session = Session.objects.get(event=event)
+data = _group_results(random.Random(3), 5, {"threat": 5})
+note_submit(group=group, session=session, data=data, idempotency_key=uuid.uuid4())
+"""
+TRANSITION = "document.getAnimations().some((a) => a.transitionProperty === 'width')"
+
+
+def test_bars_grow_as_results_arrive_unless_motion_is_reduced(browser, presented):
+    """A screen shows q1 with its figures; another group submits (from another process: the
+    screens hear it through their safety-net refresh, within seconds); the bars' widths move
+    by a CSS transition, and at once for a screen that asks for reduced motion."""
+    base, demo, groups, product = presented
+    organiser = organiser_context(browser, base, demo)
+    organiser_post(organiser, f"{base}/events/{demo['event']}/results/control/presenter/", {"slide": "1", "group": ""})
+    moving = open_screen(browser, demo)
+    still = open_screen(browser, demo, reduced_motion="reduce")
+    rect = "#slide-1 .slide-row[data-option=threat] .bar.ours rect"
+    before = moving.get_attribute(rect, "width")
+    for screen in (moving, still):
+        screen.wait_for_selector("body[data-showing=slide-1]", timeout=TIMEOUT)
+        screen.evaluate(
+            """(sel) => { window.transitions = 0; document.addEventListener('transitionrun', (e) => {
+                 if (e.propertyName === 'width') window.transitions += 1; }); }""",
+            rect,
+        )
+    product.manage("shell", "-c", f"SLUG = {demo['event']!r}\n{LAST_GROUP}")
+    for screen in (moving, still):
+        screen.wait_for_function(
+            "([sel, was]) => { const r = document.querySelector(sel); return r && r.getAttribute('width') !== was; }",
+            arg=[rect, before],
+            timeout=30_000,
+        )
+    moving.wait_for_function("window.transitions > 0", timeout=TIMEOUT)
+    assert still.evaluate("window.transitions") == 0 and not still.evaluate(TRANSITION)
