@@ -29,12 +29,36 @@ import json, random
 from dialogues.demo import _groups_and_results
 from groups.models import BreakoutGroup
 from results.services import plenary_settings_update, question_open_set
-from sessions_app.models import Event, Question
+from sessions_app.models import Event, Option, Question, Session
 from django.utils import timezone
 from sessions_app.models import Participant
 event = Event.objects.get(slug=SLUG)
 Participant.objects.filter(event=event).update(checked_in_at=timezone.now())
 _groups_and_results(event, random.Random(7), 7, report_all=False)
+# A question of many options with long labels (the slide makes its rows smaller, labels wrap),
+# which the groups that reported answer too (a second revision of their results).
+from results.models import NoteRevision
+from results.services import note_submit
+import uuid
+session = Session.objects.get(event=event)
+many = Question.objects.create(session=session, order=7, code="q7", kind="single", respondent="individual",
+                               text="Which of these should your country fund first to strengthen public debate online?")
+LABELS = ["Public libraries and community centres that teach digital skills to people of every age",
+          "Independent local newsrooms", "Fact-checking in every language spoken in the country",
+          "Open-source tools for citizens' deliberation", "Research on recommendation algorithms",
+          "Media literacy in schools", "A public-interest search engine", "Moderation councils with citizens",
+          "Broadband for rural areas", "None of these"]
+for i, label in enumerate(LABELS, start=1):
+    Option.objects.create(question=many, order=i, code=f"o{i}", label=label)
+rng = random.Random(11)
+for revision in NoteRevision.objects.filter(submission__session=session).select_related("submission__group"):
+    data = revision.data
+    answered = sum(data["answers"]["q1"]["counts"].values())  # as many as answered q1
+    counts = {f"o{i}": 0 for i in range(1, 11)}
+    for _ in range(answered):
+        counts[f"o{rng.randint(1, 10)}"] += 1
+    data["answers"]["q7"] = {"counts": counts}
+    note_submit(group=revision.submission.group, session=session, data=data, idempotency_key=uuid.uuid4())
 plenary_settings_update(event=event, results_visible=True)
 question_open_set(event=event, question=Question.objects.get(session__event=event, code="q2"), is_open=True)
 current = BreakoutGroup.objects.filter(event=event, allocation__is_current=True)
@@ -114,7 +138,7 @@ def test_every_slide_fits_the_screen(browser, presented):
         size = f"{viewport['width']}x{viewport['height']}"
         page = open_screen(browser, demo, viewport)
         total = page.locator(".slide[data-index]").count()
-        assert total == 6, "a title, q1 to q4, the recommendations"
+        assert total == 7, "a title, q1 to q4, q7, the recommendations"
         for index in range(total):
             page.wait_for_selector(f"body[data-showing=slide-{index}]", timeout=TIMEOUT)
             problems += [f"{size} slide {index + 1}: {p}" for p in page.evaluate(FITS, f"slide-{index}")]
@@ -254,7 +278,7 @@ def test_the_control_room_drives_two_screens(browser, presented):
     screens[0].keyboard.press("ArrowRight")  # off the group's slide, back to slide 3
     screens[0].keyboard.press("ArrowRight")
     assert showing(screens[0]) == "slide-3" and showing(screens[1]) == f"slide-group-{group}"
-    assert screens[0].inner_text("#slide-counter") == "4 / 6"
+    assert screens[0].inner_text("#slide-counter") == "4 / 7"
     organiser_post(organiser, control_url, {"slide": "5"})
     for screen in [*screens, late]:
         screen.wait_for_selector("body[data-showing=slide-5]", timeout=TIMEOUT)
