@@ -361,3 +361,22 @@ def test_bars_grow_as_results_arrive_unless_motion_is_reduced(browser, presented
         )
     moving.wait_for_function("window.transitions > 0", timeout=TIMEOUT)
     assert still.evaluate("window.transitions") == 0 and not still.evaluate(TRANSITION)
+
+
+def test_the_presenter_controls_pass_axe(browser, presented):
+    """The control room's presenter controls, with a group's recommendation on screen (all the
+    controls shown), at 0 violations (the rest of the control room: test_accessibility)."""
+    base, demo, groups, _product = presented
+    if not AXE.exists():
+        pytest.skip("node_modules/axe-core is missing: run `npm ci`")
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    sign_in(context.new_page(), base, demo["organiser"]["email"], demo["organiser"]["password"])
+    organiser_post(context, f"{base}/events/{demo['event']}/results/control/presenter/", {"slide": "1"})
+    organiser_post(context, f"{base}/events/{demo['event']}/results/control/presenter/", {"group": str(groups[0])})
+    page = context.new_page()
+    page.goto(demo["urls"]["control_room"])
+    page.wait_for_selector("#presenter-hide-group", timeout=TIMEOUT)
+    page.add_script_tag(content=AXE.read_text())
+    scoped = RUN.replace("axe.run(document,", "axe.run('#presenter-controls',")
+    assert scoped != RUN
+    assert page.evaluate(scoped, TAGS) == []
