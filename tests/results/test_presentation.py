@@ -161,6 +161,10 @@ def test_the_slides_page_and_its_fragment(event, session):
     fragment = client.get(url + "?present=1&deck=1")
     assert fragment.content.lstrip().startswith(b'<div id="deck"') and b"presenter.js" not in fragment.content
     assert client.get(f"/events/{event.slug}/plenary/wrong/?present=1").status_code == 403
+    for language, words in [("fr", ["Diapositive suivante", "0 réponse jusqu'ici"]), ("es", ["Diapositiva siguiente"])]:
+        client.cookies["django_language"] = language
+        text = client.get(url + "?present=1").content.decode()
+        assert all(word in text for word in words), language
 
 
 def test_the_control_room_shows_the_presenter_controls(event, session, organiser):
