@@ -31,22 +31,24 @@
     var list = numbered();
     shown = Math.max(0, Math.min(list.length - 1, shown));
     var target = group !== null ? document.getElementById("slide-group-" + group) : null;
-    if (!target) { group = null; target = list[shown]; }
+    if (!target) target = list[shown]; // a group not in these slides yet: they are fetched again
     Array.prototype.forEach.call(deck.querySelectorAll(".slide"), function (slide) { slide.hidden = slide !== target; });
     document.body.dataset.showing = target.id;
-    if (group !== null) {
+    if (target.dataset.group) {
       var title = target.querySelector(".slide-heading");
       counter.textContent = title ? title.textContent : "";
     } else {
       counter.textContent = fmt(T.counter, { n: shown + 1, total: list.length });
     }
-    previous.disabled = group === null && shown === 0;
-    next.disabled = group === null && shown === list.length - 1;
+    var inOrder = !target.dataset.group;
+    previous.disabled = inOrder && shown === 0;
+    next.disabled = inOrder && shown === list.length - 1;
   }
 
   function move(step) {
-    if (group !== null) group = null; // back to the numbered slide it covered
-    else shown += step;
+    var covering = group !== null && document.getElementById("slide-group-" + group);
+    group = null;
+    if (!covering) shown += step; // else back to the numbered slide the group's covered
     show();
   }
 
@@ -55,7 +57,8 @@
     var revealChanged = command.reveal !== state.reveal;
     state = command; shown = command.slide; group = command.group;
     show();
-    if (revealChanged || command.reveal !== deck.dataset.reveal) reload();
+    var unknownGroup = command.group !== null && !document.getElementById("slide-group-" + command.group);
+    if (revealChanged || unknownGroup || command.reveal !== deck.dataset.reveal) reload();
   }
 
   // Each bar of the fresh slides starts at its old width, then grows to its new one.
@@ -68,7 +71,7 @@
     return widths;
   }
 
-  var loading = false, again = false;
+  var loading = false, again = false, pause = 300; // the wait before fetching again, longer after each failure
   function reload() {
     if (loading) { again = true; return; }
     loading = true;
@@ -99,10 +102,11 @@
           requestAnimationFrame(function () { grow.forEach(function (g) { g[0].setAttribute("width", g[1]); }); });
         });
       })
-      .catch(function () { again = true; })
+      .then(function () { pause = 300; })
+      .catch(function () { again = true; pause = Math.min(pause * 2, 10000); })
       .finally(function () {
         loading = false;
-        if (again) { again = false; setTimeout(reload, 300); }
+        if (again) { again = false; setTimeout(reload, pause); }
       });
   }
 
