@@ -208,6 +208,21 @@ class PlenarySettings(models.Model):
         default="pooled",
     )
     version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Presenter mode (results.presentation): the slide every screen shows, the figures revealed or
+    # hidden by hand ({"<session code>/<question code>": true | false}; a question not listed
+    # follows the default), the group whose recommendation is on screen, and the version of
+    # this state (the `plenary.presenter` payload's).
+    present_slide = models.PositiveIntegerField(_("presenter slide"), default=0)
+    present_reveal = models.JSONField(_("figures revealed by hand"), default=dict, blank=True)
+    present_group = models.ForeignKey(
+        BreakoutGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("group whose recommendation is presented"),
+    )
+    present_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("plenary settings")

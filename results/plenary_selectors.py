@@ -13,6 +13,7 @@ from results.answers import QuestionSpec
 from results.comparisons import comparison_scopes, comparison_source
 from results.figures import question_figures
 from results.models import NoteRevision, PlenarySettings, ReferenceDataset, ReferenceResult
+from results.presentation_state import presentation_state
 from results.selectors import questions_prefetch, session_question_specs
 from results.tallies import session_tallies
 from sessions_app.models import Event, Session
@@ -130,7 +131,7 @@ def _plenary_question(spec: QuestionSpec, entry, weighting: str, figures: dict) 
     return result
 
 
-def plenary_snapshot(event: Event, *, staff: bool = False) -> dict:
+def plenary_snapshot(event: Event, *, staff: bool = False, every_question: bool = False) -> dict:
     """The plenary screen's full state, in a constant number of queries (8, whatever the groups).
 
     Shape: ``{"type": "plenary.snapshot", "version", "event", "title", "results_visible",
@@ -138,8 +139,10 @@ def plenary_snapshot(event: Event, *, staff: bool = False) -> dict:
     "scope", "scope_name", "live"?, "sites_reported"?} | null, "sessions": [{"code", "title",
     "groups_submitted", "questions": [{"code", "kind", "text", "n", "groups", "measure", "mean"?, "options":
     [{"code", "label", "percent", "count", "reference": {"percent", "n"} | null}]}]}],
-    "on_screen": {"group", "group_id", "points": [{"question", "text"}]} | null}``.
-    ``sessions`` is empty while the results are hidden; open questions are never in it.
+    "on_screen": {"group", "group_id", "points": [{"question", "text"}]} | null,
+    "presenter": results.presentation_state.presentation_state}``.
+    ``sessions`` is empty while the results are hidden (unless ``every_question``: for the
+    presenter's slides, which hide figures question by question); open questions are never in it.
     For rankings, ``percent`` is the share of groups ranking the option first. ``reference.live``:
     the comparison is the dialogue's results so far (an event of a dialogue with a ``world_scope``):
     with ``staff`` (the event's signed-in organisers) the live ones, else only the public ones, so
@@ -198,8 +201,10 @@ def plenary_snapshot(event: Event, *, staff: bool = False) -> dict:
         "groups_total": groups_total,
         "groups_submitted": max((s["groups_submitted"] for s in sessions), default=0),
         "reference": reference,
-        "sessions": sessions if settings_.results_visible else [],
+        "sessions": sessions if settings_.results_visible or every_question else [],
         "on_screen": _on_screen(settings_, texts_by_session),
+        # The presenter's slides: a title, the questions with figures, the recommendations.
+        "presenter": presentation_state(settings_, 2 + sum(len(s["questions"]) for s in sessions)),
     }
 
 

@@ -378,8 +378,10 @@ def question_open_set(*, event: Event, question: Question, is_open: bool) -> Que
         raise QuestionOpenRefused(_("That question belongs to another event."))
     Question.objects.filter(pk=question.pk).update(is_open=is_open)
     question.is_open = is_open
-    # Vote pages follow the event's state: the question opens or closes there at once.
+    # Vote pages follow the event's state: the question opens or closes there at once; the
+    # presenter's slides hide a question's figures while it is open.
     groups_streams.event_changed(event)
+    plenary_changed(event.pk)
     return question
 
 

@@ -88,3 +88,13 @@ def plenary_broadcast(*, event_id: int) -> dict | None:
     else:
         send_on_commit(plenary_group_name(event_id), snapshot)
     return snapshot
+
+
+PRESENTER = "plenary.presenter"
+
+
+def presentation_changed(*, event_id: int, state: dict) -> None:
+    """The presenter state changed (the slide, a question's figures, the group on screen): every
+    screen of the event hears it once committed, at once (no coalescing: it is one small payload
+    per click of the organiser). ``state`` is results.presentation_state.presentation_state."""
+    send_on_commit(plenary_group_name(event_id), {"type": PRESENTER, **state})

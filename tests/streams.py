@@ -82,6 +82,12 @@ REDUCERS: dict[str, Callable] = {
     },
     # plenary.js: keeps only the newest snapshot.
     "plenary.snapshot": _newest,
+    # presenter.js: the organiser's newest command replaces the snapshot's presenter state.
+    "plenary.presenter": lambda state, payload, fetch: (
+        state
+        if payload["version"] <= state["presenter"]["version"]
+        else {**state, "presenter": {k: v for k, v in payload.items() if k != "type"}}
+    ),
 }
 
 

@@ -3,7 +3,7 @@
 from django import template
 
 from groups.models import BreakoutGroup
-from results import feedback, plenary_selectors, selectors
+from results import feedback, plenary_selectors, presentation_selectors, selectors
 from results.models import NoteSubmission
 from sessions_app.models import Question
 
@@ -44,4 +44,5 @@ def results_control_panel(context, event):
         "set_aside": selectors.results_set_aside(event) if groups else [],
         "feedback": feedback.feedback_summary(event),
         "zoom_files": [(number, f"zoom-round-{number}.csv") for number in sorted({g.round for g in groups})],
+        "presenter": presentation_selectors.presentation_controls(event, settings_),
     }

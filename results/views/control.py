@@ -12,6 +12,7 @@ from infrastructure.actions import action_answer
 from results import services
 from results.figures import Weighting
 from results.plenary_settings import plenary_reference_changes
+from results.presentation import presentation_update
 from sessions_app.decorators import organiser_of_event
 from sessions_app.models import Question
 
@@ -50,10 +51,27 @@ def _plenary(request, event):
     return _("The plenary screen is updated.")
 
 
+def _presenter(request, event):
+    """The presenter's commands: a slide (which takes a group off screen), a question's figures
+    revealed or hidden, a group's recommendation on screen (an empty group takes it off)."""
+    post, changes = request.POST, {}
+    if "slide" in post:
+        changes.update(slide=post["slide"], group=None)
+    if "question" in post or "reveal" in post:
+        changes.update(question=post.get("question", ""), reveal={"1": True, "0": False}.get(post.get("reveal")))
+    if "group" in post:
+        changes["group"] = post["group"] or None
+    if not changes:
+        raise services.PlenarySettingsRefused(_("Say what the presenter screens should show."))
+    presentation_update(event=event, **changes)
+    return _("The presenter screens are updated.")
+
+
 CONTROL_ACTIONS = {
     "question-open": lambda request, event: _question_open(request, event, True),
     "question-close": lambda request, event: _question_open(request, event, False),
     "plenary": _plenary,
+    "presenter": _presenter,
 }
 
 

@@ -1,0 +1,139 @@
+"""Reads for the plenary's presenter mode (``?present=1``): the slides, what each shows, and the
+presenter state every screen follows (changed by ``results.presentation.presentation_update``).
+
+The slides are, in order: a title slide, one slide per question with figures (the plenary's
+questions, open-text ones left out), and the groups' recommendations. Besides them, one slide per
+group with its key points and recommendation, shown when the organiser puts that group on
+screen (it has no number: the numbered slides stay where they are).
+
+A question's figures are shown when the organiser revealed them, hidden when they hid them;
+otherwise they follow the plenary's "results shown" setting, except that a question open for
+votes on devices stays hidden until it closes ("hide until closed"), so that no one anchors on
+the first answers. A hidden question shows how many have answered so far, not the split."""
+
+from groups.models import BreakoutGroup
+from results.models import PlenarySettings
+from results.plenary_selectors import group_key_points, plenary_settings_of, plenary_snapshot
+from results.presentation_state import presentation_state, question_key
+from sessions_app.models import Event, Question
+
+TITLE, QUESTION, RECOMMENDATIONS, GROUP = "title", "question", "recommendations", "group"
+# The recommendations slide lists at most this many groups (the others are counted).
+RECOMMENDATIONS_SHOWN = 6
+# More options than this: the question's slide uses smaller rows.
+MANY_OPTIONS = 6
+
+
+def presentation_outline(event: Event) -> list[dict]:
+    """The numbered slides, without figures: ``[{"kind", "key", "label", "is_open"?}]`` (two queries)."""
+    slides = [{"kind": TITLE, "key": TITLE, "label": event.title}]
+    rows = (
+        Question.objects.filter(session__event=event)
+        .exclude(kind=Question.Kind.OPEN)
+        .order_by("session__order", "session_id", "order", "pk")
+        .values_list("session__code", "code", "text", "is_open")
+    )
+    for session_code, code, text, is_open in rows:
+        slides.append({"kind": QUESTION, "key": question_key(session_code, code), "label": text, "is_open": is_open})
+    slides.append({"kind": RECOMMENDATIONS, "key": RECOMMENDATIONS, "label": ""})
+    return slides
+
+
+def figures_revealed(settings_: PlenarySettings, slide: dict) -> bool:
+    """Whether a question slide shows its figures (see the module's docstring)."""
+    chosen = (settings_.present_reveal or {}).get(slide["key"])
+    if isinstance(chosen, bool):
+        return chosen
+    return settings_.results_visible and not slide["is_open"]
+
+
+def presentation_controls(event: Event, settings_: PlenarySettings) -> dict:
+    """What the control room's presenter controls show: the slides (numbered, with their label),
+    the current one, and whether its figures are revealed (two queries)."""
+    outline = presentation_outline(event)
+    state = presentation_state(settings_, len(outline))
+    slides = [{**slide, "index": i, "number": i + 1} for i, slide in enumerate(outline)]
+    current = slides[state["slide"]]
+    if current["kind"] == QUESTION:
+        current["revealed"] = figures_revealed(settings_, current)
+    return {"slides": slides, "current": current, "state": state, "last": len(slides) - 1}
+
+
+def _recommendation(points: list[dict]) -> str:
+    """A group's key recommendation: its answer to the questionnaire's last open question."""
+    return points[-1]["text"] if points else ""
+
+
+def presentation_deck(event: Event, *, staff: bool = False) -> dict:
+    """Every slide with what it shows, and the state: ``{"slides": [...], "groups": [...],
+    "state": {...}}``. Figures of a hidden question are left out, not only hidden."""
+    settings_ = plenary_settings_of(event)
+    snapshot = plenary_snapshot(event, staff=staff, every_question=True)
+    figures = {
+        question_key(session["code"], question["code"]): question
+        for session in snapshot["sessions"]
+        for question in session["questions"]
+    }
+    outline = presentation_outline(event)
+    texts = {session_code: dict(questions) for session_code, questions in _open_question_texts(event).items()}
+    groups = []
+    for group in BreakoutGroup.objects.filter(event=event, allocation__is_current=True).order_by("round", "number"):
+        points = group_key_points(group, texts)["points"]
+        groups.append({"id": group.pk, "name": str(group), "points": points, "text": _recommendation(points)})
+    recommending = [g for g in groups if g["text"]]
+    slides = []
+    for number, slide in enumerate(outline, start=1):
+        slide = {**slide, "number": number, "index": number - 1}
+        if slide["kind"] == QUESTION:
+            question = figures.get(slide["key"], {"options": [], "n": 0, "measure": "share"})
+            revealed = figures_revealed(settings_, slide)
+            slide.update(
+                revealed=revealed,
+                n=question["n"],
+                measure=question["measure"],
+                mean=question.get("mean") if revealed else None,
+                options=[_option(option, revealed) for option in question["options"]],
+                many=len(question["options"]) > MANY_OPTIONS,
+            )
+        elif slide["kind"] == RECOMMENDATIONS:
+            slide.update(
+                groups=recommending[:RECOMMENDATIONS_SHOWN], more=max(0, len(recommending) - RECOMMENDATIONS_SHOWN)
+            )
+        elif slide["kind"] == TITLE:
+            slide.update(groups_submitted=snapshot["groups_submitted"], groups_total=snapshot["groups_total"])
+        slides.append(slide)
+    return {
+        "slides": slides,
+        "groups": groups,
+        "reference": snapshot["reference"],
+        "version": snapshot["version"],
+        "state": presentation_state(settings_, len(slides)),
+    }
+
+
+def _option(option: dict, revealed: bool) -> dict:
+    if not revealed:
+        return {"code": option["code"], "label": option["label"]}
+    reference = option["reference"]
+    return {
+        "code": option["code"],
+        "label": option["label"],
+        "percent": option["percent"],
+        "width": f"{max(0.0, min(100.0, option['percent'] or 0.0)):.1f}%",
+        "count": option["count"],
+        "reference": reference,
+        "reference_width": f"{max(0.0, min(100.0, reference['percent'])):.1f}%" if reference else "0%",
+    }
+
+
+def _open_question_texts(event: Event) -> dict[str, list[tuple[str, str]]]:
+    """The open questions' texts by session code, in order (one query)."""
+    texts: dict[str, list[tuple[str, str]]] = {}
+    rows = (
+        Question.objects.filter(session__event=event, kind=Question.Kind.OPEN)
+        .order_by("session__order", "order", "pk")
+        .values_list("session__code", "code", "text")
+    )
+    for session_code, code, text in rows:
+        texts.setdefault(session_code, []).append((code, text))
+    return texts
