@@ -2,10 +2,13 @@
 
 from channels.db import database_sync_to_async
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from groups import streams
+from groups import calls, streams
 from groups.presence import presence_connect, presence_disconnect, presence_heartbeat
+from infrastructure.client_messages import ClientMessageInvalid
 from infrastructure.consumers import StreamConsumer
+from infrastructure.ice_servers import ice_configuration
 from sessions_app.auth import participant_for_session
 from sessions_app.models import Event
 
@@ -18,11 +21,25 @@ class ParticipantConsumer(StreamConsumer):
     closes; when the person is moved or the groups are formed again, it leaves the old room
     and follows the new one."""
 
-    client_messages = {**StreamConsumer.client_messages, "ping": {}}
+    client_messages = {
+        **StreamConsumer.client_messages,
+        "ping": {},
+        # The room's video call (relayed, never stored; see groups/calls.py).
+        "call.join": {},
+        "call.leave": {},
+        "call.signal": {
+            "to": calls.clean_peer,
+            "description": calls.clean_description,
+            "candidate": calls.clean_candidate,
+        },
+    }
+    large_client_messages = frozenset({"call.signal"})
     participant_id = None
     event_id = None
     group_id = None
     allocation_id = None
+    call_group_id = None  # the group whose call this connection is in
+    call_name = call_role = ""
 
     def authorise(self):
         event = Event.objects.filter(slug=self.scope["url_route"]["kwargs"]["slug"]).first()
@@ -39,6 +56,8 @@ class ParticipantConsumer(StreamConsumer):
         groups = [streams.event_group(event.pk), streams.person_group(participant.pk)]
         if self.group_id:
             groups.append(streams.room_group(self.group_id))
+        if self.call_group_id is not None and self.call_group_id == self.group_id:
+            groups += self._call_groups()  # still in the room: still in its call
         snapshot["view"] = view
         snapshot["group"] = self.group_id
         return groups, snapshot
@@ -48,6 +67,7 @@ class ParticipantConsumer(StreamConsumer):
 
     async def disconnected(self):
         if self.participant_id is not None:
+            await self._call_leave()
             await self._presence_changed(self.group_id, presence_disconnect)
 
     async def on_ping(self, content):
@@ -107,7 +127,10 @@ class ParticipantConsumer(StreamConsumer):
         await super().stream_update(message)
 
     async def _room_left(self, old_group):
-        """After a move: both rooms see who is connected now."""
+        """After a move: both rooms see who is connected now; the old room's call is left."""
+        if self.call_group_id is not None and self.call_group_id != self.group_id:
+            await self._call_leave()
+            await self.send_json({"type": "call.ended"})
         if old_group != self.group_id and not self.ended:
             for group_id in (old_group, self.group_id):
                 if group_id is not None:
@@ -124,6 +147,71 @@ class ParticipantConsumer(StreamConsumer):
         if change is not None:
             change(self.participant_id)
         return streams.room_presence_of(group_id) if group_id is not None else None
+
+    # --- The room's video call ---------------------------------------------------------------
+
+    @property
+    def peer(self) -> str:
+        return calls.participant_peer(self.participant_id)
+
+    def _call_groups(self) -> list[str]:
+        return [streams.call_group(self.call_group_id), streams.call_peer_group(self.call_group_id, self.peer)]
+
+    def _call_join(self):
+        """(name, role, ICE configuration) when this person may join their room's call now."""
+        event = Event.objects.filter(pk=self.event_id).first()
+        if event is None or self.group_id is None or event.video_provider != Event.VideoProvider.BUILTIN:
+            return None
+        phase = event.running_phase()
+        membership = calls.call_member(group_id=self.group_id, participant_id=self.participant_id)
+        if membership is None or phase is None or phase.kind != phase.Kind.BREAKOUT:
+            return None
+        return membership.participant.first_name, membership.role, ice_configuration(person=self.peer)
+
+    async def on_call_join(self, content):
+        joined = await database_sync_to_async(self._call_join)()
+        if joined is None:
+            await self.send_error(_("Only the members of a room join its call, while the rooms are open."))
+            return
+        if self.call_group_id not in (None, self.group_id):
+            await self._call_leave()
+        self.call_name, self.call_role, ice = joined
+        self.call_group_id = self.group_id
+        await self.subscribe(self.group_names + [g for g in self._call_groups() if g not in self.group_names])
+        await self.send_json({"type": "call.ready", "peer": self.peer, "ice": ice})
+        await streams.call_presence_send(
+            self.call_group_id, "call.join", peer=self.peer, name=self.call_name, role=self.call_role
+        )
+
+    async def on_call_leave(self, content):
+        await self._call_leave()
+
+    async def on_call_signal(self, content):
+        try:
+            calls.call_signal_check(content)
+        except ClientMessageInvalid as exc:
+            await self.send_error(exc.message)
+            return
+        group_id, target = self.call_group_id, content["to"]
+        allowed = group_id is not None and await database_sync_to_async(calls.call_target_allowed)(
+            event_id=self.event_id, group_id=group_id, sender=self.peer, target=target
+        )
+        if not allowed:
+            await self.send_error(_("That person is not in your room's call."))
+            return
+        signal = {key: content[key] for key in ("description", "candidate") if key in content}
+        await streams.call_signal_send(
+            group_id, sender=self.peer, name=self.call_name, role=self.call_role, target=target, signal=signal
+        )
+
+    async def _call_leave(self):
+        """Stop hearing the call, then tell the ones still in it."""
+        if self.call_group_id is None:
+            return
+        group_id, call_groups = self.call_group_id, self._call_groups()
+        self.call_group_id = None
+        await self.subscribe([g for g in self.group_names if g not in call_groups])
+        await streams.call_presence_send(group_id, "call.leave", peer=self.peer)
 
 
 class ControlRoomConsumer(StreamConsumer):
