@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Q
 
 from groups.allocation_plan import event_plan
@@ -50,6 +51,8 @@ def video_room(event: Event, group: BreakoutGroup) -> dict:
         # A link stored before addresses were checked is never rendered unless it is http(s).
         if is_web_address(url):
             return {"provider": provider, "url": url}
+    if provider == Event.VideoProvider.BUILTIN:
+        return {"provider": provider, "table": group.number, "small": settings.VIDEO_SMALL}
     return {"provider": provider, "table": group.number}
 
 

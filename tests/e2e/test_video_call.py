@@ -1,0 +1,173 @@
+"""The room's built-in video call in real browsers (Debian's Chromium with a fake camera and
+microphone): five people of one group each receive the four others' video inside the room page;
+a person moved to another group leaves the first call and joins the second; through coturn with
+`iceTransportPolicy: "relay"` the call still connects."""
+
+import json
+import os
+import secrets
+import time
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM, Product
+from tests.servers import free_port, start_turnserver, stop
+
+pytestmark = [pytest.mark.browser, pytest.mark.redis]
+TIMEOUT = 30_000
+
+SETUP = """
+import json
+from groups.models import Allocation
+from groups.services import GroupPlan, allocation_apply, phase_start
+from sessions_app.join_links import join_url
+from sessions_app.models import Phase
+from tests.factories import make_event, make_organisation, make_person
+event = make_event(make_organisation(), slug="call", video_provider="builtin")
+Phase.objects.create(event=event, order=1, kind="opening", title="Opening", planned_minutes=5)
+rooms = Phase.objects.create(event=event, order=2, kind="breakout", title="Rooms", planned_minutes=45)
+names = ["Ana", "Ben", "Chloé", "Dev", "Emi", "Femi"]
+people = [make_person(event, first_name=n, languages="en") for n in names]
+allocation = Allocation.objects.create(event=event, seed=1)
+allocation_apply(allocation=allocation, plans=[
+    GroupPlan(participants=[p.pk for p in people[:5]], language="en"),
+    GroupPlan(participants=[people[5].pk], language="en"),
+])
+phase_start(event=event, phase=rooms)
+print(json.dumps([{"id": p.pk, "name": p.first_name, "url": join_url(p)} for p in people]))
+"""
+
+MOVE = """
+from groups.models import BreakoutGroup
+from groups.services import membership_move
+from sessions_app.models import Participant
+membership_move(participant=Participant.objects.get(pk={pk}), group=BreakoutGroup.objects.get(number=2))
+"""
+
+
+@pytest.fixture(scope="module")
+def call_browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                "--autoplay-policy=no-user-gesture-required",
+                "--no-first-run",
+                "--disable-background-networking",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def product_with_call(tmp_path_factory, **settings):
+    product = Product(
+        tmp_path_factory.mktemp("call"),
+        DEBUG="1",
+        VIDEO_SMALL="1",
+        REDIS_URL=os.environ["REDIS_URL"],
+        CHANNELS_PREFIX="wti-e2e-call-" + secrets.token_hex(4),
+        CACHE_PREFIX="wti-e2e-call-" + secrets.token_hex(4),
+        **settings,
+    )
+    product.manage("migrate", "--noinput")
+    people = json.loads(product.manage("shell", "-c", SETUP).strip().splitlines()[-1])
+    return product, people
+
+
+def wait_until(page, expression, timeout=TIMEOUT):
+    """Until `expression` (evaluated in the page, awaited) is truthy; its value. Polled from here:
+    the page's strict CSP refuses the string evaluation Playwright's wait_for_function uses."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} ms: {expression}")
+        page.wait_for_timeout(500)
+
+
+def open_room(browser, person, viewport=(1280, 800)):
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    page = context.new_page()
+    page.goto(person["url"])
+    page.wait_for_selector("body[data-view=room] #connection[data-state=live]", timeout=TIMEOUT)
+    page.click("#call-join")
+    wait_until(page, "window.WTIVideoCall && window.WTIVideoCall.me()")
+    return page
+
+
+def wait_for_video_from(page, peers, timeout=TIMEOUT):
+    """Until the page decoded video frames from each of `peers` (read from getStats())."""
+    wanted = json.dumps(sorted(peers))
+    return wait_until(
+        page,
+        f"""window.WTIVideoCall.stats().then(all => {{
+            const got = all.filter(s => s.framesDecoded > 0).map(s => s.peer).sort();
+            return JSON.stringify(got) === JSON.stringify({wanted}) ? all : null;
+        }})""",
+        timeout,
+    )
+
+
+def test_five_people_see_each_other_and_a_moved_person_changes_calls(call_browser, tmp_path_factory):
+    product, people = product_with_call(tmp_path_factory)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with product.served("e2e-video-call.log"):
+        pages = [open_room(call_browser, p, (390, 844) if i == 4 else (1280, 800)) for i, p in enumerate(people[:5])]
+        peers = [f"p{p['id']}" for p in people[:5]]
+        for page, peer in zip(pages, peers, strict=True):
+            stats = wait_for_video_from(page, [q for q in peers if q != peer])
+            assert all(s["framesDecoded"] > 0 for s in stats) and len(stats) == 4
+        for page in pages:
+            assert page.locator(".video-tile").count() == 5
+            assert page.locator("#countdown").inner_text().strip() != ""
+        pages[0].screenshot(path=str(ARTIFACTS / "video-call-5-desktop.png"))
+        pages[4].screenshot(path=str(ARTIFACTS / "video-call-5-phone.png"), full_page=True)
+
+        # Emi is moved to the other group: the four others lose her, she calls Femi.
+        femi = open_room(call_browser, people[5])
+        moved, emi = pages[4], peers[4]
+        product.manage("shell", "-c", MOVE.format(pk=people[4]["id"]))
+        for page in pages[:4]:
+            wait_until(page, f"!window.WTIVideoCall.peers().includes('{emi}')")
+            wait_until(page, "document.querySelectorAll('.video-tile').length === 4")
+            assert len(page.evaluate("window.WTIVideoCall.peers()")) == 3  # the call went on without a reload
+        wait_until(
+            moved,
+            f"window.WTIVideoCall && window.WTIVideoCall.me() === '{emi}' && window.WTIVideoCall.peers().length === 1",
+        )
+        assert wait_for_video_from(moved, [f"p{people[5]['id']}"])[0]["framesDecoded"] > 0
+        assert wait_for_video_from(femi, [emi])[0]["framesDecoded"] > 0
+        assert moved.evaluate("window.WTIVideoCall.peers()") == [f"p{people[5]['id']}"]
+
+
+def test_through_turn_only_the_call_still_connects(call_browser, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("turn")
+    secret, port = secrets.token_urlsafe(16), free_port()
+    turn = start_turnserver(port, secret, workdir)
+    try:
+        product, people = product_with_call(
+            tmp_path_factory,
+            VIDEO_TURN_URLS=f"turn:127.0.0.1:{port}?transport=udp",
+            VIDEO_TURN_SECRET=secret,
+            VIDEO_ICE_TRANSPORT_POLICY="relay",
+        )
+        with product.served("e2e-video-call-turn.log"):
+            a, b = (open_room(call_browser, p) for p in people[:2])
+            for page, other in ((a, people[1]), (b, people[0])):
+                stats = wait_for_video_from(page, [f"p{other['id']}"])
+                assert stats[0]["candidateType"] == "relay"
+    finally:
+        stop(turn)
+        if (workdir / "turnserver.log").exists():
+            ARTIFACTS.mkdir(exist_ok=True)
+            (ARTIFACTS / "e2e-turnserver.log").write_text((workdir / "turnserver.log").read_text()[-20000:])
