@@ -41,7 +41,7 @@
   });
   startCountdown(countdown, socket);
   // The room's video call (video-call.js) signals over this same websocket.
-  window.WTIPersonLive = {socket: socket};
+  window.WTICallSocket = socket;
   var helpForm = document.getElementById("help-form");
   if (helpForm) helpForm.addEventListener("submit", function (e) {
     e.preventDefault();

@@ -25,8 +25,10 @@
         document.getElementById("phase-title").textContent = data.phase ? data.phase.title : T.waiting;
         countdown.setAttribute("data-ends-at", data.phase && data.phase.ends_at ? data.phase.ends_at : "");
       }
-      if (data.type !== "pong" && data.type !== "allocation.progress") reload();
+      // The room's call (video-call.js) hears its own messages; they change nothing shown here.
+      if (data.type !== "pong" && data.type !== "allocation.progress" && data.type.indexOf("call.") !== 0) reload();
     }
   });
   global.startCountdown(countdown, socket);
+  global.WTICallSocket = socket;
 })(window);

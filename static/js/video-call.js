@@ -16,11 +16,13 @@
   };
   var pickers = {video: document.getElementById("call-camera-device"), audio: document.getElementById("call-microphone-device")};
   var small = root.dataset.small === "1", storageKey = root.dataset.storageKey;
+  // An organiser observing a room names it (their stream is the control room's); members do not.
+  var joinMessage = root.dataset.group ? {type: "call.join", group: parseInt(root.dataset.group, 10)} : {type: "call.join"};
   var me = null, ice = null, local = null, peers = {}, wanted = false, joining = false;
   var audioOnly = false, weakNoticed = false, audioContext = null, meters = [], timers = [];
 
   function say(text) { statusBox.textContent = text; }
-  function socket() { return global.WTIPersonLive ? global.WTIPersonLive.socket : null; }
+  function socket() { return global.WTICallSocket || null; }
   function send(message) { var s = socket(); if (s) s.send(message); }
   function remember(on) { try { if (on) sessionStorage.setItem(storageKey, "1"); else sessionStorage.removeItem(storageKey); } catch (e) { /* private mode */ } }
   function remembered() { try { return sessionStorage.getItem(storageKey) === "1"; } catch (e) { return false; } }
@@ -243,7 +245,7 @@
       showJoined(true);
       fillPickers();
       timers = [setInterval(listen, 200), setInterval(watchQuality, 5000)];
-      send({type: "call.join"});
+      send(joinMessage);
     }).catch(function () { say(T.noMedia); }).finally(function () { joining = false; });
   }
 
@@ -258,13 +260,14 @@
     showJoined(false);
   }
 
+  document.addEventListener("wti:open", function () {
+    // The page's websocket (re)connected: rejoin the call on it.
+    if (local) send(joinMessage);
+    else if (remembered() && !joining) join();
+  });
   document.addEventListener("wti:live", function (e) {
     var data = e.detail;
-    if (data.type === "event.state" && data.view) {
-      // A snapshot: the page's websocket (re)connected. Rejoin the call on it.
-      if (local) send({type: "call.join"});
-      else if (remembered() && !joining) join();
-    } else if (data.type === "call.ready") {
+    if (data.type === "call.ready") {
       Object.keys(peers).forEach(closePeer); // a new connection: the others start afresh with us
       me = data.peer; ice = data.ice;
       say(T.inCall);

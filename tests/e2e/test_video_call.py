@@ -10,7 +10,9 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM, Product
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM, Product, sign_in
+from tests.e2e.test_accessibility import AXE, RUN, TAGS
+from tests.factories import PASSWORD
 from tests.servers import free_port, start_turnserver, stop
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis]
@@ -22,8 +24,10 @@ from groups.models import Allocation
 from groups.services import GroupPlan, allocation_apply, phase_start
 from sessions_app.join_links import join_url
 from sessions_app.models import Phase
-from tests.factories import make_event, make_organisation, make_person
-event = make_event(make_organisation(), slug="call", video_provider="builtin")
+from tests.factories import make_event, make_organisation, make_person, make_user
+organisation = make_organisation()
+make_user("organiser", organisation=organisation)
+event = make_event(organisation, slug="call", video_provider="builtin")
 Phase.objects.create(event=event, order=1, kind="opening", title="Opening", planned_minutes=5)
 rooms = Phase.objects.create(event=event, order=2, kind="breakout", title="Rooms", planned_minutes=45)
 names = ["Ana", "Ben", "Chloé", "Dev", "Emi", "Femi"]
@@ -33,8 +37,18 @@ allocation_apply(allocation=allocation, plans=[
     GroupPlan(participants=[p.pk for p in people[:5]], language="en"),
     GroupPlan(participants=[people[5].pk], language="en"),
 ])
-phase_start(event=event, phase=rooms)
-print(json.dumps([{"id": p.pk, "name": p.first_name, "url": join_url(p)} for p in people]))
+phase_start(event=event, phase=rooms if {rooms_open} else Phase.objects.get(event=event, order=1))
+group = allocation.groups.get(number=1)
+print(json.dumps([{"id": p.pk, "name": p.first_name, "url": join_url(p), "group": group.pk} for p in people]))
+"""
+
+MESSAGE = """
+from django.contrib.auth.models import User
+from groups.models import BreakoutGroup
+from groups.services import message_broadcast
+from sessions_app.models import Event
+message_broadcast(event=Event.objects.get(slug="call"), text="Five minutes left: agree on one recommendation.",
+                  user=User.objects.get(username="organiser"), group=BreakoutGroup.objects.get(number=1))
 """
 
 MOVE = """
@@ -67,7 +81,7 @@ def call_browser():
         browser.close()
 
 
-def product_with_call(tmp_path_factory, **settings):
+def product_with_call(tmp_path_factory, rooms_open=True, **settings):
     product = Product(
         tmp_path_factory.mktemp("call"),
         DEBUG="1",
@@ -78,7 +92,9 @@ def product_with_call(tmp_path_factory, **settings):
         **settings,
     )
     product.manage("migrate", "--noinput")
-    people = json.loads(product.manage("shell", "-c", SETUP).strip().splitlines()[-1])
+    people = json.loads(
+        product.manage("shell", "-c", SETUP.replace("{rooms_open}", str(rooms_open))).strip().splitlines()[-1]
+    )
     return product, people
 
 
@@ -95,8 +111,8 @@ def wait_until(page, expression, timeout=TIMEOUT):
         page.wait_for_timeout(500)
 
 
-def open_room(browser, person, viewport=(1280, 800)):
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+def open_room(browser, person, viewport=(1280, 800), **options):
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, **options)
     page = context.new_page()
     page.goto(person["url"])
     page.wait_for_selector("body[data-view=room] #connection[data-state=live]", timeout=TIMEOUT)
@@ -130,6 +146,9 @@ def test_five_people_see_each_other_and_a_moved_person_changes_calls(call_browse
         for page in pages:
             assert page.locator(".video-tile").count() == 5
             assert page.locator("#countdown").inner_text().strip() != ""
+        product.manage("shell", "-c", MESSAGE)
+        for page in (pages[0], pages[4]):
+            page.wait_for_selector("#room-messages li:has-text('Five minutes left')", timeout=TIMEOUT)
         pages[0].screenshot(path=str(ARTIFACTS / "video-call-5-desktop.png"))
         pages[4].screenshot(path=str(ARTIFACTS / "video-call-5-phone.png"), full_page=True)
 
@@ -162,12 +181,54 @@ def test_through_turn_only_the_call_still_connects(call_browser, tmp_path_factor
             VIDEO_ICE_TRANSPORT_POLICY="relay",
         )
         with product.served("e2e-video-call-turn.log"):
-            a, b = (open_room(call_browser, p) for p in people[:2])
+            # One page lets axe-core in (bypass_csp): the call in progress has no WCAG A/AA violation.
+            a, b = open_room(call_browser, people[0], bypass_csp=True), open_room(call_browser, people[1])
             for page, other in ((a, people[1]), (b, people[0])):
                 stats = wait_for_video_from(page, [f"p{other['id']}"])
                 assert stats[0]["candidateType"] == "relay"
+            if AXE.exists():
+                a.add_script_tag(content=AXE.read_text())
+                assert a.evaluate(RUN, TAGS) == []
+
+            # An organiser observing the room joins its call: the group sees them as organiser.
+            observer = call_browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+            base = people[0]["url"].split("/join/")[0]
+            sign_in(observer, base, "organiser@example.org", PASSWORD)
+            observer.goto(f"{base}/events/call/control/rooms/{people[0]['group']}/")
+            observer.wait_for_selector("#connection[data-state=live]", timeout=TIMEOUT)
+            observer.click("#call-join")
+            organiser = wait_until(observer, "window.WTIVideoCall.me()")
+            assert organiser.startswith("o")
+            wait_for_video_from(observer, [f"p{people[0]['id']}", f"p{people[1]['id']}"])
+            wait_for_video_from(a, [f"p{people[1]['id']}", organiser])
+            caption = a.locator(f'.video-tile[data-peer="{organiser}"] figcaption')
+            assert "(organiser)" in caption.inner_text()
+            observer.screenshot(path=str(ARTIFACTS / "video-call-observer.png"))
+            observer.click("#call-leave")
+            wait_until(a, f"!window.WTIVideoCall.peers().includes('{organiser}')")
     finally:
         stop(turn)
         if (workdir / "turnserver.log").exists():
             ARTIFACTS.mkdir(exist_ok=True)
             (ARTIFACTS / "e2e-turnserver.log").write_text((workdir / "turnserver.log").read_text()[-20000:])
+
+
+def test_the_lobby_tests_camera_and_microphone_and_sends_nothing(call_browser, tmp_path_factory):
+    product, people = product_with_call(tmp_path_factory, rooms_open=False)
+    with product.served("e2e-video-check.log"):
+        context = call_browser.new_context(viewport={"width": 390, "height": 844})
+        context.add_init_script(
+            "window.peerConnections = 0; const Real = window.RTCPeerConnection;"
+            "window.RTCPeerConnection = function (c) { window.peerConnections += 1; return new Real(c); };"
+        )
+        page = context.new_page()
+        page.goto(people[0]["url"])
+        page.wait_for_selector("body[data-view=lobby] #connection[data-state=live]", timeout=TIMEOUT)
+        page.click("#video-check-start")
+        wait_until(page, "document.querySelector('#video-check-preview video').videoWidth > 0")
+        wait_until(page, "window.WTIVideoCheck.level() > 0.01")  # the fake microphone's beeps
+        page.screenshot(path=str(ARTIFACTS / "video-check-lobby-phone.png"), full_page=True)
+        assert page.evaluate("window.peerConnections") == 0 and page.locator("#video-call").count() == 0
+        page.click("#video-check-stop")
+        wait_until(page, "!window.WTIVideoCheck.active()")
+        assert page.locator("#video-check-preview").is_hidden()

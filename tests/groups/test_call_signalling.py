@@ -96,7 +96,7 @@ async def test_a_member_of_group_b_cannot_signal_group_a(event, breakout, partic
     (_, group_a), (_, group_b) = await people_of(breakout)
     me = await join(event, participant)
     stranger = await join(event, group_b[0])
-    for target in (f"p{participant.pk}", f"p{group_a[1].pk}", "o1", f"p{group_b[0].pk}"):
+    for target in (f"p{participant.pk}", f"p{group_a[1].pk}", "o999999", f"p{group_b[0].pk}"):
         await stranger.send_json_to({"type": "call.signal", "to": target, "description": OFFER})
         assert "not in your room's call" in (await next_of(stranger, "error"))["message"]
     assert not [m for m in await heard(me) if m["type"].startswith("call.")]
@@ -173,3 +173,27 @@ async def test_a_person_moved_leaves_the_first_call_and_may_join_the_second(even
     assert not [m for m in await heard(me) if m["type"] == "call.signal"]
     for stream in (me, them, b_member):
         await stream.disconnect()
+
+
+async def test_an_organiser_observing_a_room_joins_its_call_as_organiser(event, breakout, participant, organiser):
+    from tests.groups.test_consumers import cookie_for_user
+
+    (group_a, _), _ = await people_of(breakout)
+    me = await join(event, participant)
+    control, connected, _ = await open_stream(f"/ws/events/{event.slug}/control/", await cookie_for_user(organiser))
+    assert connected
+    for bad in ({"type": "call.join"}, {"type": "call.join", "group": 10**9}, {"type": "call.join", "group": "1"}):
+        await control.send_json_to(bad)
+        assert (await next_of(control, "error"))["message"]
+    await control.send_json_to({"type": "call.join", "group": group_a.pk})
+    ready = await next_of(control, "call.ready")
+    assert ready["peer"] == f"o{organiser.pk}"
+    joined = await next_of(me, "call.join")
+    assert joined["from"] == f"o{organiser.pk}" and joined["role"] == "organiser"
+    await control.send_json_to({"type": "call.signal", "to": f"p{participant.pk}", "description": OFFER})
+    assert (await next_of(me, "call.signal"))["from"] == f"o{organiser.pk}"
+    await me.send_json_to({"type": "call.signal", "to": f"o{organiser.pk}", "candidate": CANDIDATE})
+    assert (await next_of(control, "call.signal"))["candidate"] == CANDIDATE
+    await control.disconnect()
+    assert (await next_of(me, "call.leave"))["from"] == f"o{organiser.pk}"
+    await me.disconnect()
