@@ -107,7 +107,8 @@ def wait_until(page, expression, timeout=TIMEOUT):
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"still false after {timeout} ms: {expression}")
+            seen = page.evaluate("window.WTIVideoCall ? window.WTIVideoCall.stats() : null")
+            raise AssertionError(f"still false after {timeout} ms: {expression}; the call: {seen}")
         page.wait_for_timeout(500)
 
 
@@ -199,7 +200,7 @@ def test_through_turn_only_the_call_still_connects(call_browser, tmp_path_factor
             observer.click("#call-join")
             organiser = wait_until(observer, "window.WTIVideoCall.me()")
             assert organiser.startswith("o")
-            wait_for_video_from(observer, [f"p{people[0]['id']}", f"p{people[1]['id']}"])
+            wait_for_video_from(observer, [f"p{people[0]['id']}", f"p{people[1]['id']}"], timeout=60_000)
             wait_for_video_from(a, [f"p{people[1]['id']}", organiser])
             caption = a.locator(f'.video-tile[data-peer="{organiser}"] figcaption')
             assert "(organiser)" in caption.inner_text()
