@@ -309,6 +309,7 @@
     me: function () { return me; },
     active: function () { return local !== null; },
     peers: function () { return Object.keys(peers); },
+    connections: function () { return Object.keys(peers).map(function (id) { return peers[id].pc; }); },
     /* Per peer: video frames decoded, bytes received, and the kind of the local candidate in use. */
     stats: function () {
       return Promise.all(Object.keys(peers).map(function (id) {
