@@ -168,6 +168,8 @@ def test_five_people_see_each_other_and_a_moved_person_changes_calls(call_browse
         assert wait_for_video_from(moved, [f"p{people[5]['id']}"])[0]["framesDecoded"] > 0
         assert wait_for_video_from(femi, [emi])[0]["framesDecoded"] > 0
         assert moved.evaluate("window.WTIVideoCall.peers()") == [f"p{people[5]['id']}"]
+        for page in [*pages, femi]:  # the next test's calls get the machine to themselves
+            page.context.close()
 
 
 def test_through_turn_only_the_call_still_connects(call_browser, tmp_path_factory):
@@ -207,6 +209,8 @@ def test_through_turn_only_the_call_still_connects(call_browser, tmp_path_factor
             observer.screenshot(path=str(ARTIFACTS / "video-call-observer.png"))
             observer.click("#call-leave")
             wait_until(a, f"!window.WTIVideoCall.peers().includes('{organiser}')")
+            for page in (a, b, observer):
+                page.context.close()
     finally:
         stop(turn)
         if (workdir / "turnserver.log").exists():
@@ -233,3 +237,4 @@ def test_the_lobby_tests_camera_and_microphone_and_sends_nothing(call_browser, t
         page.click("#video-check-stop")
         wait_until(page, "!window.WTIVideoCheck.active()")
         assert page.locator("#video-check-preview").is_hidden()
+        context.close()
