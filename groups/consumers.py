@@ -1,16 +1,110 @@
 """Live streams of the event: a person's page (lobby or room) and the organisers' control room."""
 
 from channels.db import database_sync_to_async
+from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from groups import streams
+from groups import calls, streams
 from groups.presence import presence_connect, presence_disconnect, presence_heartbeat
+from infrastructure.client_messages import ClientMessageInvalid
 from infrastructure.consumers import StreamConsumer
+from infrastructure.ice_servers import ice_configuration
 from sessions_app.auth import participant_for_session
 from sessions_app.models import Event
 
 
-class ParticipantConsumer(StreamConsumer):
+class CallRelay:
+    """The room's video call on a stream: join, leave, and signals relayed to one peer of the
+    same call (groups/calls.py checks them; nothing is stored). Subclasses name their `peer` and
+    say in `_call_admit(content)` (sync) whom they may join: (group id, name, role) or None."""
+
+    call_messages = {
+        "call.leave": {},
+        "call.signal": {
+            "to": calls.clean_peer,
+            "description": calls.clean_description,
+            "candidate": calls.clean_candidate,
+        },
+    }
+    call_group_id = None  # the group whose call this connection is in
+    call_name = call_role = ""
+    event_id = None
+
+    @property
+    def peer(self) -> str:
+        raise NotImplementedError
+
+    def _call_admit(self, content):
+        raise NotImplementedError
+
+    def _call_groups(self) -> list[str]:
+        return [streams.call_group(self.call_group_id), streams.call_peer_group(self.call_group_id, self.peer)]
+
+    def _call_join(self, content):
+        """(group id, name, role, ICE configuration) when this peer may join that call now."""
+        admitted = self._call_admit(content)
+        if admitted is None:
+            return None
+        group_id = admitted[0]
+        event = Event.objects.filter(pk=self.event_id).first()
+        phase = event.running_phase() if event is not None else None
+        if event is None or event.video_provider != Event.VideoProvider.BUILTIN or phase is None:
+            return None
+        if (
+            phase.kind != phase.Kind.BREAKOUT
+            or not event.groups.filter(pk=group_id, allocation__is_current=True).exists()
+        ):
+            return None
+        return (*admitted, ice_configuration(person=self.peer))
+
+    async def on_call_join(self, content):
+        joined = await database_sync_to_async(self._call_join)(content)
+        if joined is None:
+            await self.send_error(_("Only the members of a room join its call, while the rooms are open."))
+            return
+        group_id, self.call_name, self.call_role, ice = joined
+        if self.call_group_id not in (None, group_id):
+            await self._call_leave()
+        self.call_group_id = group_id
+        await self.subscribe(self.group_names + [g for g in self._call_groups() if g not in self.group_names])
+        await self.send_json({"type": "call.ready", "peer": self.peer, "ice": ice})
+        await streams.call_presence_send(
+            self.call_group_id, "call.join", peer=self.peer, name=self.call_name, role=self.call_role
+        )
+
+    async def on_call_leave(self, content):
+        await self._call_leave()
+
+    async def on_call_signal(self, content):
+        try:
+            calls.call_signal_check(content)
+        except ClientMessageInvalid as exc:
+            await self.send_error(exc.message)
+            return
+        group_id, target = self.call_group_id, content["to"]
+        allowed = group_id is not None and await database_sync_to_async(calls.call_target_allowed)(
+            event_id=self.event_id, group_id=group_id, sender=self.peer, target=target
+        )
+        if not allowed:
+            await self.send_error(_("That person is not in your room's call."))
+            return
+        signal = {key: content[key] for key in ("description", "candidate") if key in content}
+        await streams.call_signal_send(
+            group_id, sender=self.peer, name=self.call_name, role=self.call_role, target=target, signal=signal
+        )
+
+    async def _call_leave(self):
+        """Stop hearing the call, then tell the ones still in it."""
+        if self.call_group_id is None:
+            return
+        group_id, call_groups = self.call_group_id, self._call_groups()
+        self.call_group_id = None
+        await self.subscribe([g for g in self.group_names if g not in call_groups])
+        await streams.call_presence_send(group_id, "call.leave", peer=self.peer)
+
+
+class ParticipantConsumer(CallRelay, StreamConsumer):
     """One person at one event: the event's state, their own messages, and their room's.
 
     The stream stays bound to what opened it: when the person's link is withdrawn or reissued
@@ -18,7 +112,19 @@ class ParticipantConsumer(StreamConsumer):
     closes; when the person is moved or the groups are formed again, it leaves the old room
     and follows the new one."""
 
-    client_messages = {**StreamConsumer.client_messages, "ping": {}}
+    client_messages = {
+        **StreamConsumer.client_messages,
+        "ping": {},
+        # The room's video call (relayed, never stored; see groups/calls.py).
+        "call.join": {},
+        "call.leave": {},
+        "call.signal": {
+            "to": calls.clean_peer,
+            "description": calls.clean_description,
+            "candidate": calls.clean_candidate,
+        },
+    }
+    large_client_messages = frozenset({"call.signal"})
     participant_id = None
     event_id = None
     group_id = None
@@ -39,6 +145,8 @@ class ParticipantConsumer(StreamConsumer):
         groups = [streams.event_group(event.pk), streams.person_group(participant.pk)]
         if self.group_id:
             groups.append(streams.room_group(self.group_id))
+        if self.call_group_id is not None and self.call_group_id == self.group_id:
+            groups += self._call_groups()  # still in the room: still in its call
         snapshot["view"] = view
         snapshot["group"] = self.group_id
         return groups, snapshot
@@ -48,6 +156,7 @@ class ParticipantConsumer(StreamConsumer):
 
     async def disconnected(self):
         if self.participant_id is not None:
+            await self._call_leave()
             await self._presence_changed(self.group_id, presence_disconnect)
 
     async def on_ping(self, content):
@@ -107,11 +216,24 @@ class ParticipantConsumer(StreamConsumer):
         await super().stream_update(message)
 
     async def _room_left(self, old_group):
-        """After a move: both rooms see who is connected now."""
+        """After a move: both rooms see who is connected now; the old room's call is left."""
+        if self.call_group_id is not None and self.call_group_id != self.group_id:
+            await self._call_leave()
+            await self.send_json({"type": "call.ended"})
         if old_group != self.group_id and not self.ended:
             for group_id in (old_group, self.group_id):
                 if group_id is not None:
                     await self._presence_changed(group_id)
+
+    @property
+    def peer(self) -> str:
+        return calls.participant_peer(self.participant_id)
+
+    def _call_admit(self, content):
+        if self.group_id is None:
+            return None
+        membership = calls.call_member(group_id=self.group_id, participant_id=self.participant_id)
+        return None if membership is None else (self.group_id, membership.participant.first_name, membership.role)
 
     async def _presence_changed(self, group_id, change=None):
         """Tell the room and the control room who is connected, after `change` (one trip to the
@@ -126,8 +248,19 @@ class ParticipantConsumer(StreamConsumer):
         return streams.room_presence_of(group_id) if group_id is not None else None
 
 
-class ControlRoomConsumer(StreamConsumer):
-    """Organisers of the event: notified of every change, and of allocation progress."""
+def _group_id(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        raise ClientMessageInvalid(_("Name the group by its number id."))
+    return value
+
+
+class ControlRoomConsumer(CallRelay, StreamConsumer):
+    """Organisers of the event: notified of every change, and of allocation progress. An
+    organiser observing a room may join its call, shown to the group as "organiser"."""
+
+    client_messages = {**StreamConsumer.client_messages, "call.join": {"group": _group_id}, **CallRelay.call_messages}
+    large_client_messages = frozenset({"call.signal"})
+    user_id = None
 
     def authorise(self):
         user = self.scope.get("user")
@@ -136,4 +269,21 @@ class ControlRoomConsumer(StreamConsumer):
         event = Event.objects.organised_by(user).filter(slug=self.scope["url_route"]["kwargs"]["slug"]).first()
         if event is None:
             return None
-        return [streams.control_group(event.pk), streams.event_group(event.pk)], streams.event_state(event)
+        self.user_id, self.event_id = user.pk, event.pk
+        groups = [streams.control_group(event.pk), streams.event_group(event.pk)]
+        if self.call_group_id is not None:
+            groups += self._call_groups()
+        return groups, streams.event_state(event)
+
+    @property
+    def peer(self) -> str:
+        return calls.organiser_peer(self.user_id)
+
+    def _call_admit(self, content):
+        user = get_user_model().objects.filter(pk=self.user_id, is_active=True).first()
+        if "group" not in content or user is None or not Event.objects.organised_by(user).filter(pk=self.event_id):
+            return None
+        return content["group"], user.first_name or user.get_username(), "organiser"
+
+    async def disconnected(self):
+        await self._call_leave()

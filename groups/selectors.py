@@ -57,6 +57,8 @@ def video_room(event: Event, group: BreakoutGroup) -> dict:
         # A link stored before addresses were checked is never rendered unless it is http(s).
         if is_web_address(url):
             return {"provider": provider, "url": url}
+    if provider == Event.VideoProvider.BUILTIN:
+        return {"provider": provider, "table": group.number, "small": settings.VIDEO_SMALL}
     return {"provider": provider, "table": group.number}
 
 

@@ -233,3 +233,32 @@ async def presence_changed(event_id: int, room_presence: dict) -> None:
     refreshes its counts."""
     await send_now_async(room_group(room_presence["group"]), room_presence)
     await send_now_async(control_group(event_id), {"type": "control.presence", "version": room_presence["version"]})
+
+
+# --- The built-in video call's relay (not versioned state: nothing is stored) -----------------
+
+
+def call_group(group_id: int) -> str:
+    """The connections of one group's call: `call.join`, `call.leave`."""
+    return f"call.{group_id}"
+
+
+def call_peer_group(group_id: int, peer: str) -> str:
+    """One peer's connection in one group's call: `call.signal` addressed to them. A peer who
+    is moved stops following it, so nothing sent to the old room's call reaches them."""
+    return f"call.{group_id}.{peer}"
+
+
+def call_presence_payload(kind: str, *, peer: str, name: str = "", role: str = "") -> dict:
+    """`call.join` or `call.leave`: a peer came into or left the call (sender set by the server)."""
+    return {"type": kind, "from": peer, "name": name, "role": role}
+
+
+async def call_presence_send(group_id: int, kind: str, *, peer: str, name: str = "", role: str = "") -> None:
+    await send_now_async(call_group(group_id), call_presence_payload(kind, peer=peer, name=name, role=role))
+
+
+async def call_signal_send(group_id: int, *, sender: str, name: str, role: str, target: str, signal: dict) -> None:
+    """Relay an offer, an answer or an ICE candidate to one peer of the group's call."""
+    payload = {"type": "call.signal", "from": sender, "name": name, "role": role, "to": target, **signal}
+    await send_now_async(call_peer_group(group_id, target), payload)

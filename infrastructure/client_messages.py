@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 
 MAX_MESSAGE_BYTES = 4096
+MAX_LARGE_MESSAGE_BYTES = 16384  # a call's session description (SDP) is often 4 to 8 kB
 MAX_DEPTH = 4  # {"type": ..., "field": {"a": [1]}} is already deeper than any message needs
 MAX_NUMBER = 2**53  # what a browser's JSON can carry exactly
 FORBIDDEN_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
@@ -50,19 +51,23 @@ def _check_values(content) -> None:
             raise ClientMessageInvalid(_("That message contains a number too large to use."))
 
 
-def client_message_parse(text_data, accepted: dict[str, dict[str, Callable]]) -> dict:
+def client_message_parse(
+    text_data, accepted: dict[str, dict[str, Callable]], *, large_types: frozenset[str] = frozenset()
+) -> dict:
     """The message as a dict, or ClientMessageInvalid.
 
     `accepted` maps each message type to its fields other than `type`, each with a function
-    that returns the field's clean value or raises ClientMessageInvalid."""
+    that returns the field's clean value or raises ClientMessageInvalid. Messages are at most
+    4 kB, those of `large_types` at most 16 kB."""
     too_big = _("Send JSON text messages of at most 4 kB.")
-    if not isinstance(text_data, str) or len(text_data) > MAX_MESSAGE_BYTES:
+    limit = MAX_LARGE_MESSAGE_BYTES if large_types else MAX_MESSAGE_BYTES
+    if not isinstance(text_data, str) or len(text_data) > limit:
         raise ClientMessageInvalid(too_big)
     try:
         size = len(text_data.encode("utf-8"))
     except UnicodeEncodeError:
         raise ClientMessageInvalid(_("That message contains a NUL character or a lone surrogate.")) from None
-    if size > MAX_MESSAGE_BYTES:
+    if size > limit:
         raise ClientMessageInvalid(too_big)
     try:
         content = json.loads(text_data, parse_constant=_refuse_constant)
@@ -73,11 +78,15 @@ def client_message_parse(text_data, accepted: dict[str, dict[str, Callable]]) ->
     except ClientMessageInvalid:
         raise
     except ValueError:
-        raise ClientMessageInvalid(_("That message is not valid JSON.")) from None
+        raise ClientMessageInvalid(
+            too_big if size > MAX_MESSAGE_BYTES else _("That message is not valid JSON.")
+        ) from None
     _check_values(content)
     if not isinstance(content, dict) or not isinstance(content.get("type"), str):
         raise ClientMessageInvalid(_('Send an object with a "type", e.g. {"type": "refresh"}.'))
     kind = content["type"]
+    if size > MAX_MESSAGE_BYTES and kind not in large_types:
+        raise ClientMessageInvalid(too_big)
     if kind not in accepted:
         shown = kind[:SHOWN_TYPE_LENGTH] if kind.isprintable() else "…"
         raise ClientMessageInvalid(_("Unknown message type “%(type)s”.") % {"type": shown})

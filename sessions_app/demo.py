@@ -83,8 +83,7 @@ def demo_event_create(*, start: datetime, participants: int = 30, seed: int = 0)
         ends_at=start + timedelta(minutes=90),
         timezone="UTC",
         status=Event.Status.SCHEDULED,
-        video_provider=Event.VideoProvider.LINK,
-        video_link_template="https://meet.jit.si/wetheinternet-{room}",
+        video_provider=Event.VideoProvider.BUILTIN,
     )
     demo_questionnaire_create(event)
     demo_attributes_create(event)

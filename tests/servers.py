@@ -163,3 +163,21 @@ def manage(env: dict, *args: str, timeout: float = 600) -> str:
     command = [sys.executable, "manage.py", *args]
     done = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=timeout)
     return done.stdout
+
+
+def start_turnserver(port: int, secret: str, workdir: Path, seconds: float = 10) -> subprocess.Popen:
+    """coturn's turnserver on 127.0.0.1:port with time-limited credentials only (use-auth-secret,
+    `secret` as its static-auth-secret), relaying between local browsers; its log in workdir."""
+    command = [
+        "turnserver", "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", f"--listening-port={port}",
+        f"--min-port={port + 1}", f"--max-port={port + 200}", "--use-auth-secret", f"--static-auth-secret={secret}",
+        "--realm=localhost", "--allow-loopback-peers", "--no-cli", "--no-tls", "--no-dtls", "--fingerprint",
+        f"--pidfile={workdir / 'turnserver.pid'}", "--log-file=stdout", "--simple-log",
+    ]  # fmt: skip
+    process = start(command, output=workdir / "turnserver.log")
+    try:
+        wait_port(port, seconds)
+    except OSError:
+        stop(process)
+        raise RuntimeError("turnserver did not start: " + (workdir / "turnserver.log").read_text()[-2000:]) from None
+    return process

@@ -187,6 +187,17 @@ ACCOUNT_RATE_LIMITS = {
 JOIN_LINK_MAX_AGE_DAYS = envint("JOIN_LINK_MAX_AGE_DAYS", 60)
 JOIN_LINK_GRACE_HOURS = envint("JOIN_LINK_GRACE_HOURS", 24)
 JOIN_RATE_LIMIT = envstr("JOIN_RATE_LIMIT", "20/300")  # failed attempts / seconds, per client address
+# The built-in video call (browser to browser; media never passes through this server). STUN and
+# TURN addresses are comma-separated (stun:host:3478, turn:host:3478?transport=udp); with a TURN
+# secret (coturn's static-auth-secret) each person gets credentials valid VIDEO_TURN_TTL seconds.
+VIDEO_STUN_URLS = envlist("VIDEO_STUN_URLS")
+VIDEO_TURN_URLS = envlist("VIDEO_TURN_URLS")
+VIDEO_TURN_SECRET = envstr("VIDEO_TURN_SECRET")
+VIDEO_TURN_TTL = max(60, envint("VIDEO_TURN_TTL", 6 * 3600))
+# "relay" sends every call through TURN (tests of the TURN server); "all" lets browsers connect directly.
+VIDEO_ICE_TRANSPORT_POLICY = "relay" if envstr("VIDEO_ICE_TRANSPORT_POLICY") == "relay" else "all"
+# Tests with many browsers on one machine: capture 160x90 video instead of the usual sizes.
+VIDEO_SMALL = envbool("VIDEO_SMALL", False)
 # How often an open public results page fetches its figures again (seconds, at least 2).
 PUBLIC_RESULTS_REFRESH_SECONDS = max(2, envint("PUBLIC_RESULTS_REFRESH_SECONDS", 30))
 

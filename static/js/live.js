@@ -22,6 +22,7 @@
     ws.onopen = function () {
       self.delay = 1000;
       self.show("live");
+      document.dispatchEvent(new CustomEvent("wti:open")); // the room's call joins (again) on it
       if (self.heartbeat) {
         clearInterval(self.timer);
         self.timer = setInterval(function () { self.send({ type: "ping" }); }, self.heartbeat);

@@ -32,12 +32,16 @@
       } else if (data.type === "help.acknowledged") {
         var help = document.getElementById("help-status");
         if (help) help.textContent = T.onTheWay;
+      } else if (data.type === "room.changed" && window.WTIVideoCall && window.WTIVideoCall.active()) {
+        // Someone else came or went: the call shows it; a reload would cut everyone's call.
       } else if (data.type === "person.moved" || data.type === "room.changed") {
         setTimeout(function () { location.reload(); }, Math.random() * 1000);
       }
     }
   });
   startCountdown(countdown, socket);
+  // The room's video call (video-call.js) signals over this same websocket.
+  window.WTICallSocket = socket;
   var helpForm = document.getElementById("help-form");
   if (helpForm) helpForm.addEventListener("submit", function (e) {
     e.preventDefault();

@@ -27,8 +27,10 @@
         // The break-out is over: an organiser in the room's embedded call leaves it too.
         if (global.WTIJitsi && (!data.phase || data.phase.kind !== "breakout")) global.WTIJitsi.end();
       }
-      if (data.type !== "pong" && data.type !== "allocation.progress") reload();
+      // The room's call (video-call.js) hears its own messages; they change nothing shown here.
+      if (data.type !== "pong" && data.type !== "allocation.progress" && data.type.indexOf("call.") !== 0) reload();
     }
   });
   global.startCountdown(countdown, socket);
+  global.WTICallSocket = socket;
 })(window);

@@ -259,3 +259,12 @@ def test_control_actions_answer_json_to_the_page(client, event, phases, grouped,
     assert any("language" in w for w in data["warnings"])
     response = client.post(base + "message/", {"text": ""}, HTTP_ACCEPT="application/json")
     assert response.status_code == 400 and "Message: This field is required." in response.json()["message"]
+
+
+def test_a_builtin_events_room_holds_the_call(client, event, phases, grouped, participant):
+    assert event.video_provider == "builtin"
+    services.phase_start(event=event, phase=phases[1])
+    log_in_as(client, participant)
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    assert 'id="video-call"' in page and "js/video-call.js" in page and 'id="call-labels"' in page
+    assert "In person: table" not in page and 'class="video-room"' in page
