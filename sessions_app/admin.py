@@ -67,8 +67,9 @@ class OrganisationAdmin(ReadableQueryAdmin, admin.ModelAdmin):
 
 class PhaseInline(OrganiserInline, admin.TabularInline):
     model = Phase
+    form = translated_form("phase", Phase, SameEventModelForm, short=True)
     extra = 0
-    fields = ["order", "kind", "title", "planned_minutes", "session"]
+    fields = ["order", "kind", "title", *translation_field_names("phase"), "planned_minutes", "session"]
 
 
 class DiversityAttributeInline(OrganiserInline, admin.TabularInline):
