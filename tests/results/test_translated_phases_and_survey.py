@@ -55,7 +55,9 @@ def test_the_event_page_edits_each_phase_title_as_one_field_per_language(client,
     assert 'name="phases-0-translation_fr_title"' in page and 'value="Ouverture"' in page
     assert 'name="phases-0-translation_es_title"' in page and 'value="Apertura"' in page
     assert 'name="phases-0-translations"' not in page  # no raw JSON
+    # Labelled for screen readers (the table's column headers are not labels), the dates too.
     assert '<label class="visually-hidden" for="id_phases-0-translation_fr_title">' in page
+    assert '<label for="id_starts_at_0">' in page and '<label for="id_starts_at_1">' in page
     data = _with_phase_titles(
         _event_form_data(event),
         {0: {"fr": "Accueil"}, 1: {"fr": "Salles", "es": "Salas"}, 2: {"fr": "Clôture", "es": "Cierre"}},
