@@ -11,7 +11,7 @@ from groups import services as group_services
 from groups import streams
 from results import feedback
 from results.models import FeedbackQuestion
-from sessions_app.models import Event, Participant, Phase
+from sessions_app.models import Event, Participant, Phase, Session
 from sessions_app.phase_templates import event_phases_from_day0
 from tests.helpers import log_in_as
 from tests.results import notes_fixtures
@@ -49,14 +49,17 @@ def _with_phase_titles(data, titles):
 
 
 def test_the_event_page_edits_each_phase_title_as_one_field_per_language(client, organiser, event, phases):
+    Session.objects.create(event=event, order=1, code="topic", title="Topic")
     client.force_login(organiser)
     url = f"/admin/sessions_app/event/{event.pk}/change/"
     page = client.get(url).content.decode()
     assert 'name="phases-0-translation_fr_title"' in page and 'value="Ouverture"' in page
     assert 'name="phases-0-translation_es_title"' in page and 'value="Apertura"' in page
     assert 'name="phases-0-translations"' not in page  # no raw JSON
-    # Labelled for screen readers (the table's column headers are not labels), the dates too.
-    assert '<label class="visually-hidden" for="id_phases-0-translation_fr_title">' in page
+    assert '<label class="inline" for="id_phases-0-translation_fr_title">title (French):</label>' in page
+    # Labelled for screen readers: a tabular inline's fields (its column headers are not labels),
+    # the split dates and times.
+    assert '<label class="visually-hidden" for="id_sessions-0-title">' in page
     assert '<label for="id_starts_at_0">' in page and '<label for="id_starts_at_1">' in page
     data = _with_phase_titles(
         _event_form_data(event),
