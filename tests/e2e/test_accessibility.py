@@ -148,7 +148,11 @@ class EventSteps:
         self.open_rooms()
         notes = self.browser.new_context().new_page()
         notes.goto(self.person("note_taker")["join_url"])
-        notes.wait_for_selector("body[data-view=room]", timeout=TIMEOUT)
+        try:
+            notes.wait_for_selector("body[data-view=room]", timeout=TIMEOUT)
+        except Exception:
+            notes.screenshot(path=str(ARTIFACTS / "a11y-note-taker-stuck.png"), full_page=True)
+            raise
         notes.click("a:has-text('Open the group results form')")
         notes.wait_for_selector("body[data-view=notes] #connection[data-state=live]", timeout=TIMEOUT)
         counts = notes.locator("input[data-field^='answers.'][data-option]")
@@ -407,18 +411,22 @@ def keyboard_press(page, selector: str, key: str | None, *, most: int = 80) -> N
 ADMIN_RUNS = (("en", VIEWPORTS), ("fr", VIEWPORTS[-1:]), ("es", VIEWPORTS[-1:]))
 
 
-def first_row(page, list_url: str) -> str:
-    """The change page of the first row of an admin list."""
+def first_row(page, list_url: str) -> str | None:
+    """The change page of the first row of an admin list (None for an empty list)."""
     page.goto(list_url)
-    return page.locator("#result_list tbody th a, #result_list tbody td a").first.evaluate("a => a.href")
+    links = page.locator("#result_list tbody th a, #result_list tbody td a")
+    return links.first.evaluate("a => a.href") if links.count() else None
 
 
-def test_the_admin_pages_an_organiser_opens_pass_axe(axe_source, browser, product):
+def test_the_admin_pages_an_organiser_opens_pass_axe(axe_source, browser, product, steps):
     """The admin as the demo's organiser (a member of the organisation, not a superuser) opens it:
     the index, the event's list, add and change pages with their inlines, the translations import,
-    the participants' list and import, the questionnaire (sessions, questions), the feedback
-    questions and the reference datasets (list, add, import)."""
+    the participants' list and import, the questionnaire (sessions, questions, its import), the
+    feedback questions, the reference datasets (list, add, import), and the lists (and a row) of
+    everything else its menu offers: partner organisations, allocation runs, breakout groups, group
+    notes, plenary settings, API tokens. The event has run its rooms, so those lists have rows."""
     base, demo, _dialogue, _errors = product
+    steps.submit_counts()
     audit = Audit(base, axe_source, runs=ADMIN_RUNS)
     page = browser.new_context(bypass_csp=True, viewport=VIEWPORTS[-1]).new_page()
     sign_in(page, base, demo["organiser"]["email"], demo["organiser"]["password"])
@@ -442,7 +450,20 @@ def test_the_admin_pages_an_organiser_opens_pass_axe(axe_source, browser, produc
         "admin-feedback-question": first_row(page, f"{admin}/results/feedbackquestion/"),
         "admin-reference-datasets": f"{admin}/results/referencedataset/",
         "admin-reference-dataset-add": f"{admin}/results/referencedataset/add/",
+        "admin-organisations": f"{admin}/sessions_app/organisation/",
+        "admin-organisation": first_row(page, f"{admin}/sessions_app/organisation/"),
+        "admin-allocations": f"{admin}/groups/allocation/",
+        "admin-allocation": first_row(page, f"{admin}/groups/allocation/"),
+        "admin-groups": f"{admin}/groups/breakoutgroup/",
+        "admin-group": first_row(page, f"{admin}/groups/breakoutgroup/"),
+        "admin-group-notes": f"{admin}/results/notesubmission/",
+        "admin-group-note": first_row(page, f"{admin}/results/notesubmission/"),
+        "admin-plenary-settings": f"{admin}/results/plenarysettings/",
+        "admin-api-tokens": f"{admin}/results/apitoken/",
+        "admin-api-token-add": f"{admin}/results/apitoken/add/",
     }
+    missing = [name for name, url in pages.items() if url is None]
+    assert not missing, f"no row to open: {missing}"
     page.goto(pages["admin-reference-datasets"])
     if page.locator("#result_list tbody a").count():
         dataset = first_row(page, pages["admin-reference-datasets"])
@@ -455,5 +476,7 @@ def test_the_admin_pages_an_organiser_opens_pass_axe(axe_source, browser, produc
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(event)
     page.screenshot(path=str(ARTIFACTS / "a11y-admin-event-1366.png"), full_page=True)
+    page.set_viewport_size(VIEWPORTS[0])
+    page.screenshot(path=str(ARTIFACTS / "a11y-admin-event-390.png"), full_page=True)
     assert "admin-reference-dataset-import" in pages, "the demo has no reference dataset to import into"
     audit.assert_clean()
