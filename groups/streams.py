@@ -59,6 +59,8 @@ def phase_payload(phase: Phase | None) -> dict | None:
         "id": phase.pk,
         "kind": phase.kind,
         "title": phase.title,
+        # The title in the other languages (by code, those translated): each page shows its own.
+        "titles": {code: texts["title"] for code, texts in (phase.translations or {}).items() if texts.get("title")},
         "started_at": _iso(phase.started_at),
         "ends_at": _iso(phase.ends_at),
         "closing": is_closing_phase(phase),

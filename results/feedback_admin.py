@@ -1,6 +1,7 @@
 """The feedback survey in the admin: its questions, scoped to the organiser's events (filtered
-by event), and an event action that adds the default questions. A results feature, so the event
-admin of sessions_app is extended here (with an action only: its form stays as it is)."""
+by event), each question's text edited as one field per language, and an event action that adds
+the default questions. A results feature, so the event admin of sessions_app is extended here
+(with an action only: its form stays as it is)."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
@@ -8,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from results.feedback import feedback_questions_create_defaults
 from results.models import FeedbackQuestion
 from sessions_app.admin import EventAdmin
-from sessions_app.admin_scoping import OnlyYours, OrganiserScopedAdmin
+from sessions_app.admin_scoping import OnlyYours, OrganiserScopedAdmin, SameEventModelForm
+from sessions_app.admin_translations import translated_form, translation_field_names
 from sessions_app.models import Event
 
 
@@ -16,7 +18,8 @@ from sessions_app.models import Event
 class FeedbackQuestionAdmin(OrganiserScopedAdmin):
     list_display = ["text", "event", "order", "kind"]
     list_filter = [("event", OnlyYours), "kind"]
-    fields = ["event", "order", "kind", "text", "translations"]
+    form = translated_form("feedback", FeedbackQuestion, SameEventModelForm, fields=["text"])
+    fields = ["event", "order", "kind", "text", *translation_field_names("feedback", ["text"])]
 
 
 class FeedbackEventAdmin(EventAdmin):

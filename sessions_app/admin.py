@@ -65,10 +65,14 @@ class OrganisationAdmin(ReadableQueryAdmin, admin.ModelAdmin):
         return request.user.is_superuser
 
 
-class PhaseInline(OrganiserInline, admin.TabularInline):
+class PhaseInline(OrganiserInline, admin.StackedInline):
+    """Stacked, two lines a phase: a row of a table with its title in every language would not fit
+    a laptop's screen."""
+
     model = Phase
+    form = translated_form("phase", Phase, SameEventModelForm, short=True)
     extra = 0
-    fields = ["order", "kind", "title", "planned_minutes", "session"]
+    fields = [("order", "kind", "planned_minutes", "session"), ("title", *translation_field_names("phase"))]
 
 
 class DiversityAttributeInline(OrganiserInline, admin.TabularInline):

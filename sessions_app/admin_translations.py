@@ -1,8 +1,10 @@
 """Translations edited as one field per language and text, not as raw JSON.
 
-A session's title and material, a question's text and explanation, and an option's label each get
-one field per interface language, e.g. "title (French)". Left empty, the original text is shown
-in that language. Languages other than the interface's (imported from a CSV or PO file) are kept.
+A session's title and material, a question's text and explanation, an option's label, a phase's
+title (and, through `fields`, any model's texts with a `translations` JSON, e.g. the feedback
+survey's questions) each get one field per interface language, e.g. "title (French)". Left empty,
+the original text is shown in that language. Languages other than the interface's (imported from a
+CSV or PO file) are kept.
 """
 
 from django import forms
@@ -20,15 +22,19 @@ def field_name(language: str, field: str) -> str:
     return f"translation_{language}_{field}"
 
 
-def translation_field_names(kind: str) -> list[str]:
-    return [field_name(code, field) for code, _name in settings.LANGUAGES for field in FIELDS[kind]]
+def translation_field_names(kind: str, fields: list[str] | None = None) -> list[str]:
+    return [field_name(code, field) for code, _name in settings.LANGUAGES for field in fields or FIELDS[kind]]
 
 
-def translated_form(kind: str, model, base: type[forms.ModelForm], *, short: bool = False) -> type[forms.ModelForm]:
-    """A form of `base` with one field per language for each translatable text of `kind`."""
+def translated_form(
+    kind: str, model, base: type[forms.ModelForm], *, short: bool = False, fields: list[str] | None = None
+) -> type[forms.ModelForm]:
+    """A form of `base` with one field per language for each translatable text of `kind` (or the
+    model's `fields`, for a kind the questionnaire's files do not know)."""
+    texts_of = fields or FIELDS[kind]
     declared = {}
     for code, language in settings.LANGUAGES:
-        for field in FIELDS[kind]:
+        for field in texts_of:
             label = model._meta.get_field(field).verbose_name
             if field in LONG_TEXTS and not short:
                 widget = forms.Textarea(attrs={"rows": 3, "cols": 60})
@@ -47,7 +53,7 @@ def translated_form(kind: str, model, base: type[forms.ModelForm], *, short: boo
         stored = self.instance.translations if isinstance(self.instance.translations, dict) else {}
         for code, _language in settings.LANGUAGES:
             texts = stored.get(code) if isinstance(stored.get(code), dict) else {}
-            for field in FIELDS[kind]:
+            for field in texts_of:
                 name = field_name(code, field)
                 if name in self.fields:
                     self.initial.setdefault(name, texts.get(field, ""))
@@ -57,7 +63,7 @@ def translated_form(kind: str, model, base: type[forms.ModelForm], *, short: boo
         stored = self.instance.translations if isinstance(self.instance.translations, dict) else {}
         merged = {code: dict(texts) for code, texts in stored.items() if isinstance(texts, dict)}
         for code, _language in settings.LANGUAGES:
-            for field in FIELDS[kind]:
+            for field in texts_of:
                 name = field_name(code, field)
                 if name not in self.fields or name in self.errors:
                     continue

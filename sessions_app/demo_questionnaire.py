@@ -2,6 +2,7 @@
 and options in English with French and Spanish translations, and the Day 0 phases."""
 
 from sessions_app.models import Event, Option, Phase, Question, Session
+from sessions_app.phase_templates import DAY0_PHASES, title_translations
 
 QUESTIONS = [
     (
@@ -186,18 +187,17 @@ def demo_questionnaire_create(event: Event) -> Session:
             )
             for i, (option_code, label) in enumerate(options, start=1)
         )
+    # The Day 0 phases, their titles in English with the product's French and Spanish.
     Phase.objects.bulk_create(
-        [
-            Phase(event=event, order=1, kind=Phase.Kind.OPENING, title="Opening", planned_minutes=15),
-            Phase(
-                event=event,
-                order=2,
-                kind=Phase.Kind.BREAKOUT,
-                title="Break-out rooms",
-                planned_minutes=45,
-                session=session,
-            ),
-            Phase(event=event, order=3, kind=Phase.Kind.PLENARY, title="Results and conclusion", planned_minutes=20),
-        ]
+        Phase(
+            event=event,
+            order=order,
+            kind=kind,
+            title=title,
+            translations=title_translations(title, title),
+            planned_minutes=minutes,
+            session=session if kind == Phase.Kind.BREAKOUT else None,
+        )
+        for order, (kind, title, minutes) in enumerate(DAY0_PHASES, start=1)
     )
     return session

@@ -229,6 +229,7 @@ class Phase(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     planned_minutes = models.PositiveSmallIntegerField(_("planned minutes"))
     session = models.ForeignKey(
         "Session",

@@ -18,7 +18,14 @@ from infrastructure.sheet_import import ImportError_, ImportResult, csv_header, 
 from sessions_app.models import Event, Session
 from sessions_app.services import LANGUAGE_CODE_RE
 
-FIELDS = {"session": ["title", "material"], "question": ["text", "help_text"], "option": ["label"]}
+# The texts translated in the spreadsheet and PO files (session, question, option), and those
+# translated in the admin only (a phase's title).
+FIELDS = {
+    "session": ["title", "material"],
+    "question": ["text", "help_text"],
+    "option": ["label"],
+    "phase": ["title"],
+}
 KEY_COLUMNS = ["object", "session", "question", "option", "field", "original"]
 MAX_TEXT = 10_000
 

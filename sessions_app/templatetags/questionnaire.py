@@ -1,6 +1,7 @@
 """Template filters that show an event's questionnaire in the reader's language."""
 
 from django import template
+from django.utils.translation import get_language
 
 from sessions_app.translations import translated
 
@@ -11,3 +12,11 @@ register = template.Library()
 def tr(obj, field: str) -> str:
     """{{ question|tr:"text" }}: the text in the page's language, else the original."""
     return translated(obj, field)
+
+
+@register.filter
+def phase_title(phase: dict) -> str:
+    """{{ state.phase|phase_title }}: the title of the live state's phase in the page's language."""
+    language = (get_language() or "").lower()
+    titles = phase.get("titles") or {}
+    return titles.get(language) or titles.get(language.split("-")[0]) or phase.get("title", "")

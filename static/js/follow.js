@@ -60,7 +60,7 @@
         var key = (data.phase ? data.phase.id : "") + ":" + (data.allocation || "");
         if (key !== page.viewKey) { leave(); return; }
         var title = document.getElementById("phase-title");
-        if (title) title.textContent = data.phase ? data.phase.title : T.waiting;
+        if (title) title.textContent = data.phase ? phaseTitle(data.phase) : T.waiting;
         if (countdown) countdown.setAttribute("data-ends-at", data.phase && data.phase.ends_at ? data.phase.ends_at : "");
         if (data.message) showBroadcast(data.message.text);
         followQuestions(data);

@@ -79,6 +79,14 @@
     return setInterval(tick, 1000);
   }
 
+  // A phase of the live state in the page's language (its `titles` by language), else its title.
+  function phaseTitle(phase) {
+    var language = (document.documentElement.lang || "").toLowerCase();
+    var titles = phase.titles || {};
+    return titles[language] || titles[language.split("-")[0]] || phase.title;
+  }
+
   global.LiveSocket = LiveSocket;
+  global.phaseTitle = phaseTitle;
   global.startCountdown = startCountdown;
 })(window);

@@ -17,7 +17,7 @@
           setTimeout(function () { location.reload(); }, Math.random() * 1500);
           return;
         }
-        document.getElementById("phase-title").textContent = data.phase ? data.phase.title : T.waiting;
+        document.getElementById("phase-title").textContent = data.phase ? phaseTitle(data.phase) : T.waiting;
         countdown.setAttribute("data-ends-at", data.phase && data.phase.ends_at ? data.phase.ends_at : "");
         var box = document.getElementById("broadcast");
         if (data.message) { box.textContent = data.message.text; box.hidden = false; }

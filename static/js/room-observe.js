@@ -22,7 +22,7 @@
     labels: T,
     onMessage: function (data) {
       if (data.type === "event.state") {
-        document.getElementById("phase-title").textContent = data.phase ? data.phase.title : T.waiting;
+        document.getElementById("phase-title").textContent = data.phase ? phaseTitle(data.phase) : T.waiting;
         countdown.setAttribute("data-ends-at", data.phase && data.phase.ends_at ? data.phase.ends_at : "");
         // The break-out is over: an organiser in the room's embedded call leaves it too.
         if (global.WTIJitsi && (!data.phase || data.phase.kind !== "breakout")) global.WTIJitsi.end();

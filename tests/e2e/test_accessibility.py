@@ -1,6 +1,8 @@
 """Accessible to everyone: axe-core's WCAG 2.0 and 2.1 A and AA rules find nothing on any page a
 participant, staff member, organiser or public reader opens, in English, French and Spanish, on a
-laptop (1280x800) and a phone (390x844).
+laptop (1280x800) and a phone (390x844); the admin's pages an organiser opens in English at both
+sizes and in French and Spanish on the laptop (its pages are many and heavy: the run stays short).
+Each test brings the demo event to the state it needs (`EventSteps`), so each also runs alone.
 
 axe-core comes from npm (package.json pins it; `npm ci` installs it into node_modules/). Its script
 is injected as an inline <script> by `page.add_script_tag(content=...)`, which the pages' strict
@@ -93,11 +95,92 @@ def product(tmp_path_factory):
         yield base, demo, dialogue, errors
 
 
+class EventSteps:
+    """The demo event brought forward, each step once, by whichever test needs it first: so every
+    test of this module also runs alone (`-k`). People checked in, the rooms open (the opening
+    started, groups formed, the break-out rooms started), a group's results submitted. A test that
+    takes a step itself (the keyboard check-in, the keyboard submission) records it with `took`."""
+
+    def __init__(self, browser, base: str, demo: dict):
+        self.browser, self.base, self.demo = browser, base, demo
+        self.taken: set[str] = set()
+        self.checked_in: set[str] = set()
+        self.api = browser.new_context()
+
+    def took(self, step: str) -> None:
+        self.taken.add(step)
+
+    def person(self, role: str) -> dict:
+        return next(p for p in self.demo["people"] if p["role"] == role)
+
+    def check_in_everyone(self) -> None:
+        for person in self.demo["people"]:
+            if person["join_url"] not in self.checked_in:
+                check_in_quietly(self.api.request, person["join_url"])
+                self.checked_in.add(person["join_url"])
+
+    def open_rooms(self) -> None:
+        if "rooms" in self.taken:
+            return
+        self.check_in_everyone()
+        organiser = self.browser.new_context().new_page()
+        sign_in(organiser, self.base, self.demo["organiser"]["email"], self.demo["organiser"]["password"])
+        organiser.goto(self.demo["urls"]["control_room"])
+        organiser.wait_for_selector("#connection[data-state=live]", timeout=TIMEOUT)
+        try:
+            organiser.click("text=Start “Opening”")
+        except Exception:
+            organiser.screenshot(path=str(ARTIFACTS / "a11y-control-room-stuck.png"), full_page=True)
+            raise
+        organiser.wait_for_selector("text=No phase is running.", state="detached", timeout=TIMEOUT)
+        organiser.click("text=Form diverse groups of the people checked in")
+        organiser.wait_for_selector("#groups", timeout=120_000)
+        organiser.click("text=Start “Break-out rooms”")
+        organiser.wait_for_selector("text=ends in", timeout=TIMEOUT)
+        organiser.context.close()
+        self.took("rooms")
+
+    def submit_counts(self) -> None:
+        """The note taker's group submits its results with the counts of the first question's
+        options (typed and sent as anyone would), after or without its earlier submission."""
+        if "counts" in self.taken:
+            return
+        self.open_rooms()
+        notes = self.browser.new_context().new_page()
+        notes.goto(self.person("note_taker")["join_url"])
+        try:
+            notes.wait_for_selector("body[data-view=room]", timeout=TIMEOUT)
+        except Exception:
+            notes.screenshot(path=str(ARTIFACTS / "a11y-note-taker-stuck.png"), full_page=True)
+            raise
+        notes.click("a:has-text('Open the group results form')")
+        notes.wait_for_selector("body[data-view=notes] #connection[data-state=live]", timeout=TIMEOUT)
+        counts = notes.locator("input[data-field^='answers.'][data-option]")
+        for i, count in enumerate(("2", "1", "1", "0")):  # 4 of the group's people
+            counts.nth(i).fill(count)
+        notes.wait_for_selector("#save-status:has-text('Saved at')", timeout=TIMEOUT)
+        notes.click("#submit-button")
+        try:
+            notes.wait_for_selector("#submit-status:has-text('Submitted: revision')", timeout=TIMEOUT)
+        except Exception:
+            notes.screenshot(path=str(ARTIFACTS / "a11y-notes-stuck.png"), full_page=True)
+            raise
+        notes.context.close()
+        self.took("counts")
+
+
+@pytest.fixture(scope="module")
+def steps(browser, product):
+    base, demo, _dialogue, _errors = product
+    return EventSteps(browser, base, demo)
+
+
 class Audit:
     """Runs axe on pages in every language and viewport and keeps what it found, page by page."""
 
-    def __init__(self, base: str, source: str):
+    def __init__(self, base: str, source: str, *, runs=None):
         self.base = base
+        self.runs = runs or tuple((language, VIEWPORTS) for language in LANGUAGES)
         self.source = source
         self.found: list[str] = []
         self.checked = 0
@@ -105,15 +188,15 @@ class Audit:
     def check(self, page, name: str, url: str | None = None, *, ready: str = READY, lang: str = "") -> None:
         """`lang`: the page's one language whatever the visitor's (the 500 page, plain English)."""
         url = url or page.url
-        for language in LANGUAGES:
+        for language, viewports in self.runs:
             page.context.add_cookies([{"name": "django_language", "value": language, "url": self.base}])
-            page.set_viewport_size(VIEWPORTS[0])
+            page.set_viewport_size(viewports[0])
             page.goto(url)
             page.wait_for_function(ready, timeout=TIMEOUT)
             page.add_script_tag(content=self.source)
             for problem in page.evaluate(OWN_CHECKS, lang or language):
                 self.found.append(f"{name} [{language}]: {problem}")
-            for viewport in VIEWPORTS:  # the same page laid out again at each size
+            for viewport in viewports:  # the same page laid out again at each size
                 page.set_viewport_size(viewport)
                 page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
                 self.checked += 1
@@ -135,7 +218,7 @@ class Audit:
         assert not self.found, f"{len(self.found)} violations:\n{report}"
 
 
-def test_every_page_passes_axe_in_every_language_and_viewport(axe_source, browser, product):
+def test_every_page_passes_axe_in_every_language_and_viewport(axe_source, browser, product, steps):
     base, demo, dialogue, errors = product
     audit = Audit(base, axe_source)
     people = demo["people"]
@@ -148,6 +231,7 @@ def test_every_page_passes_axe_in_every_language_and_viewport(axe_source, browse
         return browser.new_context(bypass_csp=True, viewport=VIEWPORTS[-1])
 
     reader = context().new_page()
+    assert "rooms" not in steps.taken, "run this test before the others: it checks the lobby before the rooms open"
     audit.check(reader, "home", f"{base}/")
     audit.check(reader, "sign-in", f"{base}/accounts/login/")
     audit.check(reader, "public-results", dialogue["urls"]["public_results"])
@@ -170,8 +254,7 @@ def test_every_page_passes_axe_in_every_language_and_viewport(axe_source, browse
     audit.check(organiser, "plenary", demo["urls"]["plenary"])
     audit.check(organiser, "printable-results", f"{base}/events/{slug}/results/print/")
     audit.check(organiser, "paper-tallies", f"{base}/events/{slug}/results/paper/")
-    # Not the admin: it is Django's own markup (its tabular inlines' fields have column headers, not
-    # labels; its breadcrumbs' links are told apart by colour only).
+    # The admin's pages: test_the_admin_pages_an_organiser_opens_pass_axe.
 
     # The participants and staff: the lobby before and after checking in, then their rooms.
     pages = {}
@@ -185,27 +268,14 @@ def test_every_page_passes_axe_in_every_language_and_viewport(axe_source, browse
     # The participant checks in with the keyboard only; the others with the same form, quietly.
     keyboard_press(pages["participant"], "button:has-text('I am here: check in')", "Enter")
     pages["participant"].wait_for_selector("text=You are checked in", timeout=TIMEOUT)
-    api = browser.new_context()
-    for person in people:
-        if person is not by_role["participant"]:
-            check_in_quietly(api.request, person["join_url"])
+    steps.checked_in.add(by_role["participant"]["join_url"])
+    steps.check_in_everyone()
     audit.check(pages["participant"], "lobby-checked-in")
 
-    organiser.goto(demo["urls"]["control_room"])
-    organiser.wait_for_selector("#connection[data-state=live]", timeout=TIMEOUT)
-    try:
-        organiser.click("text=Start “Opening”")
-    except Exception:
-        organiser.screenshot(path=str(ARTIFACTS / "a11y-control-room-stuck.png"), full_page=True)
-        raise
-    organiser.wait_for_selector("text=No phase is running.", state="detached", timeout=TIMEOUT)
-    organiser.click("text=Form diverse groups of the people checked in")
-    organiser.wait_for_selector("#groups", timeout=120_000)
-    organiser.click("text=Start “Break-out rooms”")
-    organiser.wait_for_selector("text=ends in", timeout=TIMEOUT)
+    steps.open_rooms()
     for role, page in pages.items():
-        # Loaded again rather than followed: following the phases live is tested in test_pages_follow.py.
-        page.reload()
+        # Each page goes into its room by itself when the phase starts (a reload at that moment would
+        # race its own navigation); once there, the check loads it again.
         page.wait_for_selector("body[data-view=room]", timeout=TIMEOUT)
         audit.check(page, f"room-{role}")
     audit.check(organiser, "control-room-breakout", demo["urls"]["control_room"])
@@ -231,12 +301,13 @@ def test_every_page_passes_axe_in_every_language_and_viewport(axe_source, browse
     audit.assert_clean()
 
 
-def test_the_participant_and_the_note_taker_need_only_a_keyboard(axe_source, browser, product):
-    """Runs after the test above (rooms open, the participant checked in there with the keyboard),
-    so it skips with it when axe-core is missing:
-    from the join link to a vote, and the note taker's form from typing to submitting, by Tab,
-    Enter, Space and the arrows only, with a visible focus outline at every step."""
+def test_the_participant_and_the_note_taker_need_only_a_keyboard(axe_source, browser, product, steps):
+    """With the rooms open (it skips with the axe test when axe-core is missing): from the join link
+    to a vote, and the note taker's form from typing to submitting, by Tab, Enter, Space and the
+    arrows only, with a visible focus outline at every step."""
     base, demo, _dialogue, _errors = product
+    steps.open_rooms()
+    assert "counts" not in steps.taken, "the group's results were submitted before: run this test first"
     people = demo["people"]
     participant = next(p for p in people if p["role"] == "participant")
     note_taker = next(p for p in people if p["role"] == "note_taker")
@@ -276,12 +347,30 @@ def test_the_participant_and_the_note_taker_need_only_a_keyboard(axe_source, bro
     notes.wait_for_selector("#save-status:has-text('Saved at')", timeout=TIMEOUT)
     keyboard_press(notes, "#submit-button", "Enter")
     notes.wait_for_selector("#submit-status:has-text('Submitted: revision 1')", timeout=TIMEOUT)
+    steps.took("notes")
 
 
-def test_the_plenary_with_results_revealed_passes_axe(axe_source, browser, product):
-    """Runs after the tests above: a group has submitted, and now the organiser shows the results
-    beside the reference figures, and one group's on the screen."""
+# Each figure written on a bar of the plenary: its text, the contrast of its colour with its own
+# background, and whether that background is opaque (then it, not the bar under it, is what the
+# figure is read against, by people and by axe).
+BAR_FIGURES = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const channel = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  return [...document.querySelectorAll('#plenary-results .bar .bar-value')].map((el) => {
+    const style = getComputedStyle(el), fg = rgb(style.color), bg = rgb(style.backgroundColor);
+    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    return {text: el.textContent, kind: el.parentElement.className, opaque: bg.length === 3 || bg[3] === 1,
+            contrast: Math.round(((a + 0.05) / (b + 0.05)) * 10) / 10};
+  });
+}"""
+
+
+def test_the_plenary_with_results_revealed_passes_axe(axe_source, browser, product, steps):
+    """A group has submitted, and now the organiser shows the results beside the reference
+    figures: axe finds nothing, and every figure on a bar, light or dark, is readable."""
     base, demo, _dialogue, _errors = product
+    steps.submit_counts()
     organiser = browser.new_context()
     sign_in(organiser.new_page(), base, demo["organiser"]["email"], demo["organiser"]["password"])
     organiser_post(organiser, f"{base}/events/{demo['event']}/results/control/plenary/", {"results_visible": "1"})
@@ -291,7 +380,14 @@ def test_the_plenary_with_results_revealed_passes_axe(axe_source, browser, produ
     hidden = "JSON.parse(document.getElementById('plenary-labels').textContent).hidden"
     ready = f"{READY} && {shown}.trim() !== '' && !{shown}.includes({hidden})"
     audit.check(page, "plenary-revealed", demo["urls"]["plenary"], ready=ready)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "a11y-plenary-revealed.png"), full_page=True)
     audit.assert_clean()
+    figures = page.evaluate(BAR_FIGURES)
+    numbers = {kind for f in figures if any(c.isdigit() for c in f["text"]) for kind in f["kind"].split()}
+    assert {"ours", "reference"} <= numbers, f"no numbers on the light bars: {figures}"
+    unreadable = [f for f in figures if not f["opaque"] or f["contrast"] < 4.5]
+    assert not unreadable, f"figures hard to read on their bars: {unreadable}"
 
 
 def keyboard_press(page, selector: str, key: str | None, *, most: int = 80) -> None:
@@ -309,3 +405,78 @@ def keyboard_press(page, selector: str, key: str | None, *, most: int = 80) -> N
         raise AssertionError(f"{selector} is not reachable with Tab")
     if key:
         page.keyboard.press(key)
+
+
+# The admin in a reduced set: English at both sizes, French and Spanish at the laptop's.
+ADMIN_RUNS = (("en", VIEWPORTS), ("fr", VIEWPORTS[-1:]), ("es", VIEWPORTS[-1:]))
+
+
+def first_row(page, list_url: str) -> str | None:
+    """The change page of the first row of an admin list (None for an empty list)."""
+    page.goto(list_url)
+    links = page.locator("#result_list tbody th a, #result_list tbody td a")
+    return links.first.evaluate("a => a.href") if links.count() else None
+
+
+def test_the_admin_pages_an_organiser_opens_pass_axe(axe_source, browser, product, steps):
+    """The admin as the demo's organiser (a member of the organisation, not a superuser) opens it:
+    the index, the event's list, add and change pages with their inlines, the translations import,
+    the participants' list and import, the questionnaire (sessions, questions, its import), the
+    feedback questions, the reference datasets (list, add, import), and the lists (and a row) of
+    everything else its menu offers: partner organisations, allocation runs, breakout groups, group
+    notes, plenary settings, API tokens. The event has run its rooms, so those lists have rows."""
+    base, demo, _dialogue, _errors = product
+    steps.submit_counts()
+    audit = Audit(base, axe_source, runs=ADMIN_RUNS)
+    page = browser.new_context(bypass_csp=True, viewport=VIEWPORTS[-1]).new_page()
+    sign_in(page, base, demo["organiser"]["email"], demo["organiser"]["password"])
+    admin = f"{base}/admin"
+    event = first_row(page, f"{admin}/sessions_app/event/?q={demo['event']}")
+    pages = {
+        "admin-index": f"{admin}/",
+        "admin-events": f"{admin}/sessions_app/event/",
+        "admin-event-add": f"{admin}/sessions_app/event/add/",
+        "admin-event": event,
+        "admin-event-translations": event.replace("/change/", "/translations/"),
+        "admin-participants": f"{admin}/sessions_app/participant/",
+        "admin-participant": first_row(page, f"{admin}/sessions_app/participant/"),
+        "admin-participants-import": f"{admin}/sessions_app/participant/import/",
+        "admin-sessions": f"{admin}/sessions_app/session/",
+        "admin-session": first_row(page, f"{admin}/sessions_app/session/"),
+        "admin-sessions-import": f"{admin}/sessions_app/session/import-json/",
+        "admin-questions": f"{admin}/sessions_app/question/",
+        "admin-question": first_row(page, f"{admin}/sessions_app/question/"),
+        "admin-feedback-questions": f"{admin}/results/feedbackquestion/",
+        "admin-feedback-question": first_row(page, f"{admin}/results/feedbackquestion/"),
+        "admin-reference-datasets": f"{admin}/results/referencedataset/",
+        "admin-reference-dataset-add": f"{admin}/results/referencedataset/add/",
+        "admin-organisations": f"{admin}/sessions_app/organisation/",
+        "admin-organisation": first_row(page, f"{admin}/sessions_app/organisation/"),
+        "admin-allocations": f"{admin}/groups/allocation/",
+        "admin-allocation": first_row(page, f"{admin}/groups/allocation/"),
+        "admin-groups": f"{admin}/groups/breakoutgroup/",
+        "admin-group": first_row(page, f"{admin}/groups/breakoutgroup/"),
+        "admin-group-notes": f"{admin}/results/notesubmission/",
+        "admin-group-note": first_row(page, f"{admin}/results/notesubmission/"),
+        "admin-plenary-settings": f"{admin}/results/plenarysettings/",
+        "admin-api-tokens": f"{admin}/results/apitoken/",
+        "admin-api-token-add": f"{admin}/results/apitoken/add/",
+    }
+    missing = [name for name, url in pages.items() if url is None]
+    assert not missing, f"no row to open: {missing}"
+    page.goto(pages["admin-reference-datasets"])
+    if page.locator("#result_list tbody a").count():
+        dataset = first_row(page, pages["admin-reference-datasets"])
+        pages["admin-reference-dataset"] = dataset
+        pages["admin-reference-dataset-import"] = dataset.replace("/change/", "/import/")
+    for name, url in pages.items():
+        audit.check(page, name, url)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(event)
+    page.screenshot(path=str(ARTIFACTS / "a11y-admin-event-1366.png"), full_page=True)
+    page.set_viewport_size(VIEWPORTS[0])
+    page.screenshot(path=str(ARTIFACTS / "a11y-admin-event-390.png"), full_page=True)
+    assert "admin-reference-dataset-import" in pages, "the demo has no reference dataset to import into"
+    audit.assert_clean()
