@@ -109,6 +109,8 @@ def test_from_check_in_to_rooms_and_back_to_the_plenary(browser, live_product):
     observer.close()
 
     control.click("text=End “Break-out rooms” now")
+    # The panel is swapped when the phase ends: a click while it is being swapped can be lost.
+    control.wait_for_selector("text=End “Break-out rooms” now", state="detached", timeout=TIMEOUT)
     control.click("text=Start “Results and conclusion”")
     for person, page in pages.values():
         # The closing plenary: participants get their closing page, staff the lobby.

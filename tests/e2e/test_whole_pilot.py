@@ -147,6 +147,8 @@ def test_a_whole_pilot_from_check_in_to_the_feedback_survey(browser, pilot):
     voter.wait_for_selector("body[data-view=vote] #connection[data-state=live]", timeout=TIMEOUT)
     shot(voter, "vote-390")
     control.click("text=End “Break-out rooms” now")
+    # The panel is swapped when the phase ends: a click while it is being swapped can be lost.
+    control.wait_for_selector("text=End “Break-out rooms” now", state="detached", timeout=TIMEOUT)
     voter.wait_for_selector("body[data-view=lobby] #connection[data-state=live]", timeout=TIMEOUT)
     control.click("text=Start “Results and conclusion”")
 
