@@ -100,9 +100,10 @@ def presentation_deck(event: Event, *, staff: bool = False) -> dict:
                 many=len(question["options"]) > MANY_OPTIONS,
             )
             if slide["is_open"]:
-                # While open, the count is of the answers cast on devices so far.
+                # While open, the slide also counts the votes cast on devices so far (those of the
+                # participants and, apart, those of open voting).
                 votes, open_votes = device_votes.get(slide["key"], (0, 0))
-                slide.update(n=votes + open_votes, open_votes=open_votes)
+                slide.update(device_votes=votes + open_votes, open_votes=open_votes)
         elif slide["kind"] == RECOMMENDATIONS:
             slide.update(
                 groups=recommending[:RECOMMENDATIONS_SHOWN], more=max(0, len(recommending) - RECOMMENDATIONS_SHOWN)
