@@ -6,6 +6,7 @@ allowed it; counted apart from the participants' votes, in OpenVote)."""
 import secrets
 import uuid
 
+import segno
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -14,7 +15,6 @@ from django.utils.translation import gettext as _
 from results.models import OpenVote, PlenarySettings
 from results.services import VOTED_KINDS, VoteRefused, _vote_data
 from results.streams import plenary_changed
-from sessions_app.invitations import join_qr_svg
 from sessions_app.models import Event, Question
 
 # No 0/O, 1/I/L: a code read off a wall screen is typed without doubt.
@@ -54,9 +54,10 @@ def vote_url(code: str) -> str:
 
 
 def vote_qr(code: str) -> dict:
-    """``{"code", "url", "svg"}`` for a slide (the SVG from segno: only the URL's safe characters)."""
+    """``{"code", "url", "svg"}`` for a slide: the SVG from segno (of the URL's safe characters
+    only), with a viewBox and no size, so that the slide's style sizes it."""
     url = vote_url(code)
-    return {"code": code, "url": url, "svg": join_qr_svg(url)}
+    return {"code": code, "url": url, "svg": segno.make(url, error="m").svg_inline(border=2, omitsize=True)}
 
 
 def event_for_vote_code(text) -> tuple[Event, PlenarySettings] | None:
