@@ -402,6 +402,7 @@ def plenary_settings_update(*, event: Event, **changes) -> PlenarySettings:
         "results_visible",
         "on_screen_group",
         "weighting",
+        "open_voting",
     }
     unknown = set(changes) - allowed
     if unknown:

@@ -165,3 +165,17 @@ def test_open_votes_are_rate_limited(client, event, teams, questionnaire, settin
     statuses += [type(client)().post(reverse("phone_vote_cast", args=[code, q1.pk]), {"choice": "both"}).status_code]
     statuses += [type(client)().post(reverse("phone_vote_cast", args=[code, q1.pk]), {"choice": "both"}).status_code]
     assert statuses == [302, 302, 429] and OpenVote.objects.count() == 2
+
+
+def test_the_organisers_switch_open_voting_in_the_control_room(client, event, organiser, other_organiser):
+    url = reverse("results_control", args=[event.slug, "plenary"])
+    client.force_login(other_organiser)
+    assert client.post(url, {"open_voting": "1"}).status_code == 404
+    assert not PlenarySettings.objects.filter(event=event, open_voting=True).exists()
+    client.force_login(organiser)
+    assert "Allow open voting" in client.get(reverse("control_room", args=[event.slug])).content.decode()
+    client.post(url, {"open_voting": "1"})
+    assert PlenarySettings.objects.get(event=event).open_voting
+    assert "Open voting is on" in client.get(reverse("control_room", args=[event.slug])).content.decode()
+    client.post(url, {"open_voting": "0"})
+    assert not PlenarySettings.objects.get(event=event).open_voting
