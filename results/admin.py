@@ -77,7 +77,16 @@ class ApiTokenAdmin(OrganiserScopedAdmin):
 
 @admin.register(PlenarySettings)
 class PlenarySettingsAdmin(OrganiserScopedAdmin):
-    list_display = ["event", "reference_dataset", "scope", "scope_name", "results_visible", "weighting", "version"]
+    list_display = [
+        "event",
+        "reference_dataset",
+        "scope",
+        "scope_name",
+        "results_visible",
+        "open_voting",
+        "weighting",
+        "version",
+    ]
     readonly_fields = ["version"]
 
 

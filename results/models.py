@@ -167,6 +167,25 @@ class Vote(models.Model):
         return f"vote {self.pk} on {self.question_id}"
 
 
+class OpenVote(models.Model):
+    """An answer cast with the slides' code by someone without a personal link (open voting):
+    one per device and question, counted apart from the participants' votes."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="open_votes")
+    device = models.UUIDField(_("device"))
+    data = models.JSONField(_("answer"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("open vote")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "device"], name="one_open_vote_per_device_per_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"open vote {self.pk} on {self.question_id}"
+
+
 class PlenarySettings(models.Model):
     """What the plenary screen shows; `version` grows with every recompute sent to the screens."""
 
@@ -223,6 +242,14 @@ class PlenarySettings(models.Model):
         verbose_name=_("group whose recommendation is presented"),
     )
     present_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Voting from a phone (results.phone_votes): the event's short code on the slides (/v/<code>/),
+    # made when first needed, and whether anyone with it may vote without a personal link.
+    vote_code = models.CharField(_("vote code"), max_length=8, unique=True, null=True, blank=True, editable=False)
+    open_voting = models.BooleanField(
+        _("open voting"),
+        default=False,
+        help_text=_("Anyone with the code on the slides may vote, once per device, without a personal link."),
+    )
 
     class Meta:
         verbose_name = _("plenary settings")

@@ -11,8 +11,11 @@ otherwise they follow the plenary's "results shown" setting, except that a quest
 votes on devices stays hidden until it closes ("hide until closed"), so that no one anchors on
 the first answers. A hidden question shows how many have answered so far, not the split."""
 
+from django.db.models import Count
+
 from groups.models import BreakoutGroup
-from results.models import PlenarySettings
+from results.models import OpenVote, PlenarySettings, Vote
+from results.phone_votes import vote_code_of, vote_qr
 from results.plenary_selectors import group_key_points, plenary_settings_of, plenary_snapshot
 from results.presentation_state import presentation_state, question_key
 from sessions_app.models import Event, Question
@@ -81,6 +84,7 @@ def presentation_deck(event: Event, *, staff: bool = False) -> dict:
         points = group_key_points(group, texts)["points"]
         groups.append({"id": group.pk, "name": str(group), "points": points, "text": _recommendation(points)})
     recommending = [g for g in groups if g["text"]]
+    device_votes = _device_votes(event, [slide["key"] for slide in outline if slide.get("is_open")])
     slides = []
     for number, slide in enumerate(outline, start=1):
         slide = {**slide, "number": number, "index": number - 1}
@@ -95,6 +99,11 @@ def presentation_deck(event: Event, *, staff: bool = False) -> dict:
                 options=[_option(option, revealed) for option in question["options"]],
                 many=len(question["options"]) > MANY_OPTIONS,
             )
+            if slide["is_open"]:
+                # While open, the slide also counts the votes cast on devices so far (those of the
+                # participants and, apart, those of open voting).
+                votes, open_votes = device_votes.get(slide["key"], (0, 0))
+                slide.update(device_votes=votes + open_votes, open_votes=open_votes)
         elif slide["kind"] == RECOMMENDATIONS:
             slide.update(
                 groups=recommending[:RECOMMENDATIONS_SHOWN], more=max(0, len(recommending) - RECOMMENDATIONS_SHOWN)
@@ -108,7 +117,26 @@ def presentation_deck(event: Event, *, staff: bool = False) -> dict:
         "reference": snapshot["reference"],
         "version": snapshot["version"],
         "state": presentation_state(settings_, len(slides)),
+        "vote": vote_qr(vote_code_of(event)) if device_votes is not None else None,
     }
+
+
+def _device_votes(event: Event, keys: list[str]) -> dict | None:
+    """``{question key: (participants' votes, open votes)}`` of the open questions (two queries);
+    None when no question is open."""
+    if not keys:
+        return None
+    counts: dict[str, list[int]] = {}
+    for index, model in enumerate((Vote, OpenVote)):
+        rows = (
+            model.objects.filter(question__session__event=event, question__is_open=True)
+            .values_list("question__session__code", "question__code")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for session_code, code, n in rows:
+            counts.setdefault(question_key(session_code, code), [0, 0])[index] = n
+    return {key: tuple(pair) for key, pair in counts.items()}
 
 
 def _option(option: dict, revealed: bool) -> dict:

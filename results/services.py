@@ -355,6 +355,8 @@ def vote_cast(*, participant: Participant, question: Question, choice) -> Vote |
         group=group, session_id=question.session_id, status=NoteSubmission.Status.SUBMITTED
     ).exists():
         raise VoteRefused(_("Your group's results are submitted: answers can no longer be changed."))
+    # The presenter's slide of the question counts the answers so far: it hears of each.
+    plenary_changed(participant.event_id)
     if choice in (None, "", []):
         Vote.objects.filter(question=question, participant=participant).delete()
         return None
@@ -400,6 +402,7 @@ def plenary_settings_update(*, event: Event, **changes) -> PlenarySettings:
         "results_visible",
         "on_screen_group",
         "weighting",
+        "open_voting",
     }
     unknown = set(changes) - allowed
     if unknown:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from results.views import api, closing, control, exports, notes, paper_tallies, plenary, votes
+from results.views import api, closing, control, exports, notes, paper_tallies, phone_votes, plenary, votes
 
 urlpatterns = [
     path("events/<slug:slug>/plenary/<str:token>/", plenary.plenary, name="plenary"),
@@ -22,6 +22,9 @@ urlpatterns = [
     # Votes in the room
     path("events/<slug:slug>/vote/", votes.vote_page, name="vote"),
     path("events/<slug:slug>/vote/<int:question_id>/", votes.vote_cast, name="vote_cast"),
+    # Votes from a phone, with the code on the presenter's slides
+    path("v/<str:code>/", phone_votes.phone_vote, name="phone_vote"),
+    path("v/<str:code>/<int:question_id>/", phone_votes.phone_vote_cast, name="phone_vote_cast"),
     # Control room actions of results (questions opening, plenary settings)
     path("events/<slug:slug>/results/control/<slug:action>/", control.control_action, name="results_control"),
     # Paper tallies of sites without the app

@@ -25,6 +25,7 @@ from dialogues.models import Dialogue, DialoguePartner
 from groups import services
 from groups.models import Allocation
 from groups.services import GroupPlan, allocation_apply
+from results.phone_votes import vote_code_of
 from sessions_app.auth import SESSION_KEY, participant_session_entry
 from sessions_app.join_links import join_token_make
 from sessions_app.models import Option, Phase, Question, Session
@@ -57,6 +58,11 @@ PAGES = [
     ("POST", "/events/{slug}/closing/feedback/", "F A A A A F F F"),
     ("GET", "/events/{slug}/vote/", "F A A A A F F F"),
     ("POST", "/events/{slug}/vote/{question}/", "F A A A A F F F"),
+    # Votes from a phone with the slides' code: open voting is off here (its own tests switch it on)
+    ("GET", "/v/{vote_code}/", "A A A A A A A A"),
+    ("GET", "/v/WRONG2/", "N N N N N N N N"),
+    ("POST", "/v/{vote_code}/{question}/", "F A A A A F F F"),
+    ("POST", "/v/WRONG2/{question}/", "N N N N N N N N"),
     ("GET", "/events/{slug}/control/", "L L L L L N A N"),
     ("GET", "/events/{slug}/people/", "L L L L L N A N"),
     ("GET", "/events/{slug}/control/rooms/{group}/", "L L L L L N A N"),
@@ -159,6 +165,7 @@ def world(event, organiser, other_organiser, participant, facilitator, note_take
         "dialogue": dialogue.slug,
         "dialogue_pk": dialogue.pk,
         "partner": event.organisation.slug,
+        "vote_code": vote_code_of(event),
     }
     return people, users, values
 
@@ -249,6 +256,7 @@ NOT_IN_THE_MATRIX = ("admin/", "accounts/", "i18n/")
 SAMPLE_VALUES = {
     "slug": "day-0",
     "token": "a-token",
+    "vote_code": "ABC234",
     "join": "a-token",
     "group": 1,
     "question": 1,

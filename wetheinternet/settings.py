@@ -187,6 +187,7 @@ ACCOUNT_RATE_LIMITS = {
 JOIN_LINK_MAX_AGE_DAYS = envint("JOIN_LINK_MAX_AGE_DAYS", 60)
 JOIN_LINK_GRACE_HOURS = envint("JOIN_LINK_GRACE_HOURS", 24)
 JOIN_RATE_LIMIT = envstr("JOIN_RATE_LIMIT", "20/300")  # failed attempts / seconds, per client address
+OPEN_VOTE_RATE_LIMIT = envstr("OPEN_VOTE_RATE_LIMIT", "60/300")  # open votes / seconds, per client address
 # The built-in video call (browser to browser; media never passes through this server). STUN and
 # TURN addresses are comma-separated (stun:host:3478, turn:host:3478?transport=udp); with a TURN
 # secret (coturn's static-auth-secret) each person gets credentials valid VIDEO_TURN_TTL seconds.

@@ -36,6 +36,8 @@ def _plenary(request, event):
         changes.update(plenary_reference_changes(event=event, value=post["reference"]))
     if "results_visible" in post:
         changes["results_visible"] = post["results_visible"] == "1"
+    if "open_voting" in post:
+        changes["open_voting"] = post["open_voting"] == "1"
     if "on_screen_group" in post:
         group_id = post["on_screen_group"]
         changes["on_screen_group"] = (
