@@ -25,7 +25,7 @@ STOP_WORDS = {
     "en": frozenset(
         _listed(
             "the and for that this with are should must all our from have has not but can its into more "
-            "their they them will would which who what been also than there these those any each"
+            "their they them will would which who what been also than there these those any each every make"
         )
     ),
     "fr": frozenset(
