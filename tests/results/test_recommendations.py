@@ -13,7 +13,9 @@ from results.models import RecommendationCuration
 from results.presentation_selectors import RECOMMENDATIONS, presentation_deck, presentation_outline
 from results.recommendation_selectors import wall, wall_pages
 from results.recommendations import CurationRefused, recommendation_curate, recommendation_group
+from results.streams import plenary_group_name
 from tests.factories import make_event, make_groups, make_organisation
+from tests.streams import plenary_view, verify_action
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +164,14 @@ def test_the_page_and_its_actions(event, session, groups, organiser, other_organ
     for language, word in [("fr", "Mur des recommandations"), ("es", "Muro de recomendaciones")]:
         client.cookies["django_language"] = language
         assert word in client.get(page_url).content.decode(), language
+
+
+def test_a_curation_reaches_the_screens_and_a_double_click_sends_nothing(event, session, groups):
+    views = {plenary_group_name(event.pk): plenary_view(event)}
+    events = verify_action(lambda: recommendation_curate(event=event, group=groups[0], hidden=True), views)
+    assert [p["type"] for _g, p in events] == ["plenary.snapshot"], "the screens fetch their slides again"
+    assert verify_action(lambda: recommendation_curate(event=event, group=groups[0], hidden=True), views) == []
+    events = verify_action(
+        lambda: recommendation_group(event=event, groups=[groups[1], groups[2]], label="Together"), views
+    )
+    assert [p["type"] for _g, p in events] == ["plenary.snapshot"]
