@@ -175,3 +175,23 @@ def test_a_curation_reaches_the_screens_and_a_double_click_sends_nothing(event, 
         lambda: recommendation_group(event=event, groups=[groups[1], groups[2]], label="Together"), views
     )
     assert [p["type"] for _g, p in events] == ["plenary.snapshot"]
+
+
+def test_posted_by_hand_a_foreign_group_or_a_nul_is_refused(event, session, groups, organiser):
+    other = make_event(make_organisation(name="Other", slug="other-org"), slug="other-event")
+    (foreign,) = make_groups(other, 1)
+    client = Client()
+    client.force_login(organiser)
+    curate = reverse("recommendations_action", kwargs={"slug": event.slug, "action": "curate"})
+    group = reverse("recommendations_action", kwargs={"slug": event.slug, "action": "group"})
+    json = {"HTTP_ACCEPT": "application/json"}
+    refused = client.post(curate, {"group": foreign.pk, "hidden": "1"}, **json)
+    assert refused.status_code == 400 and "another event" in refused.json()["message"]
+    refused = client.post(group, {"groups": [groups[0].pk, foreign.pk], "label": "Mixed"}, **json)
+    assert refused.status_code == 400 and "another event" in refused.json()["message"]
+    assert client.post(curate, {"group": groups[0].pk, "label": "a\x00b"}, **json).status_code == 400
+    assert client.post(curate, {"group": "-1", "starred": "1"}, **json).status_code == 400
+    back = client.post(curate, {"group": foreign.pk, "starred": "1"}, follow=True)
+    assert back.redirect_chain[-1][0].endswith("/control/recommendations/")
+    assert "another event" in back.content.decode()
+    assert not RecommendationCuration.objects.exists()
