@@ -149,3 +149,8 @@ def wall(event: Event) -> dict:
         "suggestions": wall_suggestions(cards),
         "labels": sorted({c["label"] for c in cards if c["label"]}),
     }
+
+
+def wall_page_count(event: Event) -> int:
+    """How many recommendation slides the presenter has (four queries)."""
+    return len(wall_pages(wall_units(wall_cards(event))))

@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from results import services
 from results.models import RecommendationCuration
+from results.plenary_selectors import plenary_snapshot
+from results.presentation import presentation_update
 from results.presentation_selectors import RECOMMENDATIONS, presentation_deck, presentation_outline
 from results.recommendation_selectors import wall, wall_pages
 from results.recommendations import CurationRefused, recommendation_curate, recommendation_group
@@ -195,3 +197,15 @@ def test_posted_by_hand_a_foreign_group_or_a_nul_is_refused(event, session, grou
     assert back.redirect_chain[-1][0].endswith("/control/recommendations/")
     assert "another event" in back.content.decode()
     assert not RecommendationCuration.objects.exists()
+
+
+def test_the_snapshot_counts_the_recommendation_slides(event, session):
+    """A screen that catches up by a snapshot stays on the second page of recommendations."""
+    made = make_groups(event, 8)
+    for group in made:
+        data = {"answers": {"q6": {"text": f"Recommendation {group.number}"}}}
+        services.note_submit(group=group, session=session, data=data, idempotency_key=uuid.uuid4())
+    total = len(presentation_outline(event))
+    presentation_update(event=event, slide=total - 1)
+    assert plenary_snapshot(event)["presenter"]["slide"] == total - 1
+    assert plenary_snapshot(event)["presenter"]["total"] == total
