@@ -13,8 +13,8 @@ from results.answers import QuestionSpec
 from results.comparisons import comparison_scopes, comparison_source
 from results.figures import question_figures
 from results.models import NoteRevision, PlenarySettings, ReferenceDataset, ReferenceResult
-from results.recommendation_selectors import wall_page_count
 from results.presentation_state import presentation_state
+from results.recommendation_selectors import wall_page_count
 from results.selectors import questions_prefetch, session_question_specs
 from results.tallies import session_tallies
 from sessions_app.models import Event, Session
