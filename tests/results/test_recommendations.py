@@ -209,3 +209,20 @@ def test_the_snapshot_counts_the_recommendation_slides(event, session):
     presentation_update(event=event, slide=total - 1)
     assert plenary_snapshot(event)["presenter"]["slide"] == total - 1
     assert plenary_snapshot(event)["presenter"]["total"] == total
+
+
+def test_a_hostile_label_and_recommendation_are_shown_as_text(event, session, organiser):
+    (group, other) = make_groups(event, 2)
+    for made in (group, other):
+        data = {"answers": {"q6": {"text": '<script>alert("x")</script> bike lanes'}}}
+        services.note_submit(group=made, session=session, data=data, idempotency_key=uuid.uuid4())
+    recommendation_group(event=event, groups=[group, other], label='"><img src=x onerror=alert(1)>')
+    client = Client()
+    client.force_login(organiser)
+    page = client.get(reverse("recommendations_wall", kwargs={"slug": event.slug})).content.decode()
+    deck = Client().get(
+        reverse("plenary", kwargs={"slug": event.slug, "token": event.plenary_token}) + "?present=1&deck=1"
+    )
+    for html in (page, deck.content.decode()):
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert" in html and "&lt;img src=x" in html
