@@ -354,3 +354,21 @@ class FeedbackAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"feedback answer {self.pk}"
+
+
+class RecommendationCuration(models.Model):
+    """What the organiser chose for a group's recommendation on the wall and the plenary's slides:
+    starred (shown first), hidden (never shown), and the label of a set of similar ones shown
+    together (empty: on its own). A group without a row is shown, unstarred, on its own."""
+
+    group = models.OneToOneField(BreakoutGroup, on_delete=models.CASCADE, related_name="curation")
+    starred = models.BooleanField(_("starred"), default=False)
+    hidden = models.BooleanField(_("hidden"), default=False)
+    cluster_label = models.CharField(_("grouped under"), max_length=80, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("recommendation curation")
+
+    def __str__(self) -> str:
+        return str(self.group)

@@ -14,6 +14,7 @@ from results.comparisons import comparison_scopes, comparison_source
 from results.figures import question_figures
 from results.models import NoteRevision, PlenarySettings, ReferenceDataset, ReferenceResult
 from results.presentation_state import presentation_state
+from results.recommendation_selectors import wall_page_count
 from results.selectors import questions_prefetch, session_question_specs
 from results.tallies import session_tallies
 from sessions_app.models import Event, Session
@@ -203,8 +204,10 @@ def plenary_snapshot(event: Event, *, staff: bool = False, every_question: bool 
         "reference": reference,
         "sessions": sessions if settings_.results_visible or every_question else [],
         "on_screen": _on_screen(settings_, texts_by_session),
-        # The presenter's slides: a title, the questions with figures, the recommendations.
-        "presenter": presentation_state(settings_, 2 + sum(len(s["questions"]) for s in sessions)),
+        # The presenter's slides: a title, the questions with figures, the recommendations' pages.
+        "presenter": presentation_state(
+            settings_, 1 + sum(len(s["questions"]) for s in sessions) + wall_page_count(event)
+        ),
     }
 
 

@@ -2,7 +2,8 @@
 presenter state every screen follows (changed by ``results.presentation.presentation_update``).
 
 The slides are, in order: a title slide, one slide per question with figures (the plenary's
-questions, open-text ones left out), and the groups' recommendations. Besides them, one slide per
+questions, open-text ones left out), and the groups' recommendations: those the organiser chose on
+the recommendations wall (``results.recommendation_selectors``), a slide per page of cards. Besides them, one slide per
 group with its key points and recommendation, shown when the organiser puts that group on
 screen (it has no number: the numbered slides stay where they are).
 
@@ -18,17 +19,19 @@ from results.models import OpenVote, PlenarySettings, Vote
 from results.phone_votes import vote_code_of, vote_qr
 from results.plenary_selectors import group_key_points, plenary_settings_of, plenary_snapshot
 from results.presentation_state import presentation_state, question_key
+from results.recommendation_selectors import wall_cards, wall_pages, wall_units
 from sessions_app.models import Event, Question
 
 TITLE, QUESTION, RECOMMENDATIONS, GROUP = "title", "question", "recommendations", "group"
-# The recommendations slide lists at most this many groups (the others are counted).
-RECOMMENDATIONS_SHOWN = 6
 # More options than this: the question's slide uses smaller rows.
 MANY_OPTIONS = 6
 
 
-def presentation_outline(event: Event) -> list[dict]:
-    """The numbered slides, without figures: ``[{"kind", "key", "label", "is_open"?}]`` (two queries)."""
+def presentation_outline(event: Event, pages: list | None = None) -> list[dict]:
+    """The numbered slides, without figures: ``[{"kind", "key", "label", "is_open"?, "page"?}]``
+    (five queries; two when the wall's ``pages`` are given)."""
+    if pages is None:
+        pages = wall_pages(wall_units(wall_cards(event)))
     slides = [{"kind": TITLE, "key": TITLE, "label": event.title}]
     rows = (
         Question.objects.filter(session__event=event)
@@ -38,7 +41,9 @@ def presentation_outline(event: Event) -> list[dict]:
     )
     for session_code, code, text, is_open in rows:
         slides.append({"kind": QUESTION, "key": question_key(session_code, code), "label": text, "is_open": is_open})
-    slides.append({"kind": RECOMMENDATIONS, "key": RECOMMENDATIONS, "label": ""})
+    for number in range(1, len(pages) + 1):
+        key = RECOMMENDATIONS if number == 1 else f"{RECOMMENDATIONS}-{number}"
+        slides.append({"kind": RECOMMENDATIONS, "key": key, "label": "", "page": number, "pages": len(pages)})
     return slides
 
 
@@ -77,13 +82,18 @@ def presentation_deck(event: Event, *, staff: bool = False) -> dict:
         for session in snapshot["sessions"]
         for question in session["questions"]
     }
-    outline = presentation_outline(event)
+    cards = wall_cards(event)
+    hidden = {card["id"] for card in cards if card["hidden"]}
+    pages = wall_pages(wall_units(cards))
+    outline = presentation_outline(event, pages)
     texts = {session_code: dict(questions) for session_code, questions in _open_question_texts(event).items()}
     groups = []
     for group in BreakoutGroup.objects.filter(event=event, allocation__is_current=True).order_by("round", "number"):
+        if group.pk in hidden:  # hidden on the wall: never on the screens, even put there by hand
+            groups.append({"id": group.pk, "name": str(group), "points": [], "text": "", "hidden": True})
+            continue
         points = group_key_points(group, texts)["points"]
         groups.append({"id": group.pk, "name": str(group), "points": points, "text": _recommendation(points)})
-    recommending = [g for g in groups if g["text"]]
     device_votes = _device_votes(event, [slide["key"] for slide in outline if slide.get("is_open")])
     slides = []
     for number, slide in enumerate(outline, start=1):
@@ -105,9 +115,7 @@ def presentation_deck(event: Event, *, staff: bool = False) -> dict:
                 votes, open_votes = device_votes.get(slide["key"], (0, 0))
                 slide.update(device_votes=votes + open_votes, open_votes=open_votes)
         elif slide["kind"] == RECOMMENDATIONS:
-            slide.update(
-                groups=recommending[:RECOMMENDATIONS_SHOWN], more=max(0, len(recommending) - RECOMMENDATIONS_SHOWN)
-            )
+            slide.update(units=pages[slide["page"] - 1])
         elif slide["kind"] == TITLE:
             slide.update(groups_submitted=snapshot["groups_submitted"], groups_total=snapshot["groups_total"])
         slides.append(slide)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", views.home, name="home"),
     path("", include("sessions_app.urls")),
+    path("", include("results.wall_urls")),  # before the control room's actions
     path("", include("groups.urls")),
     path("", include("results.urls")),
     path("", include("dialogues.urls")),

@@ -254,6 +254,7 @@ def test_every_page_passes_axe_in_every_language_and_viewport(axe_source, browse
     audit.check(organiser, "plenary", demo["urls"]["plenary"])
     audit.check(organiser, "printable-results", f"{base}/events/{slug}/results/print/")
     audit.check(organiser, "paper-tallies", f"{base}/events/{slug}/results/paper/")
+    audit.check(organiser, "recommendations-wall", f"{base}/events/{slug}/control/recommendations/")
     # The admin's pages: test_the_admin_pages_an_organiser_opens_pass_axe.
 
     # The participants and staff: the lobby before and after checking in, then their rooms.

@@ -133,7 +133,8 @@ def test_figures_stay_hidden_until_the_vote_closes(event, session):
     presentation_update(event=event, question="digital-public-sphere/q1", reveal=True)
     assert q1_slide()["revealed"], "the organiser's reveal wins"
     deck = presentation_deck(event)
-    assert [g["text"] for g in deck["slides"][-1]["groups"]] == ["Fund libraries.", "Teach it at school."]
+    shown = [card["text"] for unit in deck["slides"][-1]["units"] for card in unit["cards"]]
+    assert shown == ["Fund libraries.", "Teach it at school."]
 
 
 def test_only_the_events_organisers_drive_the_screens(event, session, organiser, other_organiser):

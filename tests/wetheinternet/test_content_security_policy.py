@@ -153,6 +153,7 @@ def test_the_main_pages_have_no_inline_script_style_or_handler(world, django_use
     assert_no_inline(organiser.get(f"/events/{slug}/control/?panel=1"), "control panel refresh")
     assert_no_inline(organiser.get(f"/events/{slug}/results/print/"), "printable results")
     assert_no_inline(organiser.get(f"/events/{slug}/results/paper/"), "paper tallies")
+    assert_no_inline(organiser.get(f"/events/{slug}/control/recommendations/"), "recommendations wall")
     assert_no_inline(Client().get(f"/events/{slug}/plenary/{values['token']}/"), "plenary")
     notes = client_for("note_taker", people, users).get(f"/events/{slug}/notes/{group}/dps/")
     assert_no_inline(notes, "notes form")
