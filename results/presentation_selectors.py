@@ -14,10 +14,9 @@ the first answers. A hidden question shows how many have answered so far, not th
 
 from django.db.models import Count
 
-from groups.models import BreakoutGroup
 from results.models import OpenVote, PlenarySettings, Vote
 from results.phone_votes import vote_code_of, vote_qr
-from results.plenary_selectors import group_key_points, plenary_settings_of, plenary_snapshot
+from results.plenary_selectors import plenary_settings_of, plenary_snapshot
 from results.presentation_state import presentation_state, question_key
 from results.recommendation_selectors import wall_cards, wall_pages, wall_units
 from sessions_app.models import Event, Question
@@ -67,11 +66,6 @@ def presentation_controls(event: Event, settings_: PlenarySettings) -> dict:
     return {"slides": slides, "current": current, "state": state, "last": len(slides) - 1}
 
 
-def _recommendation(points: list[dict]) -> str:
-    """A group's key recommendation: its answer to the questionnaire's last open question."""
-    return points[-1]["text"] if points else ""
-
-
 def presentation_deck(event: Event, *, staff: bool = False) -> dict:
     """Every slide with what it shows, and the state: ``{"slides": [...], "groups": [...],
     "state": {...}}``. Figures of a hidden question are left out, not only hidden."""
@@ -83,17 +77,20 @@ def presentation_deck(event: Event, *, staff: bool = False) -> dict:
         for question in session["questions"]
     }
     cards = wall_cards(event)
-    hidden = {card["id"] for card in cards if card["hidden"]}
     pages = wall_pages(wall_units(cards))
     outline = presentation_outline(event, pages)
-    texts = {session_code: dict(questions) for session_code, questions in _open_question_texts(event).items()}
-    groups = []
-    for group in BreakoutGroup.objects.filter(event=event, allocation__is_current=True).order_by("round", "number"):
-        if group.pk in hidden:  # hidden on the wall: never on the screens, even put there by hand
-            groups.append({"id": group.pk, "name": str(group), "points": [], "text": "", "hidden": True})
-            continue
-        points = group_key_points(group, texts)["points"]
-        groups.append({"id": group.pk, "name": str(group), "points": points, "text": _recommendation(points)})
+    # A group's own slide shows its wall card: its recommendation and the key points before it
+    # (the wall read them for every group at once); a card hidden on the wall, nothing.
+    groups = [
+        {
+            "id": card["id"],
+            "name": card["name"],
+            "points": [] if card["hidden"] else card["points"],
+            "text": "" if card["hidden"] else card["text"],
+            "hidden": card["hidden"],
+        }
+        for card in cards
+    ]
     device_votes = _device_votes(event, [slide["key"] for slide in outline if slide.get("is_open")])
     slides = []
     for number, slide in enumerate(outline, start=1):
@@ -160,16 +157,3 @@ def _option(option: dict, revealed: bool) -> dict:
         "reference": reference,
         "reference_width": f"{max(0.0, min(100.0, reference['percent'])):.1f}%" if reference else "0%",
     }
-
-
-def _open_question_texts(event: Event) -> dict[str, list[tuple[str, str]]]:
-    """The open questions' texts by session code, in order (one query)."""
-    texts: dict[str, list[tuple[str, str]]] = {}
-    rows = (
-        Question.objects.filter(session__event=event, kind=Question.Kind.OPEN)
-        .order_by("session__order", "order", "pk")
-        .values_list("session__code", "code", "text")
-    )
-    for session_code, code, text in rows:
-        texts.setdefault(session_code, []).append((code, text))
-    return texts
