@@ -422,6 +422,8 @@
   }
 
   // Start: the server's copy, or this device's unsaved one (the server refuses it if it is stale).
+  // What was typed before this script ran (the form shows before a slow phone runs it) is kept.
+  var typedEarly = readonly ? {} : collect().answers;
   fill(initial.data);
   var local = readLocal();
   if (!readonly) {
@@ -436,6 +438,12 @@
       // This page is an older copy kept on this device (opened offline); the draft saved since is newer.
       state.version = local.version;
       fill(local.data);
+    }
+    if (Object.keys(typedEarly).length) {
+      var merged = collect();
+      Object.keys(typedEarly).forEach(function (code) { merged.answers[code] = typedEarly[code]; });
+      fill(merged);
+      changed();
     }
     if (navigator.onLine === false && !state.dirty) say(T.offlineCopy);
     keepPageOffline();
