@@ -9,6 +9,7 @@ test waits for that by selector, never by sleeping). Shared CI machines stall no
 measurement over a second is taken once more before it fails; both are reported."""
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -380,3 +381,27 @@ def test_the_presenter_controls_pass_axe(browser, presented):
     scoped = RUN.replace("axe.run(document,", "axe.run('#presenter-controls',")
     assert scoped != RUN
     assert page.evaluate(scoped, TAGS) == []
+
+
+def test_the_plenary_report_prints_as_a_pdf_with_its_charts(browser, presented):
+    """The printable report, as the organiser saves it as a PDF: a bar per option beside the
+    plenary's comparison, the site's header left out on paper, and a real PDF of A4 pages."""
+    base, demo, _groups, _product = presented
+    context = organiser_context(browser, base, demo)
+    page = context.new_page()
+    page.goto(f"{base}/events/{demo['event']}/results/print/")
+    page.wait_for_selector(".print-results h1", timeout=TIMEOUT)
+    bars = page.locator(".print-results .print-chart .bar.ours svg rect").count()
+    assert bars > 0 and bars == page.locator(".print-results tbody tr").count()
+    assert page.locator(".print-reference").count() == 1, "the plenary's comparison is named"
+    assert page.locator(".print-results .bar.reference").count() > 0
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".no-print").first.is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.screenshot(path=str(ARTIFACTS / "plenary-report.png"), full_page=True)
+    pdf = page.pdf(format="A4", print_background=True)
+    (ARTIFACTS / "plenary-report.pdf").write_bytes(pdf)
+    pages = re.findall(rb"/Type\s*/Page[^s]", pdf)
+    assert pdf.startswith(b"%PDF") and len(pages) >= 2, "a PDF of several A4 pages"

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from infrastructure.csvfiles import safe_cell
-from results.models import ApiToken, NoteRevision
+from results.models import ApiToken, NoteRevision, PlenarySettings, ReferenceDataset, ReferenceResult
 from results.services import api_token_create
 from tests.factories import make_groups, make_submission
 
@@ -72,6 +72,25 @@ def test_questions_and_groups_exports(client, organiser, event, results):
     assert by_group["groups"][0]["revision"] == 1 and by_group["groups"][0]["data"]["answers"]["q5"]["text"] == EVIL
     page = client.get(reverse("results_print", args=[event.slug])).content.decode()
     assert "75.0" in page and "&quot;http://evil&quot;" in page and EVIL not in page
+
+
+def test_the_printable_report_draws_every_figure_and_the_plenarys_comparison(client, organiser, event, results):
+    client.force_login(organiser)
+    page = client.get(reverse("results_print", args=[event.slug])).content.decode()
+    # A bar (an SVG whose figure is written beside it) per option, no comparison yet.
+    assert '<rect width="75.0%"' in page and '<rect width="25.0%"' in page
+    assert "Compared with" not in page and "no data" not in page
+
+    dataset = ReferenceDataset.objects.create(title="Citizens <2020>", illustrative=True)
+    ReferenceResult.objects.create(
+        dataset=dataset, question_code="q1", option_code="opportunity", scope="global", percent=62.5, n=5000
+    )
+    PlenarySettings.objects.create(event=event, reference_dataset=dataset, scope="global")
+    page = client.get(reverse("results_print", args=[event.slug])).content.decode()
+    assert "Compared with: Citizens &lt;2020&gt;" in page and "illustrative only" in page
+    assert '<rect width="62.5%"' in page and "62.5" in page
+    assert "no data" in page  # "threat" has no reference figure: said, not drawn as 0
+    assert "data-print>Print or save as PDF" in page
 
 
 def test_exports_are_for_the_events_organisers_only(client, other_organiser, participant, event, results):
