@@ -12,11 +12,14 @@ otherwise they follow the plenary's "results shown" setting, except that a quest
 votes on devices stays hidden until it closes ("hide until closed"), so that no one anchors on
 the first answers. A hidden question shows how many have answered so far, not the split."""
 
+import hashlib
+
 from django.db.models import Count
 
+from infrastructure.caching import cached_fresh
 from results.models import OpenVote, PlenarySettings, Vote
 from results.phone_votes import vote_code_of, vote_qr
-from results.plenary_selectors import plenary_settings_of, plenary_snapshot
+from results.plenary_selectors import SNAPSHOT_FRESH_SECONDS, plenary_settings_of, plenary_snapshot
 from results.presentation_state import presentation_state, question_key
 from results.recommendation_selectors import wall_cards, wall_pages, wall_units
 from sessions_app.models import Event, Question
@@ -157,3 +160,58 @@ def _option(option: dict, revealed: bool) -> dict:
         "reference": reference,
         "reference_width": f"{max(0.0, min(100.0, reference['percent'])):.1f}%" if reference else "0%",
     }
+
+
+def _deck_key(event: Event) -> str:
+    """The plenary's version with every setting the slides are drawn from, in one query: a new
+    slide, figures revealed or a group put on screen make another key, as a submission or a vote
+    does (they bump the version)."""
+    row = (
+        PlenarySettings.objects.filter(event=event)
+        .values_list(
+            "version",
+            "results_visible",
+            "weighting",
+            "reference_dataset_id",
+            "scope",
+            "scope_name",
+            "world_scope",
+            "present_version",
+            "present_slide",
+            "present_group_id",
+            "present_reveal",
+        )
+        .first()
+    )
+    return hashlib.sha256(repr(row).encode()).hexdigest()[:24]
+
+
+def presentation_now(event: Event, group_id: int | None = None) -> dict:
+    """The slide every screen shows now, as a participant's phone follows it in the closing
+    plenary: ``{"slide", "reference", "vote"}``. ``slide`` is a slide of ``presentation_deck``
+    (``kind`` title, question, recommendations) or, when the organiser put a group on screen,
+    that group's (``kind`` "group"). The participant's own group (``group_id``) is marked
+    ``mine``: its card on a recommendations slide, or the group slide itself.
+
+    The deck is built once per version of the slides and kept in the shared cache (every
+    participant's phone asks every few seconds); the copy read here is changed for one reader."""
+    deck = cached_fresh(
+        f"presenter-deck:{event.pk}",
+        lambda: presentation_deck(event),
+        fresh=SNAPSHOT_FRESH_SECONDS,
+        version=_deck_key(event),
+    )
+    state = deck["state"]
+    slide = None
+    if state["group"]:
+        found = next((g for g in deck["groups"] if g["id"] == state["group"]), None)
+        if found:
+            slide = {**found, "kind": GROUP, "mine": found["id"] == group_id}
+    if slide is None:
+        slide = dict(deck["slides"][state["slide"]]) if deck["slides"] else {"kind": TITLE, "label": event.title}
+    if slide["kind"] == RECOMMENDATIONS:
+        slide["units"] = [
+            {**unit, "cards": [{**card, "mine": card["id"] == group_id} for card in unit["cards"]]}
+            for unit in slide["units"]
+        ]
+    return {"slide": slide, "reference": deck["reference"], "vote": deck["vote"]}

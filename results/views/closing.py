@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from groups import streams
-from results import feedback, plenary_selectors
+from results import feedback, plenary_selectors, presentation_selectors
 from sessions_app.decorators import participant_of_event
 
 
@@ -42,7 +42,11 @@ def _page(request, event, participant, state, membership, *, problems=None, post
         "feedback_given": participant.feedback_given_at is not None,
         "scores": range(1, 6),
     }
-    template = "results/_closing_results.html" if request.GET.get("part") == "results" else "results/closing.html"
+    context["now"] = presentation_selectors.presentation_now(event, membership.group_id if membership else None)
+    part = request.GET.get("part")
+    template = {"results": "results/_closing_results.html", "now": "results/_closing_now.html"}.get(
+        part, "results/closing.html"
+    )
     return render(request, template, context, status=status)
 
 

@@ -63,6 +63,12 @@ def test_a_participant_reaches_the_closing_page_and_answers_the_survey(browser, 
     wide.wait_for_selector("text=The results will be shown", state="detached", timeout=TIMEOUT)
     assert wide.evaluate("window.notReloaded === true")
 
+    # The presenter moves the screens to the first question: the phones follow within seconds.
+    assert narrow.locator("#closing-now [data-kind=title]").count() == 1
+    organiser_post(organiser, f"{base}/events/{slug}/results/control/presenter/", {"slide": "1"})
+    narrow.wait_for_selector("#closing-now [data-kind=question]", timeout=10_000)
+    narrow.locator("#closing-now").screenshot(path=str(ARTIFACTS / "closing-now-390.png"))
+
     # The survey: each answers, and is thanked once.
     narrow.screenshot(path=str(ARTIFACTS / "closing-survey-390.png"), full_page=True)
     for page, score, text in ((wide, "5", "More time to talk"), (narrow, "3", "")):

@@ -15,6 +15,8 @@ from groups import services as group_services
 from groups import streams
 from results import feedback, plenary_selectors, services
 from results.models import FeedbackAnswer, FeedbackQuestion, PlenarySettings
+from results.presentation import presentation_update
+from results.presentation_selectors import RECOMMENDATIONS, presentation_outline
 from sessions_app.models import Participant, Phase
 from tests.factories import make_submission
 from tests.helpers import log_in_as, without_bom
@@ -306,3 +308,47 @@ def test_the_admin_scopes_feedback_questions_and_adds_the_defaults(client, event
     assert "next_steps_url" in change
     foreign = FeedbackQuestion.objects.filter(event=other).first()
     assert client.get(f"/admin/results/feedbackquestion/{foreign.pk}/change/").status_code in (302, 404)
+
+
+@pytest.mark.django_db
+def test_the_closing_page_follows_the_presenters_slide_with_the_own_group_marked(
+    client, event, teams, questionnaire, phases, participant
+):
+    """A participant's phone shows what every screen shows now: the title, a question (its figures
+    only once revealed), the recommendations with their own group's card marked, or a group put on
+    screen, "Your group" only when it is theirs."""
+    make_submission(teams["group"], questionnaire, notes_fixtures.FULL_ANSWERS)
+    make_submission(teams["other_group"], questionnaire, notes_fixtures.FULL_ANSWERS)
+    _go_to(event, phases[2])
+    log_in_as(client, participant)
+    url = reverse("closing", args=[event.slug])
+
+    def now():
+        part = client.get(url, {"part": "now"}).content.decode()
+        assert 'id="closing-now"' in part and "<html" not in part
+        return part
+
+    assert 'data-kind="title"' in now() and 'id="closing-now"' in client.get(url).content.decode()
+    outline = presentation_outline(event)
+    question = next(i for i, s in enumerate(outline) if s["kind"] == "question")
+    presentation_update(event=event, slide=question)
+    shown = now()
+    assert 'data-kind="question"' in shown and outline[question]["label"] in shown
+    assert 'class="bar s0"' not in shown and "The figures will be shown when the organisers reveal them." in shown
+    presentation_update(event=event, question=outline[question]["key"], reveal=True)
+    assert 'class="bar s0"' in now()
+
+    wall = next(i for i, s in enumerate(outline) if s["kind"] == RECOMMENDATIONS)
+    presentation_update(event=event, slide=wall)
+    shown = now()
+    assert 'data-kind="recommendations"' in shown
+    assert f'class="now-card mine" data-group="{teams["group"].pk}"' in shown
+    assert f'class="now-card" data-group="{teams["other_group"].pk}"' in shown
+    assert shown.count("Your group") == 1
+
+    presentation_update(event=event, group=teams["other_group"])
+    shown = now()
+    assert 'data-kind="group"' in shown and "Your group" not in shown
+    presentation_update(event=event, group=teams["group"])
+    shown = now()
+    assert 'class="now-card mine"' in shown and "Your group" in shown
