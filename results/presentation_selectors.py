@@ -15,6 +15,7 @@ the first answers. A hidden question shows how many have answered so far, not th
 import hashlib
 
 from django.db.models import Count
+from django.utils.translation import get_language
 
 from infrastructure.caching import cached_fresh
 from results.models import OpenVote, PlenarySettings, Vote
@@ -22,7 +23,8 @@ from results.phone_votes import vote_code_of, vote_qr
 from results.plenary_selectors import SNAPSHOT_FRESH_SECONDS, plenary_settings_of, plenary_snapshot
 from results.presentation_state import presentation_state, question_key
 from results.recommendation_selectors import wall_cards, wall_pages, wall_units
-from sessions_app.models import Event, Question
+from sessions_app.models import Event, Option, Question
+from sessions_app.translations import translated
 
 TITLE, QUESTION, RECOMMENDATIONS, GROUP = "title", "question", "recommendations", "group"
 # More options than this: the question's slide uses smaller rows.
@@ -39,10 +41,18 @@ def presentation_outline(event: Event, pages: list | None = None) -> list[dict]:
         Question.objects.filter(session__event=event)
         .exclude(kind=Question.Kind.OPEN)
         .order_by("session__order", "session_id", "order", "pk")
-        .values_list("session__code", "code", "text", "is_open")
+        .select_related("session")
+        .only("session__code", "code", "text", "is_open", "translations")
     )
-    for session_code, code, text, is_open in rows:
-        slides.append({"kind": QUESTION, "key": question_key(session_code, code), "label": text, "is_open": is_open})
+    for question in rows:
+        slides.append(
+            {
+                "kind": QUESTION,
+                "key": question_key(question.session.code, question.code),
+                "label": translated(question, "text"),
+                "is_open": question.is_open,
+            }
+        )
     for number in range(1, len(pages) + 1):
         key = RECOMMENDATIONS if number == 1 else f"{RECOMMENDATIONS}-{number}"
         slides.append({"kind": RECOMMENDATIONS, "key": key, "label": "", "page": number, "pages": len(pages)})
@@ -94,6 +104,7 @@ def presentation_deck(event: Event, *, staff: bool = False) -> dict:
         }
         for card in cards
     ]
+    labels = _option_labels(event)
     device_votes = _device_votes(event, [slide["key"] for slide in outline if slide.get("is_open")])
     slides = []
     for number, slide in enumerate(outline, start=1):
@@ -106,7 +117,10 @@ def presentation_deck(event: Event, *, staff: bool = False) -> dict:
                 n=question["n"],
                 measure=question["measure"],
                 mean=question.get("mean") if revealed else None,
-                options=[_option(option, revealed) for option in question["options"]],
+                options=[
+                    {**_option(option, revealed), "label": labels.get((slide["key"], option["code"]), option["label"])}
+                    for option in question["options"]
+                ],
                 many=len(question["options"]) > MANY_OPTIONS,
             )
             if slide["is_open"]:
@@ -145,6 +159,19 @@ def _device_votes(event: Event, keys: list[str]) -> dict | None:
         for session_code, code, n in rows:
             counts.setdefault(question_key(session_code, code), [0, 0])[index] = n
     return {key: tuple(pair) for key, pair in counts.items()}
+
+
+def _option_labels(event: Event) -> dict[tuple[str, str], str]:
+    """``{(question key, option code): label in the page's language}`` (one query)."""
+    rows = (
+        Option.objects.filter(question__session__event=event)
+        .select_related("question__session")
+        .only("question__session__code", "question__code", "code", "label", "translations")
+    )
+    return {
+        (question_key(option.question.session.code, option.question.code), option.code): translated(option, "label")
+        for option in rows
+    }
 
 
 def _option(option: dict, revealed: bool) -> dict:
@@ -196,7 +223,7 @@ def presentation_now(event: Event, group_id: int | None = None) -> dict:
     The deck is built once per version of the slides and kept in the shared cache (every
     participant's phone asks every few seconds); the copy read here is changed for one reader."""
     deck = cached_fresh(
-        f"presenter-deck:{event.pk}",
+        f"presenter-deck:{event.pk}:{get_language() or ''}",
         lambda: presentation_deck(event),
         fresh=SNAPSHOT_FRESH_SECONDS,
         version=_deck_key(event),

@@ -6,13 +6,14 @@ import uuid
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from results import services
 from results.models import PlenarySettings
 from results.presentation import PresentationRefused, presentation_update
-from results.presentation_selectors import presentation_deck, presentation_outline
+from results.presentation_selectors import presentation_deck, presentation_now, presentation_outline
 from results.streams import plenary_group_name
-from sessions_app.models import Question
+from sessions_app.models import Option, Question
 from tests.factories import make_event, make_groups, make_organisation, make_questionnaire
 from tests.streams import plenary_view, verify_action
 
@@ -180,3 +181,31 @@ def test_the_control_room_shows_the_presenter_controls(event, session, organiser
 def test_another_questionnaire_is_its_own_slides(event, session):
     make_questionnaire(event, code="second", order=2)
     assert len(presentation_outline(event)) == 10
+
+
+def test_the_slides_read_the_questionnaire_in_the_screens_language(event, session):
+    """A question's text and its options' labels come in the page's language where the
+    questionnaire has a translation (else as written); each language has its own kept deck."""
+    question = Question.objects.get(session=session, code="q1")
+    question.translations = {"fr": {"text": "Pour vous, Internet est :"}}
+    question.save()
+    option = Option.objects.get(question=question, code="opportunity")
+    option.translations = {"fr": {"label": "Plutôt une chance"}}
+    option.save()
+    presentation_update(event=event, slide=1)
+    with translation.override("fr"):
+        slide = presentation_deck(event)["slides"][1]
+        assert slide["label"] == "Pour vous, Internet est :"
+        labels = {o["code"]: o["label"] for o in slide["options"]}
+        assert (
+            labels["opportunity"] == "Plutôt une chance"
+            and labels["threat"] == option.question.options.get(code="threat").label
+        )
+        assert presentation_now(event)["slide"]["label"] == "Pour vous, Internet est :"
+    with translation.override("en"):
+        assert presentation_now(event)["slide"]["label"] == question.text
+    client = Client()
+    client.cookies["django_language"] = "fr"
+    url = reverse("plenary", kwargs={"slug": event.slug, "token": event.plenary_token})
+    page = client.get(url + "?present=1&deck=1").content.decode()
+    assert "Pour vous, Internet est :" in page and "Plutôt une chance" in page
