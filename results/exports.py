@@ -4,6 +4,7 @@ selectors' plain data."""
 from infrastructure.csvfiles import csv_text as _csv
 from infrastructure.spreadsheets import xlsx_workbook_bytes
 from results.answers import QuestionSpec
+from results.figures import bar_width
 
 
 def _pct(value):
@@ -167,31 +168,20 @@ def groups_json(event_slug: str, rows: list[dict]) -> dict:
     }
 
 
-def _bar_width(percent) -> str:
-    return f"{max(0.0, min(100.0, percent or 0.0)):.1f}%"
-
-
-def print_report(results: dict, snapshot: dict) -> dict:
+def print_report(results: dict, figures: dict, reference: dict | None) -> dict:
     """The printable report: the event's results (``selectors.event_results``) with, per option,
-    the width of its bar and the plenary's comparison figure (from ``plenary_snapshot``, the
-    reference dataset or the dialogue's results the plenary compares with).
+    the width of its bar and the plenary's comparison figure (``plenary_selectors.plenary_comparison``:
+    the reference dataset or the dialogue's results the plenary compares with).
 
     Each option gains ``width``, ``reference`` ({"percent", "n"} or None) and ``reference_width``;
     for rankings the bar is the share of groups ranking the option first. Returns ``{"results",
-    "reference"}``, ``reference`` being the snapshot's description of the comparison or None."""
-    reference = snapshot.get("reference")
-    figures = {
-        (session["code"], question["code"], option["code"]): option.get("reference")
-        for session in snapshot.get("sessions", [])
-        for question in session["questions"]
-        for option in question["options"]
-    }
+    "reference"}``, ``reference`` being the description of the comparison or None."""
     for session in results["sessions"]:
         for question in session["questions"]:
             for option in question.get("options", []):
                 shown = option.get("first_percent") if question["kind"] == "ranking" else option.get("percent")
-                option["width"] = _bar_width(shown)
-                found = figures.get((session["code"], question["code"], option["code"])) if reference else None
+                option["width"] = bar_width(shown)
+                found = figures.get((question["code"], option["code"])) if reference else None
                 option["reference"] = found
-                option["reference_width"] = _bar_width(found["percent"]) if found else "0%"
+                option["reference_width"] = bar_width(found["percent"]) if found else "0%"
     return {"results": results, "reference": reference}

@@ -218,3 +218,8 @@ def _ranking_figures(question: QuestionSpec, entry: Mapping) -> dict:
             }
         )
     return {"groups": groups, "respondents": groups, "options": options}
+
+
+def bar_width(percent) -> str:
+    """A bar's CSS width for a percentage (none: an empty bar), kept within 0–100 %."""
+    return f"{max(0.0, min(100.0, percent or 0.0)):.1f}%"

@@ -63,6 +63,24 @@ def _world_reference(event: Event, scope_key: str, staff: bool) -> tuple[dict, d
     }
 
 
+def plenary_comparison(event: Event, settings_: PlenarySettings, *, staff: bool = False) -> tuple[dict, dict | None]:
+    """What the plenary compares the event's figures with: ``({(question code, option code):
+    {"percent", "n"}}, reference)``, ``reference`` being ``{"title", "illustrative", "scope",
+    "scope_name", "live"?, "sites_reported"?}`` or None (see ``plenary_snapshot``)."""
+    if settings_.world_scope and event.dialogue_id:
+        return _world_reference(event, settings_.world_scope, staff)
+    dataset = settings_.reference_dataset
+    if dataset is None:
+        return _reference_figures(settings_), None
+    reference = {
+        "title": dataset.title,
+        "illustrative": dataset.illustrative,
+        "scope": settings_.scope,
+        "scope_name": settings_.scope_name,
+    }
+    return _reference_figures(settings_), reference
+
+
 def _on_screen(settings_: PlenarySettings, texts_by_session: dict[str, dict[str, str]]) -> dict | None:
     group = settings_.on_screen_group
     if group is None:
@@ -150,21 +168,7 @@ def plenary_snapshot(event: Event, *, staff: bool = False, every_question: bool 
     that an anonymous screen shows no figure of a site that did not opt in to publication.
     """
     settings_ = plenary_settings_of(event)
-    if settings_.world_scope and event.dialogue_id:
-        figures, reference = _world_reference(event, settings_.world_scope, staff)
-    else:
-        figures = _reference_figures(settings_)
-        dataset = settings_.reference_dataset
-        reference = (
-            {
-                "title": dataset.title,
-                "illustrative": dataset.illustrative,
-                "scope": settings_.scope,
-                "scope_name": settings_.scope_name,
-            }
-            if dataset
-            else None
-        )
+    figures, reference = plenary_comparison(event, settings_, staff=staff)
     current = list(
         BreakoutGroup.objects.filter(event=event, allocation__is_current=True)
         .values("allocation_id")
@@ -211,24 +215,23 @@ def plenary_snapshot(event: Event, *, staff: bool = False, every_question: bool 
     }
 
 
-def _settings_key(event: Event) -> str:
-    """The plenary's version with the settings its snapshot is drawn from, in one query: a
-    submission bumps the version (results.streams.plenary_broadcast), and a setting saved
-    before its broadcast already makes another key."""
-    row = (
-        PlenarySettings.objects.filter(event=event)
-        .values_list(
-            "version",
-            "results_visible",
-            "weighting",
-            "reference_dataset_id",
-            "scope",
-            "scope_name",
-            "world_scope",
-            "on_screen_group_id",
-        )
-        .first()
-    )
+SNAPSHOT_FIELDS = (
+    "version",
+    "results_visible",
+    "weighting",
+    "reference_dataset_id",
+    "scope",
+    "scope_name",
+    "world_scope",
+    "on_screen_group_id",
+)
+
+
+def plenary_settings_key(event: Event, fields: tuple[str, ...] = SNAPSHOT_FIELDS) -> str:
+    """The plenary's version with the settings a kept copy is drawn from (by default, those of its
+    snapshot), in one query: a submission bumps the version (results.streams.plenary_broadcast),
+    and a setting saved before its broadcast already makes another key."""
+    row = PlenarySettings.objects.filter(event=event).values_list(*fields).first()
     return hashlib.sha256(repr(row).encode()).hexdigest()[:24]
 
 
@@ -241,7 +244,7 @@ def plenary_snapshot_cached(event: Event, *, staff: bool = False) -> dict:
         f"plenary-snapshot:{event.pk}:{'staff' if staff else 'anyone'}",
         lambda: plenary_snapshot(event, staff=staff),
         fresh=SNAPSHOT_FRESH_SECONDS,
-        version=_settings_key(event),
+        version=plenary_settings_key(event),
     )
 
 

@@ -12,15 +12,20 @@ otherwise they follow the plenary's "results shown" setting, except that a quest
 votes on devices stays hidden until it closes ("hide until closed"), so that no one anchors on
 the first answers. A hidden question shows how many have answered so far, not the split."""
 
-import hashlib
-
 from django.db.models import Count
 from django.utils.translation import get_language
 
 from infrastructure.caching import cached_fresh
+from results.figures import bar_width
 from results.models import OpenVote, PlenarySettings, Vote
 from results.phone_votes import vote_code_of, vote_qr
-from results.plenary_selectors import SNAPSHOT_FRESH_SECONDS, plenary_settings_of, plenary_snapshot
+from results.plenary_selectors import (
+    SNAPSHOT_FIELDS,
+    SNAPSHOT_FRESH_SECONDS,
+    plenary_settings_key,
+    plenary_settings_of,
+    plenary_snapshot,
+)
 from results.presentation_state import presentation_state, question_key
 from results.recommendation_selectors import wall_cards, wall_pages, wall_units
 from sessions_app.models import Event, Option, Question
@@ -182,35 +187,16 @@ def _option(option: dict, revealed: bool) -> dict:
         "code": option["code"],
         "label": option["label"],
         "percent": option["percent"],
-        "width": f"{max(0.0, min(100.0, option['percent'] or 0.0)):.1f}%",
+        "width": bar_width(option["percent"]),
         "count": option["count"],
         "reference": reference,
-        "reference_width": f"{max(0.0, min(100.0, reference['percent'])):.1f}%" if reference else "0%",
+        "reference_width": bar_width(reference["percent"]) if reference else "0%",
     }
 
 
-def _deck_key(event: Event) -> str:
-    """The plenary's version with every setting the slides are drawn from, in one query: a new
-    slide, figures revealed or a group put on screen make another key, as a submission or a vote
-    does (they bump the version)."""
-    row = (
-        PlenarySettings.objects.filter(event=event)
-        .values_list(
-            "version",
-            "results_visible",
-            "weighting",
-            "reference_dataset_id",
-            "scope",
-            "scope_name",
-            "world_scope",
-            "present_version",
-            "present_slide",
-            "present_group_id",
-            "present_reveal",
-        )
-        .first()
-    )
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:24]
+# Besides the snapshot's settings, those of the slides: a new slide, figures revealed or a group put
+# on screen make another key for the phones' kept deck.
+DECK_FIELDS = SNAPSHOT_FIELDS + ("present_version", "present_slide", "present_group_id", "present_reveal")
 
 
 def presentation_now(event: Event, group_id: int | None = None) -> dict:
@@ -226,7 +212,7 @@ def presentation_now(event: Event, group_id: int | None = None) -> dict:
         f"presenter-deck:{event.pk}:{get_language() or ''}",
         lambda: presentation_deck(event),
         fresh=SNAPSHOT_FRESH_SECONDS,
-        version=_deck_key(event),
+        version=plenary_settings_key(event, DECK_FIELDS),
     )
     state = deck["state"]
     slide = None

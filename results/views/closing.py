@@ -22,7 +22,14 @@ def _results(snapshot: dict) -> list[dict]:
     return snapshot["sessions"]
 
 
+def _now(event, membership) -> dict:
+    return presentation_selectors.presentation_now(event, membership.group_id if membership else None)
+
+
 def _page(request, event, participant, state, membership, *, problems=None, posted=None, status=200):
+    part = request.GET.get("part")
+    if part == "now":  # what every phone fetches every few seconds: the slide alone
+        return render(request, "results/_closing_now.html", {"event": event, "now": _now(event, membership)})
     snapshot = plenary_selectors.plenary_snapshot_cached(event)
     questions = feedback.feedback_questions_of(event)
     posted = posted or {}
@@ -41,12 +48,9 @@ def _page(request, event, participant, state, membership, *, problems=None, post
         "feedback_problem": (problems or {}).get("__all__"),
         "feedback_given": participant.feedback_given_at is not None,
         "scores": range(1, 6),
+        "now": _now(event, membership) if part != "results" else None,
     }
-    context["now"] = presentation_selectors.presentation_now(event, membership.group_id if membership else None)
-    part = request.GET.get("part")
-    template = {"results": "results/_closing_results.html", "now": "results/_closing_now.html"}.get(
-        part, "results/closing.html"
-    )
+    template = "results/_closing_results.html" if part == "results" else "results/closing.html"
     return render(request, template, context, status=status)
 
 

@@ -82,7 +82,8 @@ def export(request, event, name):
 @organiser_of_event
 def results_print(request, event):
     results = selectors.event_results(event, weighting=_weighting(request, event))
-    report = exports.print_report(results, plenary_selectors.plenary_snapshot(event, staff=True, every_question=True))
+    settings_ = plenary_selectors.plenary_settings_of(event)
+    report = exports.print_report(results, *plenary_selectors.plenary_comparison(event, settings_, staff=True))
     rows = selectors.group_result_rows(event)
     points = exports.key_points(rows, selectors.event_question_specs(event))
     return render(request, "results/print.html", {"event": event, **report, "points": points})
