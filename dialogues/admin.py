@@ -23,7 +23,17 @@ class DialoguePartnerForm(forms.ModelForm):
 
     class Meta:
         model = DialoguePartner
-        fields = ["results_public"]
+        fields = ["results_public", "recommendations_shared"]
+
+    def clean_recommendations_shared(self):
+        shared = self.cleaned_data.get("recommendations_shared", False)
+        partner = self.instance
+        if shared and not partner.recommendations_shared and not partner_may_opt_in(self.user, partner):
+            raise forms.ValidationError(
+                _("Only an organiser of %(organisation)s can agree to share its recommendations, on its partner page."),
+                params={"organisation": partner.organisation.name},
+            )
+        return shared
 
     def clean_results_public(self):
         public = self.cleaned_data.get("results_public", False)
@@ -42,7 +52,14 @@ class DialoguePartnerInline(admin.TabularInline):
     model = DialoguePartner
     form = DialoguePartnerForm
     extra = 0
-    fields = ["organisation_name", "contact_email", "invited_at", "accepted_at", "results_public"]
+    fields = [
+        "organisation_name",
+        "contact_email",
+        "invited_at",
+        "accepted_at",
+        "results_public",
+        "recommendations_shared",
+    ]
     readonly_fields = ["organisation_name", "contact_email", "invited_at", "accepted_at"]
 
     def get_formset(self, request, obj=None, **kwargs):

@@ -22,6 +22,7 @@ from dialogues.versions import event_create_from_version, version_publish
 from groups.allocation_runs import allocation_run
 from groups.models import Allocation, BreakoutGroup, GroupMembership
 from infrastructure.slugs import unique_slug
+from results.models import RecommendationCuration
 from results.services import note_submit
 from sessions_app.demo import demo_unique_slug
 from sessions_app.demo_people import demo_attributes_create, demo_login, demo_people_create
@@ -60,6 +61,30 @@ RECOMMENDATIONS = [
     "Require platforms to open their recommendation systems to independent audits.",
     "Fund independent fact-checking in every language.",
 ]
+# The same recommendations as the sites' groups write them; the site's organisers add the
+# English translation on their wall (so the dialogue's results show both).
+WRITTEN_RECOMMENDATIONS = {
+    "fr": [
+        "Faire de l'éducation au numérique une matière de chaque programme scolaire.",
+        "Obliger les plateformes à ouvrir leurs systèmes de recommandation à des audits indépendants.",
+        "Financer une vérification des faits indépendante dans toutes les langues.",
+    ],
+    "pt": [
+        "Incluir a literacia digital no currículo de todas as escolas.",
+        "Obrigar as plataformas a abrir os seus sistemas de recomendação a auditorias independentes.",
+        "Financiar a verificação de factos independente em todas as línguas.",
+    ],
+    "es": [
+        "Incluir la alfabetización digital en el plan de estudios de todas las escuelas.",
+        "Exigir a las plataformas que abran sus sistemas de recomendación a auditorías independientes.",
+        "Financiar la verificación de datos independiente en todos los idiomas.",
+    ],
+    "de": [
+        "Digitale Bildung in jeden Lehrplan aufnehmen.",
+        "Plattformen verpflichten, ihre Empfehlungssysteme unabhängigen Prüfungen zu öffnen.",
+        "Unabhängige Faktenprüfung in jeder Sprache finanzieren.",
+    ],
+}
 
 
 @dataclass
@@ -87,8 +112,9 @@ def _spread(rng: random.Random, total: int, weights: dict[str, float]) -> dict[s
     return counts
 
 
-def _group_results(rng: random.Random, size: int, leaning: dict[str, float]) -> dict:
-    """One group's plausible results for the demo questionnaire (q1..q6)."""
+def _group_results(rng: random.Random, size: int, leaning: dict[str, float], language: str = "en") -> dict:
+    """One group's plausible results for the demo questionnaire (q1..q6), its recommendation
+    written in ``language``."""
     answered = max(1, size - rng.choice([0, 0, 0, 1]))  # sometimes one person does not answer
     trust = _spread(rng, answered, {"1": 2, "2": 4, "3": 4, "4": 2, "5": 1})
     responsible = {"governments": 0, "platforms": 0, "citizens": 0, "media": 0, "international": 0}
@@ -97,14 +123,17 @@ def _group_results(rng: random.Random, size: int, leaning: dict[str, float]) -> 
             responsible[code] += 1
     first = rng.choices(RANKING, weights=[5, 3, 2, 1])[0]
     ranking = [first] + rng.sample([code for code in RANKING if code != first], k=len(RANKING) - 1)
+    key_points = " ".join(rng.sample(KEY_POINTS, k=2))
+    choice = rng.randrange(len(RECOMMENDATIONS))
+    written = WRITTEN_RECOMMENDATIONS.get(language, RECOMMENDATIONS)
     return {
         "answers": {
             "q1": {"counts": _spread(rng, answered, leaning)},
             "q2": {"counts": responsible, "valid": answered},
             "q3": {"counts": trust},
             "q4": {"ranking": ranking},
-            "q5": {"text": " ".join(rng.sample(KEY_POINTS, k=2))},
-            "q6": {"text": rng.choice(RECOMMENDATIONS)},
+            "q5": {"text": key_points},
+            "q6": {"text": written[choice]},
         }
     }
 
@@ -145,13 +174,19 @@ def _groups_and_results(event: Event, rng: random.Random, seed: int, report_all:
             .select_related("participant")
             .first()
         )
+        language = group.language or event.language
+        results = _group_results(rng, sizes.get(group.pk, 5), leaning, language)
         note_submit(
             group=group,
             session=session,
-            data=_group_results(rng, sizes.get(group.pk, 5), leaning),
+            data=results,
             idempotency_key=uuid.uuid4(),
             participant=note_taker.participant if note_taker else None,
         )
+        written = WRITTEN_RECOMMENDATIONS.get(language)
+        if written:  # the site's organisers translated it into English on their wall
+            english = RECOMMENDATIONS[written.index(results["answers"]["q6"]["text"])]
+            RecommendationCuration.objects.create(group=group, translations={"en": english})
 
 
 def demo_dialogue_create(*, partners: int, start: datetime, seed: int = 0) -> DemoDialogue:
@@ -215,6 +250,7 @@ def _dialogue_with_partners(*, partners: int, start: datetime, rng: random.Rando
             invited_by=coordinator,
             accepted_at=timezone.now(),
             results_public=public,
+            recommendations_shared=public,
         )
         local_start = timezone.localtime(start, timezone=zoneinfo.ZoneInfo(tz))
         event = event_create_from_version(

@@ -69,3 +69,9 @@ class ResultsPublicForm(forms.Form):
     results_public = forms.BooleanField(
         label=_("Show our events' aggregated results on the dialogue's public results page"), required=False
     )
+
+
+class RecommendationsSharedForm(forms.Form):
+    recommendations_shared = forms.BooleanField(
+        label=_("Show our groups' recommendations in the dialogue's global results"), required=False
+    )

@@ -238,3 +238,17 @@ def partner_results_public_set(*, partner: DialoguePartner, public: bool, user) 
         partner.results_public = public
         partner.save(update_fields=["results_public"])
     return partner
+
+
+def partner_recommendations_shared_set(*, partner: DialoguePartner, shared: bool, user) -> DialoguePartner:
+    """Sharing the groups' recommendations with the dialogue is, like publishing, the partner's
+    own decision (its organisers only); anyone who may change the partnership may stop it."""
+    if shared and not partner.recommendations_shared and not partner_may_opt_in(user, partner):
+        raise DialogueRefused(
+            _("Only an organiser of %(organisation)s can agree to share its groups' recommendations.")
+            % {"organisation": partner.organisation}
+        )
+    if partner.recommendations_shared != shared:
+        partner.recommendations_shared = shared
+        partner.save(update_fields=["recommendations_shared"])
+    return partner

@@ -104,6 +104,14 @@ class DialoguePartner(models.Model):
         default=False,
         help_text=_("The partner agrees that its events' aggregated results appear on the public results page."),
     )
+    recommendations_shared = models.BooleanField(
+        _("recommendations shared"),
+        default=False,
+        help_text=_(
+            "The partner agrees that its groups' recommendations (those not hidden on its events' walls) appear "
+            "in the dialogue's global results, and on the public page when its results are public."
+        ),
+    )
 
     class Meta:
         ordering = ["dialogue", "organisation__name"]

@@ -7,7 +7,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from dialogues import open_data
 from dialogues.access import may_see_results
 from dialogues.models import Dialogue
+from dialogues.recommendations import cached_dialogue_recommendations, recommendations_page
 from dialogues.results import cached_global_snapshot
 from dialogues.results_cache import (
     figures_etag,
@@ -68,12 +69,29 @@ def _live_context(request, dialogue: Dialogue, snapshot: dict) -> dict:
     return page_context(dialogue, snapshot, scopes, version_wording(dialogue, snapshot))
 
 
+def _recommendations_context(request, dialogue: Dialogue, *, public: bool, keep: tuple[str, ...]) -> dict:
+    """The recommendations' section: one page of them, filtered as asked, and the query strings
+    that keep the page's other choices (``keep``: its scope pickers) in its forms and links."""
+    collection = cached_dialogue_recommendations(dialogue, public=public)
+    recs = recommendations_page(
+        collection, country=request.GET.get("country"), tag=request.GET.get("tag"), page=request.GET.get("page")
+    )
+    kept = [(name, request.GET[name][:200]) for name in keep if request.GET.get(name)]
+    query = QueryDict(mutable=True)
+    for name, value in [*kept, ("country", recs["country"]), ("tag", recs["tag"])]:
+        if value:
+            query[name] = value
+    return {"recs": recs, "keep": kept, "page_query": query.urlencode() + "&" if query else ""}
+
+
 @never_cache
 @require_safe
 @dialogue_viewer
 def dialogue_results(request, dialogue):
     snapshot = cached_global_snapshot(dialogue)
-    return render(request, "dialogues/results.html", _live_context(request, dialogue, snapshot))
+    context = _live_context(request, dialogue, snapshot)
+    context.update(_recommendations_context(request, dialogue, public=False, keep=("scope", "compare")))
+    return render(request, "dialogues/results.html", context)
 
 
 @require_safe
@@ -123,6 +141,7 @@ def public_results(request, dialogue):
         "dialogue": dialogue,
         "figures": mark_safe(figures),  # noqa: S308
         "refresh_seconds": settings.PUBLIC_RESULTS_REFRESH_SECONDS,
+        **_recommendations_context(request, dialogue, public=True, keep=("scope",)),
     }
     return render(request, "dialogues/public.html", context)
 

@@ -21,6 +21,11 @@ urlpatterns = [
         name="dialogue_partner_public",
     ),
     path(
+        "dialogues/<slug:slug>/partner/<slug:organisation>/recommendations/",
+        views.partner_recommendations_shared,
+        name="dialogue_partner_recommendations",
+    ),
+    path(
         "dialogues/<slug:slug>/partner/<slug:organisation>/accept/",
         views.partner_accept,
         name="dialogue_partner_accept",

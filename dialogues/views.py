@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dialogues import access, invitations, selectors, versions
 from dialogues.access import DialogueRefused
-from dialogues.forms import InviteForm, PartnerEventForm, PublishForm, ResultsPublicForm
+from dialogues.forms import InviteForm, PartnerEventForm, PublishForm, RecommendationsSharedForm, ResultsPublicForm
 from dialogues.invitations import InvitationInvalid
 from dialogues.models import Dialogue
 
@@ -155,6 +155,9 @@ def _partner_page(request, dialogue, partner, *, event_form=None, status=200):
         "events": events,
         "event_form": event_form or PartnerEventForm(initial=initial),
         "public_form": ResultsPublicForm(initial={"results_public": partner.results_public}),
+        "recommendations_form": RecommendationsSharedForm(
+            initial={"recommendations_shared": partner.recommendations_shared}
+        ),
         "results_path": selectors.results_path(dialogue),
         "is_coordinator": access.is_coordinator(request.user, dialogue),
     }
@@ -217,6 +220,25 @@ def partner_results_public(request, dialogue, partner):
         messages.success(request, _("Your events' aggregated results will appear on the public results page."))
     else:
         messages.success(request, _("Your events' results will not appear on the public results page."))
+    return redirect("dialogue_partner", slug=dialogue.slug, organisation=partner.organisation.slug)
+
+
+@require_POST
+@partner_of_dialogue
+def partner_recommendations_shared(request, dialogue, partner):
+    form = RecommendationsSharedForm(request.POST)
+    form.is_valid()  # a missing checkbox is "no"
+    shared = bool(form.cleaned_data.get("recommendations_shared"))
+    try:
+        invitations.partner_recommendations_shared_set(partner=partner, shared=shared, user=request.user)
+    except DialogueRefused as exc:
+        return _refused(request, str(exc))
+    if shared:
+        messages.success(
+            request, _("Your groups' recommendations will appear in the dialogue's results, as chosen on your walls.")
+        )
+    else:
+        messages.success(request, _("Your groups' recommendations will not appear in the dialogue's results."))
     return redirect("dialogue_partner", slug=dialogue.slug, organisation=partner.organisation.slug)
 
 

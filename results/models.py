@@ -359,12 +359,15 @@ class FeedbackAnswer(models.Model):
 class RecommendationCuration(models.Model):
     """What the organiser chose for a group's recommendation on the wall and the plenary's slides:
     starred (shown first), hidden (never shown), and the label of a set of similar ones shown
-    together (empty: on its own). A group without a row is shown, unstarred, on its own."""
+    together (empty: on its own), and its translations, which readers of the dialogue's results
+    see in their language. A group without a row is shown, unstarred, on its own."""
 
     group = models.OneToOneField(BreakoutGroup, on_delete=models.CASCADE, related_name="curation")
     starred = models.BooleanField(_("starred"), default=False)
     hidden = models.BooleanField(_("hidden"), default=False)
     cluster_label = models.CharField(_("grouped under"), max_length=80, blank=True)
+    # The recommendation in other languages, written by the event's organisers: {"fr": "…"}.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

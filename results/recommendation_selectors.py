@@ -5,6 +5,7 @@ the order the plenary shows the chosen ones in, their pages, and the suggested g
 The plenary shows the chosen ones: starred first, hidden never, and the recommendations grouped
 under one label together (the set where its first member would stand, starred first within)."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from groups.models import BreakoutGroup
@@ -17,21 +18,26 @@ from sessions_app.models import Event, Question
 CARDS_PER_PAGE = 6
 
 
-def _open_questions(event: Event) -> list[tuple[str, str, str]]:
-    """``(session code, question code, text)`` of the open questions, in order (one query)."""
-    return list(
-        Question.objects.filter(session__event=event, kind=Question.Kind.OPEN)
+def _open_questions(event_ids: list[int]) -> dict[int, list[tuple[str, str, str]]]:
+    """Each event's open questions, in order: ``{event id: [(session code, question code, text)]}``
+    (one query)."""
+    found: dict[int, list[tuple[str, str, str]]] = {event_id: [] for event_id in event_ids}
+    rows = (
+        Question.objects.filter(session__event_id__in=event_ids, kind=Question.Kind.OPEN)
         .order_by("session__order", "order", "pk")
-        .values_list("session__code", "code", "text")
+        .values_list("session__event_id", "session__code", "code", "text")
     )
+    for event_id, session_code, code, text in rows:
+        found[event_id].append((session_code, code, text))
+    return found
 
 
-def _latest_answers(event: Event) -> dict[tuple[int, str], dict]:
+def _latest_answers(event_ids: list[int]) -> dict[tuple[int, str], dict]:
     """The answers of each group's latest revision per session (one query)."""
     latest: dict[tuple[int, str], tuple[int, dict]] = {}
-    rows = NoteRevision.objects.filter(submission__group__event=event).values_list(
-        "submission__group_id", "submission__session__code", "number", "data"
-    )
+    rows = NoteRevision.objects.filter(
+        submission__group__event_id__in=event_ids, submission__group__allocation__is_current=True
+    ).values_list("submission__group_id", "submission__session__code", "number", "data")
     for group_id, session_code, number, data in rows:
         key = (group_id, session_code)
         if key not in latest or number > latest[key][0]:
@@ -40,39 +46,69 @@ def _latest_answers(event: Event) -> dict[tuple[int, str], dict]:
     return {key: answers for key, (_number, answers) in latest.items()}
 
 
-def wall_cards(event: Event) -> list[dict]:
-    """Every current group, in order, with its recommendation and what was chosen for it:
-    ``{"id", "name", "language", "text", "points", "notes_url", "starred", "hidden", "label"}``."""
-    questions = _open_questions(event)
-    answers = _latest_answers(event)
-    curations = {c.group_id: c for c in RecommendationCuration.objects.filter(group__event=event)}
-    cards = []
-    groups = BreakoutGroup.objects.filter(event=event, allocation__is_current=True).order_by("round", "number")
+def recommendation_cards(event_ids) -> dict[int, list[dict]]:
+    """Every current group of these events, in order, with its recommendation (its answer to the
+    last open question it answered in submitted notes), its other key points and what the
+    organisers chose for it: ``{event id: [{"id", "event", "name", "language", "text", "points",
+    "source", "starred", "hidden", "label", "translations"}]}``. Four queries, whatever the
+    number of events."""
+    event_ids = list(event_ids)
+    questions = _open_questions(event_ids)
+    answers = _latest_answers(event_ids)
+    curations = {c.group_id: c for c in RecommendationCuration.objects.filter(group__event_id__in=event_ids)}
+    cards: dict[int, list[dict]] = {event_id: [] for event_id in event_ids}
+    groups = BreakoutGroup.objects.filter(event_id__in=event_ids, allocation__is_current=True).order_by(
+        "event_id", "round", "number"
+    )
     for group in groups:
         points, source = [], None
-        for session_code, code, question_text in questions:
+        for session_code, code, question_text in questions[group.event_id]:
             answer = answers.get((group.pk, session_code), {}).get(code)
             text = answer.get("text") if isinstance(answer, dict) else None
             if isinstance(text, str) and text.strip() and not text_problem(text):
                 points.append({"question": question_text, "text": text})
                 source = session_code
         curation = curations.get(group.pk)
-        cards.append(
+        translations = curation.translations if curation and isinstance(curation.translations, dict) else {}
+        cards[group.event_id].append(
             {
                 "id": group.pk,
+                "event": group.event_id,
                 "name": str(group),
                 "language": group.language,
                 "text": points[-1]["text"] if points else "",
                 "points": points[:-1],
-                "notes_url": reverse(
-                    "notes_form", kwargs={"slug": event.slug, "group_id": group.pk, "session_code": source}
-                )
-                if source
-                else reverse("notes_start", kwargs={"slug": event.slug, "group_id": group.pk}),
+                "source": source,
                 "starred": bool(curation and curation.starred),
                 "hidden": bool(curation and curation.hidden),
                 "label": curation.cluster_label if curation else "",
+                "translations": {k: v for k, v in translations.items() if isinstance(v, str) and v},
             }
+        )
+    return cards
+
+
+def _translation_rows(card: dict, event_language: str) -> list[dict]:
+    """The languages the card may be translated into, with the translation kept in each."""
+    written = (card["language"] or event_language or "").split("-")[0]
+    return [
+        {"code": code, "name": name, "text": card["translations"].get(code, "")}
+        for code, name in settings.LANGUAGES
+        if code != written
+    ]
+
+
+def wall_cards(event: Event) -> list[dict]:
+    """Every current group of the event, in order, with its recommendation (see
+    ``recommendation_cards``), the address of the notes it comes from (``notes_url``) and the
+    languages it may be translated into (``translation_rows``)."""
+    cards = recommendation_cards([event.pk])[event.pk]
+    for card in cards:
+        card["translation_rows"] = _translation_rows(card, event.language)
+        card["notes_url"] = (
+            reverse("notes_form", kwargs={"slug": event.slug, "group_id": card["id"], "session_code": card["source"]})
+            if card["source"]
+            else reverse("notes_start", kwargs={"slug": event.slug, "group_id": card["id"]})
         )
     return cards
 
@@ -138,7 +174,7 @@ def wall_suggestions(cards: list[dict]) -> list[dict]:
 
 
 def wall(event: Event) -> dict:
-    """Everything the wall page shows (three queries and the clustering)."""
+    """Everything the wall page shows (four queries and the clustering)."""
     cards = wall_cards(event)
     units = wall_units(cards)
     return {

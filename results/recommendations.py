@@ -3,6 +3,7 @@ recommendations under a label (``RecommendationCuration``). Every change names t
 wants (starred, not "toggle"), so a double click changes nothing; refused, changing nothing, when
 anything is wrong. Reads are in ``results.recommendation_selectors``."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from results.streams import plenary_changed
 from sessions_app.models import Event
 
 LABEL_LONGEST = 80
+TRANSLATION_LONGEST = 4000  # a recommendation is a paragraph or two (the notes' open answers: 4,000)
 MOST_GROUPS = 500  # more ids than this in one request: not a list a page sends
 
 
@@ -104,3 +106,50 @@ def recommendation_group(*, event: Event, groups, label) -> list[RecommendationC
     if changed:
         plenary_changed(event.pk)
     return curations
+
+
+def _language(value) -> str:
+    codes = dict(settings.LANGUAGES)
+    if not isinstance(value, str) or value not in codes:
+        raise CurationRefused(
+            _("Choose the translation's language among: %(languages)s.") % {"languages": ", ".join(codes)}
+        )
+    return value
+
+
+def _translation(value) -> str:
+    if not isinstance(value, str):
+        raise CurationRefused(_("The translation must be a text."))
+    problem = text_problem(value)
+    if problem:
+        raise CurationRefused(_("The translation %(problem)s") % {"problem": problem})
+    text = value.strip()
+    if len(text) > TRANSLATION_LONGEST:
+        raise CurationRefused(
+            _("The translation is too long: %(n)s characters, at most %(most)s.")
+            % {"n": len(text), "most": TRANSLATION_LONGEST}
+        )
+    return text
+
+
+@transaction.atomic
+def recommendation_translate(*, event: Event, group, language, text) -> RecommendationCuration:
+    """Keep the organisers' translation of a group's recommendation into ``language`` (one of the
+    product's languages; "" takes it away). Readers of the dialogue's results see it in their
+    language, marked as a translation."""
+    (found,) = _groups(event, [group])
+    language = _language(language)
+    if language == (found.language or event.language or "").split("-")[0]:
+        raise CurationRefused(_("The recommendation is written in that language already."))
+    text = _translation(text)
+    curation, _created = RecommendationCuration.objects.select_for_update().get_or_create(group=found)
+    translations = dict(curation.translations or {})
+    if text:
+        translations[language] = text
+    else:
+        translations.pop(language, None)
+    if translations != curation.translations:
+        curation.translations = translations
+        curation.save()
+        plenary_changed(event.pk)
+    return curation

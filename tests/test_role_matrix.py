@@ -73,6 +73,7 @@ PAGES = [
     ("GET", "/events/{slug}/control/recommendations/", "L L L L L N A N"),
     ("POST", "/events/{slug}/control/recommendations/curate/", "L L L L L N A N"),
     ("POST", "/events/{slug}/control/recommendations/group/", "L L L L L N A N"),
+    ("POST", "/events/{slug}/control/recommendations/translate/", "L L L L L N A N"),
     ("GET", "/events/{slug}/results/print/", "L L L L L N A N"),
     ("GET", "/events/{slug}/results/export/questions.csv", "L L L L L N A N"),
     ("GET", "/events/{slug}/results/export/results.xlsx", "L L L L L N A N"),
@@ -105,6 +106,7 @@ PAGES = [
     ("GET", "/dialogues/{dialogue}/partner/{partner}/", "L L L L L N A N"),
     ("POST", "/dialogues/{dialogue}/partner/{partner}/events/", "L L L L L N A N"),
     ("POST", "/dialogues/{dialogue}/partner/{partner}/public/", "L L L L L N A N"),
+    ("POST", "/dialogues/{dialogue}/partner/{partner}/recommendations/", "L L L L L N A N"),
     ("GET", "/dialogues/accept/wrong-token/", "A A A A A A A A"),  # its own answer: the link is invalid
     ("GET", "/dialogues/{dialogue}/results/", "L L L L L F A A"),
     ("GET", "/dialogues/{dialogue}/results/figures/", "L L L L L F A A"),

@@ -9,7 +9,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from infrastructure.actions import action_answer
 from results.recommendation_selectors import CARDS_PER_PAGE, wall
-from results.recommendations import CurationRefused, recommendation_curate, recommendation_group
+from results.recommendations import (
+    CurationRefused,
+    recommendation_curate,
+    recommendation_group,
+    recommendation_translate,
+)
 from sessions_app.decorators import organiser_of_event
 
 YES_NO = {"1": True, "0": False}
@@ -49,7 +54,16 @@ def _group(post, event):
     return _("The recommendations are shown together.")
 
 
-ACTIONS = {"curate": _curate, "group": _group}
+def _translate(post, event):
+    curation = recommendation_translate(
+        event=event, group=post.get("group", ""), language=post.get("language", ""), text=post.get("text", "")
+    )
+    if post.get("language") in curation.translations:
+        return _("The translation is kept.")
+    return _("The translation is taken away.")
+
+
+ACTIONS = {"curate": _curate, "group": _group, "translate": _translate}
 
 
 @require_POST

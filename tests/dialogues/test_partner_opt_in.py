@@ -90,3 +90,19 @@ def test_only_the_partners_organisers_opt_in(dialogue, coordinator, partner):
         partner_results_public_set(partner=theirs, public=True, user=None)
     assert partner_results_public_set(partner=theirs, public=True, user=organiser).results_public is True
     assert partner_results_public_set(partner=theirs, public=False, user=coordinator).results_public is False
+
+
+def test_sharing_recommendations_is_the_partners_consent_in_the_admin_too(client, dialogue, coordinator, partner):
+    client.force_login(coordinator)
+    url = f"/admin/dialogues/dialogue/{dialogue.pk}/change/"
+    data = _admin_post_data(client.get(url))
+    data["partners-0-recommendations_shared"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "can agree to share its recommendations" in response.content.decode()
+    assert DialoguePartner.objects.get(pk=partner[0].pk).recommendations_shared is False
+    DialoguePartner.objects.filter(pk=partner[0].pk).update(recommendations_shared=True)
+    data = _admin_post_data(client.get(url))
+    data.pop("partners-0-recommendations_shared")
+    assert client.post(url, data).status_code == 302  # switched off by a coordinator
+    assert DialoguePartner.objects.get(pk=partner[0].pk).recommendations_shared is False
