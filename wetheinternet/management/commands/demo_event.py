@@ -148,7 +148,11 @@ class Command(BaseCommand):
         self.stdout.write(f"    Global results:  {data['urls']['results']}")
         self.stdout.write(f"  Public results (partners who opted in, no sign-in): {data['urls']['public_results']}")
         for partner in data["partners"]:
-            public = "opted in to the public page" if partner["results_public"] else "not on the public page"
+            public = (
+                "opted in to the public page, shares its recommendations"
+                if partner["results_public"]
+                else "not on the public page"
+            )
             self.stdout.write(f"  {partner['organisation']} ({partner['country']}, {public})")
             self.stdout.write(
                 f"    e-mail {partner['organiser']['email']}   password {_password(partner['organiser']['password'])}"
