@@ -275,6 +275,11 @@ class ControlRoomConsumer(CallRelay, StreamConsumer):
             groups += self._call_groups()
         return groups, streams.event_state(event)
 
+    async def stream_update(self, message):
+        if message.get(streams.PARTICIPANTS_ONLY):
+            return  # a hint for the participants' pages (the phones' slide): nothing shown here
+        await super().stream_update(message)
+
     @property
     def peer(self) -> str:
         return calls.organiser_peer(self.user_id)

@@ -9,7 +9,9 @@ layer. Every payload is JSON with a `type` and a `version`:
   state of that version, and a page that sees a gap in it asks for the snapshot again);
 - `room.presence` and `control.presence` reflect the shared cache, not the database: their
   `version` is the time the presence was read, in milliseconds;
-- `allocation.progress` counts the run's reports (1, 2, ...), newest highest.
+- `allocation.progress` counts the run's reports (1, 2, ...), newest highest;
+- a hint another app sends the participants' pages on the event's group (`participants_hint`,
+  e.g. results' `plenary.slide`) carries that app's own version.
 
 Clients that need no version ignore it."""
 
@@ -136,6 +138,17 @@ def event_changed(event: Event) -> None:
     # is no longer current and join the new one.
     send_on_commit(event_group(event.pk), state, notice={"allocation": state["allocation"]})
     _control_send(event)
+
+
+# A notice on an update of the event's group: the organisers' connections to that group (the
+# control room, a room observed) skip it; only the participants' pages act on it.
+PARTICIPANTS_ONLY = "participants_only"
+
+
+def participants_hint(event_id: int, payload: dict) -> None:
+    """Once committed, a payload for the participants' pages of the event alone (their streams
+    forward it as it is); the organisers' connections to the event's group never see it."""
+    send_on_commit(event_group(event_id), payload, notice={PARTICIPANTS_ONLY: True})
 
 
 def _current_version(event: Event) -> int:

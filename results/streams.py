@@ -1,7 +1,9 @@
 """The results' stream: the plenary screens' channel groups and their updates, coalesced.
 
-Its one payload is the plenary's snapshot (`plenary.snapshot`, built by results.selectors), whose
-`version` is PlenarySettings.version: a screen keeps only the newest.
+Its main payload is the plenary's snapshot (`plenary.snapshot`, built by results.selectors), whose
+`version` is PlenarySettings.version: a screen keeps only the newest. The presenter's commands
+go out at once (`plenary.presenter` to the screens, `plenary.slide` to the participants' phones),
+versioned by PlenarySettings.present_version.
 
 A burst of submissions causes a few broadcasts, not one each.
 
@@ -19,6 +21,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 
+from groups.streams import participants_hint
 from infrastructure.broadcast import send_on_commit
 from infrastructure.resilience import best_effort
 from infrastructure.tasks import task_named
@@ -91,10 +94,15 @@ def plenary_broadcast(*, event_id: int) -> dict | None:
 
 
 PRESENTER = "plenary.presenter"
+SLIDE = "plenary.slide"
 
 
 def presentation_changed(*, event_id: int, state: dict) -> None:
     """The presenter state changed (the slide, a question's figures, the group on screen): every
     screen of the event hears it once committed, at once (no coalescing: it is one small payload
-    per click of the organiser). ``state`` is results.presentation_state.presentation_state."""
+    per click of the organiser). ``state`` is results.presentation_state.presentation_state.
+
+    The participants' pages hear only that it changed (`plenary.slide`): a phone on the closing
+    page fetches its "On the screen now" again, which marks the person's own group."""
     send_on_commit(plenary_group_name(event_id), {"type": PRESENTER, **state})
+    participants_hint(event_id, {"type": SLIDE, "version": state["version"]})

@@ -82,6 +82,8 @@ REDUCERS: dict[str, Callable] = {
     },
     # plenary.js: keeps only the newest snapshot.
     "plenary.snapshot": _newest,
+    # person-live.js: a phone's closing page fetches "On the screen now" again.
+    "plenary.slide": _refetch,
     # presenter.js: the organiser's newest command replaces the snapshot's presenter state.
     "plenary.presenter": lambda state, payload, fetch: (
         state
@@ -208,5 +210,17 @@ def plenary_view(event, *, staff: bool = False) -> Callable[[], dict]:
         from sessions_app.models import Event
 
         return _without_clock(plenary_snapshot(Event.objects.get(pk=event.pk), staff=staff))
+
+    return fetch
+
+
+def closing_now_view(event, group_id: int | None = None) -> Callable[[], dict]:
+    """What a participant's phone shows on its closing page: the slide on every screen now."""
+
+    def fetch():
+        from results.presentation_selectors import presentation_now
+        from sessions_app.models import Event
+
+        return presentation_now(Event.objects.get(pk=event.pk), group_id)
 
     return fetch

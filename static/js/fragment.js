@@ -14,6 +14,9 @@
    next change, so that a reader choosing in a list is never interrupted. A box without parts is
    swapped whole, and not while it holds the focus. Opened <details> stay open. Nothing is
    fetched while the page is hidden; a failed fetch is tried again later, less and less often.
+   It answers a handle whose now() fetches at once (a page's script heard of a change over its
+   websocket); the next fetch then comes a full interval later. WTIFragment.handle(box or its id)
+   answers the handle of a box followed through its data-follow attributes, or null.
 
    WTIFragment.fill(box, html) puts the server's HTML inside box, keeping what was typed in
    its fields, the focus and which <details> with an id are open (the control room's panel,
@@ -135,6 +138,7 @@
 
     last = box.innerHTML;
     schedule(options.now ? 0 : undefined);
+    return { now: function () { schedule(0); } };
   }
 
   function fill(box, html) {
@@ -157,7 +161,16 @@
     if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
   }
 
-  window.WTIFragment = { follow: follow, fill: fill };
+  // The boxes followed through their data-follow attributes, by id: a box swapped whole is
+  // another element afterwards, its id stays.
+  var handles = {};
+
+  function handle(box) {
+    var id = typeof box === "string" ? box : box && box.id;
+    return Object.prototype.hasOwnProperty.call(handles, id) ? handles[id] : null;
+  }
+
+  window.WTIFragment = { follow: follow, fill: fill, handle: handle };
 
   /* The pages say what they follow: <div id="…" data-follow="address of the parts (default: the
      page itself)" data-follow-seconds="3" data-follow-status="id of the status pill, whose
@@ -167,7 +180,7 @@
   Array.prototype.forEach.call(document.querySelectorAll("[data-follow][id]"), function (box) {
     var status = box.dataset.followStatus ? document.getElementById(box.dataset.followStatus) : null;
     var address = box.dataset.follow || location.pathname;
-    follow(box, {
+    handles[box.id] = follow(box, {
       url: function () { return address + location.search; },
       seconds: Math.max(2, parseInt(box.dataset.followSeconds, 10) || 3),
       now: box.hasAttribute("data-follow-now"),

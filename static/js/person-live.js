@@ -1,11 +1,22 @@
-/* A person's own page (lobby or room) follows the event: phase, countdown, messages, presence,
-   help calls; it reloads when the person's view changes. Labels come from #live-labels. */
+/* A person's own page (lobby, room or closing page) follows the event: phase, countdown,
+   messages, presence, help calls; it reloads when the person's view changes. On the closing
+   page, the presenter's slide (`plenary.slide`) makes "On the screen now" fetch at once (its
+   every-3-seconds fetch stays, for a websocket that dropped). Labels come from #live-labels. */
 (function () {
   "use strict";
   var T = JSON.parse(document.getElementById("live-labels").textContent);
   var page = document.body.dataset;
   var renderedKey = page.viewKey, renderedView = page.view;
   var countdown = document.getElementById("countdown");
+  var slideAsked = false;
+
+  // Every phone in the room hears the slide at once: each fetches it within 300 ms, not together.
+  function slideChanged() {
+    var onScreen = window.WTIFragment && window.WTIFragment.handle("closing-now");
+    if (!onScreen || slideAsked) return; // one fetch already waits: it will read the newest slide
+    slideAsked = true;
+    setTimeout(function () { slideAsked = false; onScreen.now(); }, Math.random() * 300);
+  }
   var socket = new LiveSocket("/ws/events/" + page.event + "/me/", {
     indicator: document.getElementById("connection"), heartbeat: 20000,
     labels: {live: T.live, reconnecting: T.reconnecting, refused: T.refused},
@@ -29,6 +40,8 @@
           el.classList.toggle("online", on);
           el.querySelector(".presence").textContent = on ? T.connected : T.notConnected;
         });
+      } else if (data.type === "plenary.slide") {
+        slideChanged();
       } else if (data.type === "help.acknowledged") {
         var help = document.getElementById("help-status");
         if (help) help.textContent = T.onTheWay;

@@ -1,7 +1,9 @@
 """The closing plenary in real browsers: a participant's page moves by itself from the room to
-the closing page (results once revealed, the group's recommendation, what happens next) and they
-answer the anonymous feedback survey. Screenshots at 1280x800 and 390x844 go to test-artifacts/."""
+the closing page (results once revealed, the group's recommendation, what happens next), their
+phone follows the presenter's slide within a second, and they answer the anonymous feedback
+survey. Screenshots at 1280x800 and 390x844 go to test-artifacts/."""
 
+import json
 import re
 
 import pytest
@@ -9,9 +11,30 @@ import pytest
 from tests.e2e.conftest import ARTIFACTS, sign_in
 from tests.e2e.test_live_event import check_in_quietly
 from tests.e2e.test_pages_follow import organiser_post
+from tests.e2e.test_presenter import WATCH
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30_000
+
+
+def presenter_command(request) -> bool:
+    return request.method == "POST" and request.url.endswith("/results/control/presenter/")
+
+
+def slide_followed(control, phone, button: str, selector: str) -> float:
+    """Seconds from the control room's answer to a click on `button` to the phone's "On the
+    screen now" matching `selector` (the phone's own record of when it first did), waited for a
+    second at most. The click comes just after one of the phone's own fetches, whose next turn is
+    3 s later: only the push can bring the slide within the second."""
+    phone.evaluate(WATCH, selector)
+    with phone.expect_response(lambda r: "part=now" in r.url, timeout=TIMEOUT):
+        pass
+    with control.expect_request_finished(presenter_command, timeout=TIMEOUT) as command:
+        control.click(button)
+    timing = command.value.timing
+    answered = timing["startTime"] + timing["responseEnd"]  # ms since the epoch, as Date.now()
+    phone.wait_for_function("() => window.seenAt !== null", timeout=1000)
+    return (phone.evaluate("window.seenAt") - answered) / 1000
 
 
 def test_a_participant_reaches_the_closing_page_and_answers_the_survey(browser, live_product):
@@ -63,11 +86,16 @@ def test_a_participant_reaches_the_closing_page_and_answers_the_survey(browser, 
     wide.wait_for_selector("text=The results will be shown", state="detached", timeout=TIMEOUT)
     assert wide.evaluate("window.notReloaded === true")
 
-    # The presenter moves the screens to the first question: the phones follow within seconds.
+    # The control room moves the screens to the first question, then back to the title: the
+    # phone follows within a second each time, told over its websocket.
     assert narrow.locator("#closing-now [data-kind=title]").count() == 1
-    organiser_post(organiser, f"{base}/events/{slug}/results/control/presenter/", {"slide": "1"})
-    narrow.wait_for_selector("#closing-now [data-kind=question]", timeout=10_000)
+    control.wait_for_selector("#presenter-controls[data-slide='0'] #presenter-next", timeout=TIMEOUT)
+    taken = [slide_followed(control, narrow, "#presenter-next", "#closing-now [data-kind=question]")]
     narrow.locator("#closing-now").screenshot(path=str(ARTIFACTS / "closing-now-390.png"))
+    control.wait_for_selector("#presenter-controls[data-slide='1'] #presenter-previous", timeout=TIMEOUT)
+    taken.append(slide_followed(control, narrow, "#presenter-previous", "#closing-now [data-kind=title]"))
+    (ARTIFACTS / "closing-now-timings.json").write_text(json.dumps(taken))
+    assert max(taken) <= 1.0, f"the phone followed in {taken} s"
 
     # The survey: each answers, and is thanked once.
     narrow.screenshot(path=str(ARTIFACTS / "closing-survey-390.png"), full_page=True)

@@ -5,7 +5,8 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 
-from groups import services
+from groups import services, streams
+from results.presentation import presentation_update
 from sessions_app.auth import SESSION_KEY, participant_session_entry
 from wetheinternet.asgi import application
 
@@ -114,6 +115,26 @@ async def test_control_room_stream_is_for_the_events_organisers(event, phases, o
     late = await database_sync_to_async(lambda: participant)()
     await database_sync_to_async(services.participant_check_in_and_seat)(participant=late)
     assert (await control.receive_json_from(timeout=5))["type"] == "control.changed"
+    await control.disconnect()
+
+
+async def test_the_presenters_slide_reaches_the_peoples_streams_and_not_the_control_rooms(
+    event, grouped, participant, organiser
+):
+    """`plenary.slide` goes to the event's group: a person's stream forwards it as it is; the
+    control room's, on the same group, skips it and goes on with what follows."""
+    me, _, _ = await open_stream(f"/ws/events/{event.slug}/me/", await cookie_for_person(participant))
+    assert (await me.receive_json_from())["type"] == "event.state"
+    assert (await me.receive_json_from())["type"] == "room.presence"
+    control, _, _ = await open_stream(f"/ws/events/{event.slug}/control/", await cookie_for_user(organiser))
+    assert (await control.receive_json_from())["type"] == "event.state"
+    group = await database_sync_to_async(lambda: grouped.groups.get(number=2))()
+    await database_sync_to_async(presentation_update)(event=event, group=group)
+    assert await me.receive_json_from(timeout=5) == {"type": "plenary.slide", "version": 1}
+    assert await control.receive_nothing(timeout=0.5)
+    await database_sync_to_async(streams.control_changed)(event)
+    assert (await control.receive_json_from(timeout=5))["type"] == "control.changed"
+    await me.disconnect()
     await control.disconnect()
 
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from groups.streams import event_group
 from results import services
 from results.models import PlenarySettings
 from results.presentation import PresentationRefused, presentation_update
@@ -15,7 +16,7 @@ from results.presentation_selectors import presentation_deck, presentation_now, 
 from results.streams import plenary_group_name
 from sessions_app.models import Option, Question
 from tests.factories import make_event, make_groups, make_organisation, make_questionnaire
-from tests.streams import plenary_view, verify_action
+from tests.streams import closing_now_view, events_sent, plenary_view, verify_action
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_moving_the_screens_sends_the_state_they_follow(event, session):
     events = verify_action(
         lambda: presentation_update(event=event, slide=2), {plenary_group_name(event.pk): plenary_view(event)}
     )
-    assert [p["type"] for g, p in events] == ["plenary.presenter"]
+    assert [p["type"] for g, p in events] == ["plenary.presenter", "plenary.slide"]
     assert events[0][1] == {
         "type": "plenary.presenter",
         "version": 1,
@@ -54,6 +55,36 @@ def test_moving_the_screens_sends_the_state_they_follow(event, session):
         "group": None,
         "reveal": "",
     }
+
+
+def phones_heard(event, events) -> list[dict]:
+    """What the participants' pages of the event were sent."""
+    return [payload for group, payload in events if group == event_group(event.pk)]
+
+
+def test_the_participants_phones_hear_each_change_once_it_is_committed(event, session):
+    """The participants' pages hear that the slide changed (their closing page fetches "On the
+    screen now" again), once per change and only after the commit."""
+    (group,) = make_groups(event, 1)
+    views = {plenary_group_name(event.pk): plenary_view(event), event_group(event.pk): closing_now_view(event)}
+    events = verify_action(lambda: presentation_update(event=event, slide=2), views)
+    assert phones_heard(event, events) == [{"type": "plenary.slide", "version": 1}]
+    reveal = {"question": "digital-public-sphere/q2", "reveal": True}
+    events = verify_action(lambda: presentation_update(event=event, **reveal), views)
+    assert phones_heard(event, events) == [{"type": "plenary.slide", "version": 2}]
+    with events_sent() as sent:
+        presentation_update(event=event, group=group)
+        assert sent == [], "nothing before the commit"
+    assert phones_heard(event, sent) == [{"type": "plenary.slide", "version": 3}]
+
+
+def test_the_phones_hear_nothing_of_a_refused_command_or_one_that_changes_nothing(event, session):
+    presentation_update(event=event, slide=1)
+    with events_sent() as sent, pytest.raises(PresentationRefused):
+        presentation_update(event=event, slide=1, group="0")
+    with events_sent() as unchanged:
+        presentation_update(event=event, slide="1")
+    assert sent == [] and unchanged == [] and present(event).present_version == 1
 
 
 def test_a_command_that_changes_nothing_sends_nothing(event, session):
