@@ -199,6 +199,9 @@ def _option(option: dict, revealed: bool) -> dict:
 DECK_FIELDS = SNAPSHOT_FIELDS + ("present_version", "present_slide", "present_group_id", "present_reveal")
 
 
+DECK_FIRST_COPY_WAIT = 2.0  # seconds
+
+
 def presentation_now(event: Event, group_id: int | None = None) -> dict:
     """The slide every screen shows now, as a participant's phone follows it in the closing
     plenary: ``{"slide", "reference", "vote"}``. ``slide`` is a slide of ``presentation_deck``
@@ -213,6 +216,8 @@ def presentation_now(event: Event, group_id: int | None = None) -> dict:
         lambda: presentation_deck(event),
         fresh=SNAPSHOT_FRESH_SECONDS,
         version=plenary_settings_key(event, DECK_FIELDS),
+        # A new slide sends the room's phones here within 300 ms: one builds, the others wait for it.
+        first_copy_wait=DECK_FIRST_COPY_WAIT,
     )
     state = deck["state"]
     slide = None
