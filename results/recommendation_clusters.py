@@ -109,10 +109,22 @@ def suggest_clusters(items, threshold: float = THRESHOLD) -> list[list]:
     return sorted(found, key=lambda keys: keys[0])
 
 
+def _written_forms(texts: list[tuple[str, str]]) -> dict[str, str]:
+    """Each compared word's most frequent form as written (lower case, accents kept): "énergie"
+    is compared as "energie" but proposed as written."""
+    forms: dict[str, Counter] = {}
+    for _language, text in texts:
+        for written in WORD.findall(unicodedata.normalize("NFC", text.replace("\x00", " ").casefold())):
+            forms.setdefault(fold(written), Counter())[written] += 1
+    return {key: sorted(found.items(), key=lambda item: (-item[1], item[0]))[0][0] for key, found in forms.items()}
+
+
 def common_words(texts: list[tuple[str, str]], most: int = 3) -> list[str]:
     """A label to propose for a set: the words its texts share, the most frequent first (ties in
-    alphabetical order); ``texts`` are ``(language, text)``."""
+    alphabetical order), as written; ``texts`` are ``(language, text)``."""
     sets = [set(words(text, language)) for language, text in texts]
     shared = set.intersection(*sets) if sets else set()
     counts = Counter(w for language, text in texts for w in words(text, language) if w in shared)
-    return [w for w, _count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:most]]
+    forms = _written_forms(texts)
+    chosen = [w for w, _count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:most]]
+    return [forms.get(w, w) for w in chosen]

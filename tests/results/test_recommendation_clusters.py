@@ -68,3 +68,9 @@ def test_the_pieces():
     assert cosine(a, b) == pytest.approx(1.0) and tfidf([[]]) == [{}]
     assert common_words([("en", "Safe bike lanes"), ("en", "bike lanes and bike parks")]) == ["bike", "lanes"]
     assert common_words([]) == []
+
+
+def test_a_proposed_label_keeps_the_words_accents_as_written():
+    texts = [("fr", "Plus d'énergie solaire à l'école"), ("fr", "L'ÉNERGIE solaire dans chaque école")]
+    assert common_words(texts) == ["école", "énergie", "solaire"]  # ties: in the order of the compared words
+    assert fold("énergie") == "energie"  # compared without them
