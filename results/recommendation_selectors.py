@@ -5,6 +5,9 @@ the order the plenary shows the chosen ones in, their pages, and the suggested g
 The plenary shows the chosen ones: starred first, hidden never, and the recommendations grouped
 under one label together (the set where its first member would stand, starred first within)."""
 
+import hashlib
+import json
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -173,11 +176,30 @@ def wall_suggestions(cards: list[dict]) -> list[dict]:
     return suggestions
 
 
+def wall_signature(cards: list[dict]) -> str:
+    """Changes with anything the wall shows of its cards: texts, choices, sets, translations."""
+    shown = [
+        (c["id"], c["text"], c["points"], c["starred"], c["hidden"], c["label"], sorted(c["translations"].items()))
+        for c in cards
+    ]
+    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()[:20]
+
+
+def wall_news(found: dict, seen: str, written: str) -> dict:
+    """What changed since a page drew the wall whose signature was ``seen`` with ``written``
+    recommendations: ``{"changed", "new"}`` (``new``: how many more recommendations now)."""
+    now = sum(1 for card in found["cards"] if card["text"])
+    before = int(written) if written.isascii() and written.isdigit() and len(written) < 7 else now
+    return {"changed": seen != found["signature"], "new": max(0, now - before)}
+
+
 def wall(event: Event) -> dict:
     """Everything the wall page shows (four queries and the clustering)."""
     cards = wall_cards(event)
     units = wall_units(cards)
     return {
+        "signature": wall_signature(cards),
+        "written": sum(1 for card in cards if card["text"]),
         "cards": cards,
         "pages": wall_pages(units),
         "hidden": [c for c in cards if c["hidden"] and c["text"]],

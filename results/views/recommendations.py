@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from infrastructure.actions import action_answer
-from results.recommendation_selectors import CARDS_PER_PAGE, wall
+from results.recommendation_selectors import CARDS_PER_PAGE, wall, wall_news
 from results.recommendations import (
     CurationRefused,
     recommendation_curate,
@@ -24,9 +24,15 @@ YES_NO = {"1": True, "0": False}
 @require_GET
 @organiser_of_event
 def recommendations_wall(request, event):
-    return render(
-        request, "results/recommendations.html", {"event": event, "wall": wall(event), "per_page": CARDS_PER_PAGE}
-    )
+    """The wall; with ``?part=news&seen=<its signature>``, only the box that says whether the wall
+    changed since the page was drawn (the page asks every few seconds, static/js/wall.js)."""
+    found = wall(event)
+    context = {"event": event, "wall": found, "per_page": CARDS_PER_PAGE}
+    if request.GET.get("part") == "news":
+        seen = request.GET.get("seen", "")[:64]
+        context["news"] = wall_news(found, seen, request.GET.get("written", ""))
+        return render(request, "results/_wall_news.html", context)
+    return render(request, "results/recommendations.html", context)
 
 
 def _yes_no(post, name):

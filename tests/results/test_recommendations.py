@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from groups.models import BreakoutGroup
 from results import services
 from results.models import RecommendationCuration
 from results.plenary_selectors import plenary_snapshot
@@ -226,3 +227,26 @@ def test_a_hostile_label_and_recommendation_are_shown_as_text(event, session, or
     for html in (page, deck.content.decode()):
         assert "<script>alert" not in html and "<img src=x" not in html
         assert "&lt;script&gt;alert" in html and "&lt;img src=x" in html
+
+
+def test_the_wall_says_when_it_changed_since_it_was_drawn(event, session, groups, organiser):
+    page_url = reverse("recommendations_wall", kwargs={"slug": event.slug})
+    client = Client()
+    client.force_login(organiser)
+    first = wall(event)
+    news_url = f"{page_url}?part=news&seen={first['signature']}&written={first['written']}"
+    assert first["written"] == len(TEXTS)
+    assert 'data-news="' in client.get(page_url).content.decode()
+    quiet = client.get(news_url).content.decode()
+    assert 'id="wall-news"' in quiet and "Show the wall as it is now" not in quiet
+    recommendation_curate(event=event, group=groups[0], hidden=True)  # another organiser's choice
+    changed = client.get(news_url).content.decode()
+    assert "The wall has changed since you opened it" in changed and "Show the wall as it is now" in changed
+    extra = BreakoutGroup.objects.create(event=event, allocation=groups[0].allocation, number=9, language="en")
+    data = {"answers": {"q6": {"text": "Open the town hall's data."}}}
+    services.note_submit(group=extra, session=session, data=data, idempotency_key=uuid.uuid4())
+    assert "1 new recommendation has arrived." in client.get(news_url).content.decode()
+    for hostile in ("<x>", "9" * 50, "٣", ""):
+        answer = client.get(page_url, {"part": "news", "seen": hostile, "written": hostile})
+        assert answer.status_code == 200 and "<x>" not in answer.content.decode()
+    assert client.get(page_url, {"part": "news", "seen": "\x00"}).status_code == 400  # refused before the view
