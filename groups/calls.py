@@ -15,6 +15,10 @@ from infrastructure.client_messages import ClientMessageInvalid
 from sessions_app.models import Event
 
 PEER = re.compile(r"[po][0-9]{1,12}")
+# Every browser of a mesh call sends its video to every other: beyond eight people, phones and
+# home connections give up (docs/benchmarks.md, bench/video_call.py). Organisers observing come
+# on top.
+MOST_IN_A_CALL = 8
 MAX_SDP_CHARACTERS = 12_000
 MAX_CANDIDATE_CHARACTERS = 1_000
 MAX_MID_CHARACTERS = 64
@@ -81,6 +85,11 @@ def call_signal_check(content: dict) -> dict:
     if "to" not in content or ("description" in content) == ("candidate" in content):
         raise ClientMessageInvalid(_("A call signal names whom it is for and carries one description or candidate."))
     return content
+
+
+def call_too_large(group_id: int) -> bool:
+    """Whether the group has more members than a built-in call holds."""
+    return GroupMembership.objects.filter(group_id=group_id).count() > MOST_IN_A_CALL
 
 
 def call_member(*, group_id: int, participant_id: int):

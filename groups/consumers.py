@@ -28,6 +28,9 @@ class CallRelay:
         },
     }
     call_group_id = None  # the group whose call this connection is in
+    # Joining a call of eight sends an offer or answer and a dozen ICE candidates per peer.
+    message_burst = 200
+    message_rate = 40.0
     call_name = call_role = ""
     event_id = None
 
@@ -42,26 +45,33 @@ class CallRelay:
         return [streams.call_group(self.call_group_id), streams.call_peer_group(self.call_group_id, self.peer)]
 
     def _call_join(self, content):
-        """(group id, name, role, ICE configuration) when this peer may join that call now."""
+        """(group id, name, role, ICE configuration) when this peer may join that call now, else
+        the reason it may not (a text)."""
+        refused = _("Only the members of a room join its call, while the rooms are open.")
         admitted = self._call_admit(content)
         if admitted is None:
-            return None
+            return refused
         group_id = admitted[0]
         event = Event.objects.filter(pk=self.event_id).first()
         phase = event.running_phase() if event is not None else None
         if event is None or event.video_provider != Event.VideoProvider.BUILTIN or phase is None:
-            return None
+            return refused
         if (
             phase.kind != phase.Kind.BREAKOUT
             or not event.groups.filter(pk=group_id, allocation__is_current=True).exists()
         ):
-            return None
+            return refused
+        if calls.call_too_large(group_id):
+            return _(
+                "This room has more than %(most)s people: the built-in call holds %(most)s. "
+                "Ask the organisers to use a Jitsi room or a meeting link for this event."
+            ) % {"most": calls.MOST_IN_A_CALL}
         return (*admitted, ice_configuration(person=self.peer))
 
     async def on_call_join(self, content):
         joined = await database_sync_to_async(self._call_join)(content)
-        if joined is None:
-            await self.send_error(_("Only the members of a room join its call, while the rooms are open."))
+        if isinstance(joined, str):
+            await self.send_error(joined)
             return
         group_id, self.call_name, self.call_role, ice = joined
         if self.call_group_id not in (None, group_id):

@@ -3,8 +3,11 @@
 What clients send is checked before any handler sees it (infrastructure.client_messages): a bad
 message gets an error answer and the connection stays usable."""
 
+import time
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.translation import gettext as _
 
 from infrastructure.client_messages import ClientMessageInvalid, client_message_parse
 from infrastructure.resilience import best_effort
@@ -30,6 +33,24 @@ async def channel_release(layer, channel_name: str) -> None:
         buffer.pop(channel_name, None)
 
 
+class MessageBudget:
+    """A connection's allowance of client messages: ``burst`` at once, given back at
+    ``per_second`` (a token bucket, in the connection's own memory)."""
+
+    def __init__(self, burst: int, per_second: float, clock=time.monotonic):
+        self.burst, self.per_second, self.clock = burst, per_second, clock
+        self.tokens, self.at = float(burst), clock()
+
+    def take(self) -> bool:
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.per_second)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
 class StreamConsumer(AsyncJsonWebsocketConsumer):
     """Subclasses implement `authorise()` (sync, may use the database), which returns
     (channel group names, snapshot dict) or None to refuse the connection. They may accept more
@@ -38,6 +59,12 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     group_names: list[str] = []
     client_messages: dict[str, dict] = {"refresh": {}}
+    # A page sends a message now and then; more than this is a script: the surplus is dropped,
+    # with one error a second, and the connection stays open.
+    message_burst = 60
+    message_rate = 10.0
+    budget: MessageBudget | None = None
+    flood_told_at = 0.0
     large_client_messages: frozenset[str] = frozenset()  # types allowed up to 16 kB instead of 4 kB
     ended = False
 
@@ -92,6 +119,13 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if self.ended:
+            return
+        if self.budget is None:
+            self.budget = MessageBudget(self.message_burst, self.message_rate)
+        if not self.budget.take():
+            if time.monotonic() - self.flood_told_at >= 1.0:
+                self.flood_told_at = time.monotonic()
+                await self.send_error(_("Too many messages at once: the last ones were dropped. Wait a moment."))
             return
         try:
             content = client_message_parse(text_data, self.client_messages, large_types=self.large_client_messages)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from groups import streams
 from results import feedback, plenary_selectors, presentation_selectors
+from results.figures import bar_width
 from sessions_app.decorators import participant_of_event
 
 
@@ -18,7 +19,7 @@ def _results(snapshot: dict) -> list[dict]:
     for session in snapshot["sessions"]:
         for question in session["questions"]:
             for option in question["options"]:
-                option["width"] = f"{option['percent'] or 0}%"
+                option["width"] = bar_width(option["percent"])
     return snapshot["sessions"]
 
 

@@ -281,6 +281,10 @@
       closePeer(data.from);
     } else if (data.type === "call.ended") {
       Object.keys(peers).forEach(closePeer);
+    } else if (data.type === "error" && local && !me) {
+      // The call refused us (the rooms closed, a room too large for it): say why, stop the camera.
+      leave(true);
+      say(data.message);
     }
   });
 

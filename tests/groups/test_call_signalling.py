@@ -1,13 +1,16 @@
 """The room's video call: signalling relayed over the person's stream, only within one group,
 every message named by the server with its sender, bad signals refused (real channel layer)."""
 
+import asyncio
 import json
 
 import pytest
 from channels.db import database_sync_to_async
 
-from groups import services
+from groups import calls, services
+from groups.consumers import ParticipantConsumer
 from groups.models import GroupMembership
+from infrastructure.consumers import MessageBudget
 from tests.groups.test_consumers import cookie_for_person, open_stream
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -197,3 +200,57 @@ async def test_an_organiser_observing_a_room_joins_its_call_as_organiser(event, 
     await control.disconnect()
     assert (await next_of(me, "call.leave"))["from"] == f"o{organiser.pk}"
     await me.disconnect()
+
+
+@database_sync_to_async
+def crowd_group_of(participant, extra: int):
+    """`extra` more people in the participant's group."""
+    from tests.factories import make_person
+
+    membership = GroupMembership.objects.get(participant=participant, group__allocation__is_current=True)
+    for i in range(extra):
+        person = make_person(participant.event, first_name=f"Extra{i}", languages="en")
+        GroupMembership.objects.create(
+            allocation=membership.allocation, group=membership.group, participant=person, role="participant"
+        )
+
+
+async def test_a_room_larger_than_a_call_holds_is_told_so(event, breakout, participant):
+    await crowd_group_of(participant, calls.MOST_IN_A_CALL - 3)  # 4 members already: 9 in all
+    stream, _, _ = await open_stream(f"/ws/events/{event.slug}/me/", await cookie_for_person(participant))
+    await stream.send_json_to({"type": "call.join"})
+    message = (await next_of(stream, "error"))["message"]
+    assert f"more than {calls.MOST_IN_A_CALL} people" in message and "Jitsi" in message
+    assert not [m for m in await heard(stream) if m["type"] == "call.ready"]
+    await stream.disconnect()
+
+
+async def test_a_flood_of_messages_is_cut_and_the_connection_recovers(event, breakout, participant, facilitator):
+    me = await join(event, participant)
+    colleague = await join(event, facilitator)
+    sent = 3000  # cheap to refuse one by one (an unknown type): only the budget stops them
+    for _ in range(sent):
+        await colleague.send_to(text_data='{"type": "call.nonsense"}')
+    answers = [m for m in await heard(colleague, 1.0) if m["type"] == "error"]
+    flood = [m for m in answers if "Too many messages" in m["message"]]
+    handled = len(answers) - len(flood)
+    assert ParticipantConsumer.message_burst <= handled < sent / 2  # most never reached a handler
+    assert 1 <= len(flood) <= 10  # told once a second, not once per dropped message
+    await asyncio.sleep(ParticipantConsumer.message_burst / ParticipantConsumer.message_rate)
+    await colleague.send_json_to({"type": "call.signal", "to": f"p{participant.pk}", "description": OFFER})
+    assert (await next_of(me, "call.signal"))["description"] == OFFER  # the connection is usable again
+    await colleague.disconnect()
+    await me.disconnect()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_message_budget_refills_at_its_rate():
+    now = [0.0]
+    budget = MessageBudget(3, 2.0, clock=lambda: now[0])
+    assert [budget.take() for _ in range(4)] == [True, True, True, False]
+    now[0] = 0.4  # 0.8 of a message back: still none
+    assert budget.take() is False
+    now[0] = 0.6
+    assert budget.take() is True and budget.take() is False
+    now[0] = 100.0  # never more than the burst
+    assert sum(budget.take() for _ in range(10)) == 3
