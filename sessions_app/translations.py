@@ -18,8 +18,9 @@ from infrastructure.sheet_import import ImportError_, ImportResult, csv_header, 
 from sessions_app.models import Event, Session
 from sessions_app.services import LANGUAGE_CODE_RE
 
-# The texts translated in the spreadsheet and PO files (session, question, option), and those
-# translated in the admin only (a phase's title).
+# The texts translated in the spreadsheet and PO files: the questionnaire's (session, question,
+# option) and the phases' titles, which people see on their pages. A phase is named by its order
+# in the "session" column (its PO context is "phase/<order>/title").
 FIELDS = {
     "session": ["title", "material"],
     "question": ["text", "help_text"],
@@ -52,6 +53,8 @@ def _rows(event: Event):
                 yield "question", session.code, question.code, "", field, question
             for option in question.options.all():
                 yield "option", session.code, question.code, option.code, "label", option
+    for phase in event.phases.order_by("order"):
+        yield "phase", str(phase.order), "", "", "title", phase
 
 
 def translation_languages(event: Event, rows=None) -> list[str]:

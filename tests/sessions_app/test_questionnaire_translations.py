@@ -205,3 +205,23 @@ def test_organisers_download_and_upload_po_files_in_the_admin(client, organiser,
     assert client.get(f"/admin/sessions_app/event/{event.pk}/translations.po?language=<x>").status_code == 400
     client.force_login(other_organiser)
     assert client.get(f"/admin/sessions_app/event/{event.pk}/translations.po?language=fr").status_code == 404
+
+
+def test_the_phases_titles_go_out_and_come_back_with_the_questionnaire(event, questionnaire):
+    from sessions_app.translations import translations_export_po
+
+    Phase.objects.create(event=event, order=1, kind="opening", title="Welcome", planned_minutes=15)
+    Phase.objects.create(event=event, order=2, kind="breakout", title="In your rooms", planned_minutes=45)
+    rows = exported(event)
+    phases = [(r["object"], r["session"], r["field"], r["original"]) for r in rows if r["object"] == "phase"]
+    assert phases == [("phase", "1", "title", "Welcome"), ("phase", "2", "title", "In your rooms")]
+    result = translations_import_csv(event=event, data=fill(rows, "fr", {("phase", "2", "", "title"): "En salles"}))
+    assert result.ok, result.errors
+    assert translated(Phase.objects.get(order=2), "title", "fr") == "En salles"
+    assert translated(Phase.objects.get(order=1), "title", "fr") == "Welcome"
+    assert 'msgctxt "phase/2/title"' in translations_export_po(event=event, language="fr")
+    for row in rows:
+        if row["object"] == "phase":
+            row["session"] = "9"  # no such phase
+    refused = translations_import_csv(event=event, data=fill(rows, "fr", {("phase", "9", "", "title"): "?"}))
+    assert not refused.ok and translated(Phase.objects.get(order=2), "title", "fr") == "En salles"
