@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from results.models import OpenVote, PlenarySettings
-from results.services import VOTED_KINDS, VoteRefused, _vote_data
+from results.services import VOTED_KINDS, VoteRefused, vote_data
 from results.streams import plenary_changed
 from sessions_app.models import Event, Question
 
@@ -91,7 +91,7 @@ def open_vote_cast(*, event: Event, question: Question, device: uuid.UUID, choic
         raise VoteRefused(_("The group answers this question together."))
     if not question.is_open:
         raise VoteRefused(_("This question is not open for answers."))
-    data = _vote_data(question, choice)
+    data = vote_data(question, choice)
     try:
         with transaction.atomic():
             vote = OpenVote.objects.create(question=question, device=device, data=data)

@@ -318,7 +318,9 @@ def _note_submit_locked(*, group, session, questions, clean, key, base_version, 
 # --- Votes in the room ----------------------------------------------------------------------
 
 
-def _vote_data(question: Question, choice) -> dict:
+def vote_data(question: Question, choice) -> dict:
+    """A person's choice for a voted question as stored (``{"choice"}`` or ``{"choices"}``), checked
+    against the question's options; shared by signed-in and open (phone) votes."""
     codes = list(question.options.values_list("code", flat=True))
     chosen = [choice] if isinstance(choice, str) else list(choice or [])
     if not chosen or not all(isinstance(code, str) for code in chosen):
@@ -360,7 +362,7 @@ def vote_cast(*, participant: Participant, question: Question, choice) -> Vote |
     if choice in (None, "", []):
         Vote.objects.filter(question=question, participant=participant).delete()
         return None
-    data = _vote_data(question, choice)
+    data = vote_data(question, choice)
     try:
         with transaction.atomic():
             vote, _created = Vote.objects.update_or_create(
