@@ -13,6 +13,7 @@ groups) and is kept like the figures: rebuilt when older than ``FRESH_SECONDS`` 
 at a time. Reading it in a language, filtered and paged, is ``recommendations_page``: pure, per
 request."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language, get_language_info
@@ -121,6 +122,34 @@ def _clean_filter(value) -> str:
     return value[:FILTER_MAX_CHARS] if isinstance(value, str) else ""
 
 
+def _chosen(collection: dict, country: str, tag: str) -> list[dict]:
+    return [
+        site
+        for site in collection["sites"]
+        if (not country or site["country"] == country) and (not tag or tag in site["tags"])
+    ]
+
+
+def recommendations_table(collection: dict, *, country="", tag="", organisation: bool = True) -> tuple[list, list]:
+    """The recommendations (filtered as on the page) as a table to download: a row each, its
+    site, language, set and its translations into the product's languages. ``organisation``:
+    with the partner organisation's name (the signed-in page; the public page names sites only)."""
+    country, tag = _clean_filter(country), _clean_filter(tag)
+    codes = [code for code, _name in settings.LANGUAGES]
+    header = ["site", *(["organisation"] if organisation else []), "country", "continent", "tags"]
+    header += ["language", "set", "starred", "recommendation", *[f"translation_{code}" for code in codes]]
+    rows = []
+    for site in _chosen(collection, country, tag):
+        for r in site["recommendations"]:
+            place = [site["title"], *([site["organisation"]] if organisation else [])]
+            place += [site["country"], site["continent"], ", ".join(site["tags"])]
+            rows.append(
+                [*place, r["language"], r["label"], "yes" if r["starred"] else "", r["text"]]
+                + [r["translations"].get(code, "") for code in codes]
+            )
+    return header, rows
+
+
 def recommendations_page(collection: dict, *, country="", tag="", page=1, language: str | None = None) -> dict:
     """One page of the recommendations in the reader's language, filtered by country and tag:
     ``{"items": [{site, recommendation}], "page": Page, "countries", "tags", "country", "tag",
@@ -129,9 +158,7 @@ def recommendations_page(collection: dict, *, country="", tag="", page=1, langua
     language = (language or get_language() or "en").lower()
     country, tag = _clean_filter(country), _clean_filter(tag)
     sites = collection["sites"]
-    chosen = [
-        site for site in sites if (not country or site["country"] == country) and (not tag or tag in site["tags"])
-    ]
+    chosen = _chosen(collection, country, tag)
     items = [
         {"site": site, "recommendation": in_language(recommendation, language)}
         for site in chosen

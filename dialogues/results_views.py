@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 from dialogues import open_data
 from dialogues.access import may_see_results
 from dialogues.models import Dialogue
-from dialogues.recommendations import cached_dialogue_recommendations, recommendations_page
+from dialogues.recommendations import cached_dialogue_recommendations, recommendations_page, recommendations_table
 from dialogues.results import cached_global_snapshot
 from dialogues.results_cache import (
     figures_etag,
@@ -28,7 +28,7 @@ from dialogues.results_cache import (
     snapshot_etag,
 )
 from dialogues.results_display import chosen_scopes, page_context, version_wording
-from infrastructure.downloads import attachment
+from infrastructure.downloads import attachment, table_download
 
 JSON_OPTIONS = {"ensure_ascii": False}
 
@@ -81,7 +81,17 @@ def _recommendations_context(request, dialogue: Dialogue, *, public: bool, keep:
     for name, value in [*kept, ("country", recs["country"]), ("tag", recs["tag"])]:
         if value:
             query[name] = value
-    return {"recs": recs, "keep": kept, "page_query": query.urlencode() + "&" if query else ""}
+    filters = QueryDict(mutable=True)
+    for name in ("country", "tag"):
+        if recs[name]:
+            filters[name] = recs[name]
+    return {
+        "recs": recs,
+        "keep": kept,
+        "page_query": query.urlencode() + "&" if query else "",
+        "filter_query": "?" + filters.urlencode() if filters else "",
+        "recs_public": public,
+    }
 
 
 @never_cache
@@ -127,6 +137,26 @@ def dialogue_results_json(request, dialogue):
     return response
 
 
+def _recommendations_download(request, dialogue: Dialogue, *, public: bool, kind: str):
+    collection = cached_dialogue_recommendations(dialogue, public=public)
+    header, rows = recommendations_table(
+        collection, country=request.GET.get("country"), tag=request.GET.get("tag"), organisation=not public
+    )
+    return table_download(header, rows, filename_stem=f"{dialogue.slug}-recommendations", xlsx=kind == "xlsx")
+
+
+@require_safe
+@dialogue_viewer
+def dialogue_recommendations_csv(request, dialogue):
+    return _recommendations_download(request, dialogue, public=False, kind="csv")
+
+
+@require_safe
+@dialogue_viewer
+def dialogue_recommendations_xlsx(request, dialogue):
+    return _recommendations_download(request, dialogue, public=False, kind="xlsx")
+
+
 # --- The public page and its open data -----------------------------------------------------------
 
 
@@ -150,6 +180,12 @@ def public_results(request, dialogue):
 @public_dialogue
 def public_results_csv(request, dialogue):
     return attachment(open_data_file(dialogue, "csv"), "text/csv; charset=utf-8", f"{dialogue.slug}-results.csv")
+
+
+@require_safe
+@public_dialogue
+def public_recommendations_csv(request, dialogue):
+    return _recommendations_download(request, dialogue, public=True, kind="csv")
 
 
 @require_safe

@@ -111,10 +111,13 @@ PAGES = [
     ("GET", "/dialogues/{dialogue}/results/", "L L L L L F A A"),
     ("GET", "/dialogues/{dialogue}/results/figures/", "L L L L L F A A"),
     ("GET", "/dialogues/{dialogue}/results.json", "L L L L L F A A"),
+    ("GET", "/dialogues/{dialogue}/recommendations.csv", "L L L L L F A A"),
+    ("GET", "/dialogues/{dialogue}/recommendations.xlsx", "L L L L L F A A"),
     ("GET", "/public/dialogues/{dialogue}/", "A A A A A A A A"),
     ("GET", "/public/dialogues/{dialogue}/results.csv", "A A A A A A A A"),
     ("GET", "/public/dialogues/{dialogue}/data-dictionary/", "A A A A A A A A"),
     ("GET", "/public/dialogues/{dialogue}/results.json", "A A A A A A A A"),
+    ("GET", "/public/dialogues/{dialogue}/recommendations.csv", "A A A A A A A A"),
     ("GET", "/public/dialogues/{dialogue}/data-dictionary.json", "A A A A A A A A"),
     ("POST", "/dialogues/{dialogue}/partner/{partner}/accept/", "L L L L L N A N"),  # last: it accepts
     ("GET", "/admin/dialogues/dialogue/{dialogue_pk}/change/", "L L L L L F F A"),

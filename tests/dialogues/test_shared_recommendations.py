@@ -13,7 +13,7 @@ from django.utils import translation
 from dialogues.access import DialogueRefused
 from dialogues.invitations import partner_recommendations_shared_set
 from dialogues.models import DialoguePartner
-from dialogues.recommendations import dialogue_recommendations, recommendations_page
+from dialogues.recommendations import dialogue_recommendations, recommendations_page, recommendations_table
 from results.models import RecommendationCuration
 from results.recommendations import CurationRefused, recommendation_curate, recommendation_translate
 from results.services import note_submit
@@ -234,3 +234,44 @@ def test_the_wall_keeps_a_translation_posted_by_its_organiser(dialogue, sites):
     assert "Gravar las plataformas." in wall and 'name="language" value="es"' in wall
     refused = client.post(url, {"group": groups[2].pk, "language": "xx", "text": "?"}, HTTP_ACCEPT="application/json")
     assert refused.status_code == 400 and "language" in refused.json()["message"]
+
+
+def test_they_download_as_a_table_filtered_as_on_the_page(dialogue, sites, coordinator):
+    france, groups = sites["france"]
+    recommendation_translate(event=france, group=groups[2], language="es", text='=HYPERLINK("x")')
+    header, rows = recommendations_table(dialogue_recommendations(dialogue), country="France")
+    assert header[:2] == ["site", "organisation"] and header[-3:] == [
+        "translation_en",
+        "translation_fr",
+        "translation_es",
+    ]
+    assert [row[header.index("recommendation")] for row in rows] == [
+        "Taxer les plateformes.",
+        "Former les citoyens au numérique.",
+        HOSTILE,
+    ]
+    first = dict(zip(header, rows[0], strict=True))
+    assert first["starred"] == "yes" and first["language"] == "fr" and first["tags"] == "pilot"
+    assert dict(zip(header, rows[1], strict=True))["translation_en"] == "Train citizens in digital skills."
+    client = Client()
+    client.force_login(coordinator)
+    csv_file = client.get(reverse("dialogue_recommendations_csv", kwargs={"slug": dialogue.slug}), {"tag": "mobile"})
+    text = csv_file.content.decode("utf-8")
+    assert csv_file["Content-Type"].startswith("text/csv") and text.startswith("\ufeff")
+    assert "Affordable data for all." in text and "Taxer" not in text  # Kenya only: the tag
+    assert "'=HYPERLINK" not in text  # France is filtered out; its formula is checked below
+    all_rows = client.get(reverse("dialogue_recommendations_csv", kwargs={"slug": dialogue.slug})).content.decode()
+    assert "'=HYPERLINK" in all_rows and ",=HYPERLINK" not in all_rows  # a spreadsheet never runs it
+    workbook = client.get(reverse("dialogue_recommendations_xlsx", kwargs={"slug": dialogue.slug}))
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
+    assert Client().get(reverse("dialogue_recommendations_csv", kwargs={"slug": dialogue.slug})).status_code == 302
+
+
+def test_the_public_download_names_no_organisation_and_only_public_partners(dialogue, sites):
+    url = reverse("public_dialogue_recommendations_csv", kwargs={"slug": dialogue.slug})
+    dialogue.public = True
+    dialogue.save(update_fields=["public"])
+    text = Client().get(url).content.decode()
+    assert "organisation" not in text.splitlines()[0] and "Partner France" not in text
+    assert "Taxer les plateformes." in text and "Affordable" not in text
+    assert Client().get(reverse("public_dialogue_recommendations_csv", kwargs={"slug": "nope"})).status_code == 404
