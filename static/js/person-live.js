@@ -17,6 +17,19 @@
     slideAsked = true;
     setTimeout(function () { slideAsked = false; onScreen.now(); }, Math.random() * 300);
   }
+  function membersAgain() {
+    var list = document.getElementById("room-members");
+    if (!list) return;
+    fetch(location.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("room-members");
+        var now = document.getElementById("room-members");
+        if (fresh && now) now.replaceWith(document.importNode(fresh, true));
+      })
+      .catch(function () { /* the next change, or a reload after the call, shows it */ });
+  }
+
   var socket = new LiveSocket("/ws/events/" + page.event + "/me/", {
     indicator: document.getElementById("connection"), heartbeat: 20000,
     labels: {live: T.live, reconnecting: T.reconnecting, refused: T.refused},
@@ -46,7 +59,9 @@
         var help = document.getElementById("help-status");
         if (help) help.textContent = T.onTheWay;
       } else if (data.type === "room.changed" && window.WTIVideoCall && window.WTIVideoCall.active()) {
-        // Someone else came or went: the call shows it; a reload would cut everyone's call.
+        // Someone else came or went: a reload would cut everyone's call, so only the list of
+        // the group's members is fetched again (the call itself shows its own arrivals).
+        membersAgain();
       } else if (data.type === "person.moved" || data.type === "room.changed") {
         setTimeout(function () { location.reload(); }, Math.random() * 1000);
       }

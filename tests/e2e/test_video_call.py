@@ -181,6 +181,8 @@ def test_five_people_see_each_other_and_a_moved_person_changes_calls(call_browse
             wait_until(page, f"!window.WTIVideoCall.peers().includes('{emi}')")
             wait_until(page, "document.querySelectorAll('.video-tile').length === 4")
             assert len(page.evaluate("window.WTIVideoCall.peers()")) == 3  # the call went on without a reload
+            # ... and the group's list of members no longer names her.
+            wait_until(page, f"!document.querySelector('#room-members [data-member=\"{people[4]['id']}\"]')")
         wait_until(
             moved,
             f"window.WTIVideoCall && window.WTIVideoCall.me() === '{emi}' && window.WTIVideoCall.peers().length === 1",
@@ -188,6 +190,7 @@ def test_five_people_see_each_other_and_a_moved_person_changes_calls(call_browse
         assert wait_for_video_from(moved, [f"p{people[5]['id']}"])[0]["framesDecoded"] > 0
         assert wait_for_video_from(femi, [emi])[0]["framesDecoded"] > 0
         assert moved.evaluate("window.WTIVideoCall.peers()") == [f"p{people[5]['id']}"]
+        wait_until(femi, f"!!document.querySelector('#room-members [data-member=\"{people[4]['id']}\"]')")
 
 
 def test_through_turn_only_the_call_still_connects(call_browser, tmp_path_factory):
