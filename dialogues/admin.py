@@ -25,25 +25,25 @@ class DialoguePartnerForm(forms.ModelForm):
         model = DialoguePartner
         fields = ["results_public", "recommendations_shared"]
 
-    def clean_recommendations_shared(self):
-        shared = self.cleaned_data.get("recommendations_shared", False)
+    def _consent(self, field: str, refusal: str) -> bool:
+        """The consent as ticked, refused when switched on by someone who is not the partner's."""
+        value = self.cleaned_data.get(field, False)
         partner = self.instance
-        if shared and not partner.recommendations_shared and not partner_may_opt_in(self.user, partner):
-            raise forms.ValidationError(
-                _("Only an organiser of %(organisation)s can agree to share its recommendations, on its partner page."),
-                params={"organisation": partner.organisation.name},
-            )
-        return shared
+        if value and not getattr(partner, field) and not partner_may_opt_in(self.user, partner):
+            raise forms.ValidationError(refusal, params={"organisation": partner.organisation.name})
+        return value
+
+    def clean_recommendations_shared(self):
+        return self._consent(
+            "recommendations_shared",
+            _("Only an organiser of %(organisation)s can agree to share its recommendations, on its partner page."),
+        )
 
     def clean_results_public(self):
-        public = self.cleaned_data.get("results_public", False)
-        partner = self.instance
-        if public and not partner.results_public and not partner_may_opt_in(self.user, partner):
-            raise forms.ValidationError(
-                _("Only an organiser of %(organisation)s can agree to publish its results, on its partner page."),
-                params={"organisation": partner.organisation.name},
-            )
-        return public
+        return self._consent(
+            "results_public",
+            _("Only an organiser of %(organisation)s can agree to publish its results, on its partner page."),
+        )
 
 
 class DialoguePartnerInline(admin.TabularInline):

@@ -228,27 +228,26 @@ def partner_accept_with_password(*, link: AcceptLink, password: str) -> Dialogue
     return partner_accept(partner=link.partner, user=user)
 
 
-def partner_results_public_set(*, partner: DialoguePartner, public: bool, user) -> DialoguePartner:
-    if public and not partner.results_public and not partner_may_opt_in(user, partner):
-        raise DialogueRefused(
-            _("Only an organiser of %(organisation)s can agree to publish its results.")
-            % {"organisation": partner.organisation}
-        )
-    if partner.results_public != public:
-        partner.results_public = public
-        partner.save(update_fields=["results_public"])
+def _consent_set(*, partner: DialoguePartner, field: str, value: bool, user, refusal: str) -> DialoguePartner:
+    """A partner's consent (``field``, a boolean of DialoguePartner) is its own decision: only its
+    organisers switch it on (else ``refusal``, with the organisation's name); anyone who may
+    change the partnership may switch it off."""
+    if value and not getattr(partner, field) and not partner_may_opt_in(user, partner):
+        raise DialogueRefused(refusal % {"organisation": partner.organisation})
+    if getattr(partner, field) != value:
+        setattr(partner, field, value)
+        partner.save(update_fields=[field])
     return partner
+
+
+def partner_results_public_set(*, partner: DialoguePartner, public: bool, user) -> DialoguePartner:
+    """The partner's events' aggregated results on the dialogue's public page, or not."""
+    refusal = _("Only an organiser of %(organisation)s can agree to publish its results.")
+    return _consent_set(partner=partner, field="results_public", value=public, user=user, refusal=refusal)
 
 
 def partner_recommendations_shared_set(*, partner: DialoguePartner, shared: bool, user) -> DialoguePartner:
-    """Sharing the groups' recommendations with the dialogue is, like publishing, the partner's
-    own decision (its organisers only); anyone who may change the partnership may stop it."""
-    if shared and not partner.recommendations_shared and not partner_may_opt_in(user, partner):
-        raise DialogueRefused(
-            _("Only an organiser of %(organisation)s can agree to share its groups' recommendations.")
-            % {"organisation": partner.organisation}
-        )
-    if partner.recommendations_shared != shared:
-        partner.recommendations_shared = shared
-        partner.save(update_fields=["recommendations_shared"])
-    return partner
+    """The partner's groups' recommendations in the dialogue's results (and on its public page
+    when its results are public), or not."""
+    refusal = _("Only an organiser of %(organisation)s can agree to share its groups' recommendations.")
+    return _consent_set(partner=partner, field="recommendations_shared", value=shared, user=user, refusal=refusal)

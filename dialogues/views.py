@@ -206,40 +206,54 @@ def partner_event_create(request, dialogue, partner):
     return redirect("dialogue_partner", slug=dialogue.slug, organisation=partner.organisation.slug)
 
 
+def _consent_posted(request, dialogue, partner, *, form_class, field: str, change, said: tuple[str, str]):
+    """A consent's checkbox posted on the partner page: ``change`` sets it (refused: the refusal
+    page), then back to the page saying ``said`` (when on, when off)."""
+    form = form_class(request.POST)
+    form.is_valid()  # a missing checkbox is "no"
+    value = bool(form.cleaned_data.get(field))
+    try:
+        change(partner, value, request.user)
+    except DialogueRefused as exc:
+        return _refused(request, str(exc))
+    messages.success(request, said[0] if value else said[1])
+    return redirect("dialogue_partner", slug=dialogue.slug, organisation=partner.organisation.slug)
+
+
 @require_POST
 @partner_of_dialogue
 def partner_results_public(request, dialogue, partner):
-    form = ResultsPublicForm(request.POST)
-    form.is_valid()  # a missing checkbox is "no"
-    public = bool(form.cleaned_data.get("results_public"))
-    try:
-        invitations.partner_results_public_set(partner=partner, public=public, user=request.user)
-    except DialogueRefused as exc:
-        return _refused(request, str(exc))
-    if public:
-        messages.success(request, _("Your events' aggregated results will appear on the public results page."))
-    else:
-        messages.success(request, _("Your events' results will not appear on the public results page."))
-    return redirect("dialogue_partner", slug=dialogue.slug, organisation=partner.organisation.slug)
+    return _consent_posted(
+        request,
+        dialogue,
+        partner,
+        form_class=ResultsPublicForm,
+        field="results_public",
+        change=lambda p, value, user: invitations.partner_results_public_set(partner=p, public=value, user=user),
+        said=(
+            _("Your events' aggregated results will appear on the public results page."),
+            _("Your events' results will not appear on the public results page."),
+        ),
+    )
 
 
 @require_POST
 @partner_of_dialogue
 def partner_recommendations_shared(request, dialogue, partner):
-    form = RecommendationsSharedForm(request.POST)
-    form.is_valid()  # a missing checkbox is "no"
-    shared = bool(form.cleaned_data.get("recommendations_shared"))
-    try:
-        invitations.partner_recommendations_shared_set(partner=partner, shared=shared, user=request.user)
-    except DialogueRefused as exc:
-        return _refused(request, str(exc))
-    if shared:
-        messages.success(
-            request, _("Your groups' recommendations will appear in the dialogue's results, as chosen on your walls.")
-        )
-    else:
-        messages.success(request, _("Your groups' recommendations will not appear in the dialogue's results."))
-    return redirect("dialogue_partner", slug=dialogue.slug, organisation=partner.organisation.slug)
+    return _consent_posted(
+        request,
+        dialogue,
+        partner,
+        form_class=RecommendationsSharedForm,
+        field="recommendations_shared",
+        change=lambda p, value, user: invitations.partner_recommendations_shared_set(
+            partner=p, shared=value, user=user
+        ),
+        said=(
+            _("Your groups' recommendations will appear in the dialogue's results, as chosen on your walls."),
+            _("Your groups' recommendations will not appear in the dialogue's results."),
+        ),
+    )
 
 
 @require_POST
