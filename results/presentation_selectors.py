@@ -204,7 +204,8 @@ DECK_FIRST_COPY_WAIT = 2.0  # seconds
 
 def presentation_now(event: Event, group_id: int | None = None) -> dict:
     """The slide every screen shows now, as a participant's phone follows it in the closing
-    plenary: ``{"slide", "reference", "vote"}``. ``slide`` is a slide of ``presentation_deck``
+    plenary: ``{"slide", "reference", "vote", "version"}`` (``version``: the presenter state's, as
+    its ``plenary.slide`` hint carries it). ``slide`` is a slide of ``presentation_deck``
     (``kind`` title, question, recommendations) or, when the organiser put a group on screen,
     that group's (``kind`` "group"). The participant's own group (``group_id``) is marked
     ``mine``: its card on a recommendations slide, or the group slide itself.
@@ -232,4 +233,4 @@ def presentation_now(event: Event, group_id: int | None = None) -> dict:
             {**unit, "cards": [{**card, "mine": card["id"] == group_id} for card in unit["cards"]]}
             for unit in slide["units"]
         ]
-    return {"slide": slide, "reference": deck["reference"], "vote": deck["vote"]}
+    return {"slide": slide, "reference": deck["reference"], "vote": deck["vote"], "version": state["version"]}

@@ -14,8 +14,10 @@
    next change, so that a reader choosing in a list is never interrupted. A box without parts is
    swapped whole, and not while it holds the focus. Opened <details> stay open. Nothing is
    fetched while the page is hidden; a failed fetch is tried again later, less and less often.
-   It answers a handle whose now() fetches at once (a page's script heard of a change over its
-   websocket); the next fetch then comes a full interval later. WTIFragment.handle(box or its id)
+   It answers a handle: now(needed) fetches at once (a page's script heard of a change over its
+   websocket), or, while a fetch is under way, once it is answered and only if needed() still
+   says so (that answer may be the news already); the next fetch then comes a full interval
+   later. every(seconds) changes the interval. WTIFragment.handle(box or its id)
    answers the handle of a box followed through its data-follow attributes, or null.
 
    WTIFragment.fill(box, html) puts the server's HTML inside box, keeping what was typed in
@@ -61,6 +63,8 @@
     var last = null; // the HTML last swapped in (or first rendered)
     var timer = null;
     var sent = 0; // fetches asked for; only the last one's answer counts
+    var inFlight = 0; // fetches under way
+    var again = null; // asked for at once while one was under way: whether it is still needed
     var url = options.url || function () { return location.href; };
 
     function show(state) {
@@ -74,8 +78,33 @@
       timer = window.setTimeout(refresh, ms === undefined ? delay : ms);
     }
 
+    // A fetch asked for at once while another is under way waits for it, then goes only if
+    // still needed (its answer may already be the news): one request at a time per box.
+    function settled() {
+      inFlight -= 1;
+      if (inFlight > 0) return;
+      var needed = again;
+      again = null;
+      if (needed && needed()) schedule(0);
+    }
+
+    function now(needed) {
+      needed = needed || function () { return true; };
+      if (inFlight) { again = needed; return; }
+      if (needed()) schedule(0);
+    }
+
+    // How often to ask, from now on (a page whose websocket brings the news asks less often).
+    function every(newSeconds) {
+      if (newSeconds === seconds) return;
+      seconds = newSeconds;
+      delay = seconds * 1000;
+      schedule();
+    }
+
     function refresh() {
       if (document.hidden) return schedule();
+      inFlight += 1;
       var asked = ++sent;
       // A page behind sign-in is sent to sign in when the session ends: it says so, and stops.
       var signedIn = !!(options.labels && options.labels.signedOut);
@@ -104,7 +133,8 @@
           show("reconnecting");
           delay = Math.min(delay * 2, 30000);
           schedule(delay * (0.5 + Math.random()));
-        });
+        })
+        .then(settled);
     }
 
     function chosen() {
@@ -138,7 +168,7 @@
 
     last = box.innerHTML;
     schedule(options.now ? 0 : undefined);
-    return { now: function () { schedule(0); } };
+    return { now: now, every: every };
   }
 
   function fill(box, html) {

@@ -44,6 +44,7 @@
     };
     ws.onclose = function (event) {
       clearInterval(self.timer);
+      document.dispatchEvent(new CustomEvent("wti:closed")); // pages that count on it ask more often
       if (event.code === 4403) { self.show("refused"); return; }
       self.show("reconnecting");
       var wait = self.delay * (0.5 + Math.random());

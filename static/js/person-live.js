@@ -1,22 +1,41 @@
 /* A person's own page (lobby, room or closing page) follows the event: phase, countdown,
    messages, presence, help calls; it reloads when the person's view changes. On the closing
    page, the presenter's slide (`plenary.slide`) makes "On the screen now" fetch at once (its
-   every-3-seconds fetch stays, for a websocket that dropped). Labels come from #live-labels. */
+   regular fetch stays as a safety net: every 10 s while the websocket is up, every 3 s while it is down). Labels come from #live-labels. */
 (function () {
   "use strict";
   var T = JSON.parse(document.getElementById("live-labels").textContent);
   var page = document.body.dataset;
   var renderedKey = page.viewKey, renderedView = page.view;
   var countdown = document.getElementById("countdown");
-  var slideAsked = false;
+  var slideAsked = false, slideWanted = 0; // the newest slide version heard of
 
-  // Every phone in the room hears the slide at once: each fetches it within 300 ms, not together.
-  function slideChanged() {
-    var onScreen = window.WTIFragment && window.WTIFragment.handle("closing-now");
-    if (!onScreen || slideAsked) return; // one fetch already waits: it will read the newest slide
-    slideAsked = true;
-    setTimeout(function () { slideAsked = false; onScreen.now(); }, Math.random() * 300);
+  function onScreen() { return window.WTIFragment && window.WTIFragment.handle("closing-now"); }
+  function slideBehind() {
+    var box = document.getElementById("closing-now");
+    var shown = box ? parseInt(box.dataset.version || "", 10) : NaN;
+    return isNaN(shown) || shown < slideWanted;
   }
+  // Every phone in the room hears the slide at once: each fetches it within 300 ms, not together,
+  // and not at all when the answer it is waiting for already shows that slide.
+  function slideChanged(version) {
+    var handle = onScreen();
+    if (!handle) return;
+    slideWanted = Math.max(slideWanted, version || 0);
+    if (slideAsked || !slideBehind()) return; // one fetch already waits: it will read the newest slide
+    slideAsked = true;
+    setTimeout(function () { slideAsked = false; handle.now(slideBehind); }, Math.random() * 300);
+  }
+  // With the websocket up, the slides come as news: the regular fetch is only a safety net.
+  document.addEventListener("wti:open", function () {
+    var handle = onScreen();
+    if (handle) { handle.every(10); handle.now(); } // and catch up on what was missed meanwhile
+  });
+  document.addEventListener("wti:closed", function () {
+    var handle = onScreen();
+    if (handle) handle.every(3);
+  });
+
   function membersAgain() {
     var list = document.getElementById("room-members");
     if (!list) return;
@@ -54,7 +73,7 @@
           el.querySelector(".presence").textContent = on ? T.connected : T.notConnected;
         });
       } else if (data.type === "plenary.slide") {
-        slideChanged();
+        slideChanged(data.version);
       } else if (data.type === "help.acknowledged") {
         var help = document.getElementById("help-status");
         if (help) help.textContent = T.onTheWay;
