@@ -9,10 +9,11 @@ presenter's slides from the control room; two ASGI processes sharing PostgreSQL 
 Two modes per N, the same phones (the same sessions), one after the other:
 
 - push: as static/js/person-live.js and fragment.js do it. Each phone holds its websocket
-  (/ws/events/<slug>/me/, a ping every 20 s), fetches "On the screen now" (?part=now) every 3 s
-  at its own phase, and on `plenary.slide` fetches it after a random 0-300 ms (one such fetch at
-  a time); only the answer of the newest fetch is shown, and the next regular fetch comes 3 s
-  after it;
+  (/ws/events/<slug>/me/, a ping every 20 s), fetches "On the screen now" (?part=now) every 10 s
+  at its own phase (the safety net while the websocket is up), and on `plenary.slide` fetches it
+  after a random 0-300 ms: one request at a time, and none when the answer shown or under way
+  already carries that slide's version (data-version); only the answer of the newest fetch is
+  shown, and the next regular fetch comes 10 s after it;
 - baseline: the same phones, no websocket, only the fetch every 3 s at random phases.
 
 For phone p and change k the latency is the time from the control action's HTTP answer (the
@@ -59,6 +60,8 @@ TARGET_PHONES = 300
 TARGET_P95 = 1.0
 WINDOW = 5.0  # a phone without the new slide after this long missed it
 POLL_SECONDS = 3.0  # data-follow-seconds of #closing-now (templates/results/_closing_now.html)
+LIVE_POLL_SECONDS = 10.0  # person-live.js: the regular fetch while the websocket is up
+PAGE_LANGUAGE = "en"  # the phones' pages (no Accept-Language: the default); the hint carries each
 JITTER = 0.3  # person-live.js: each phone fetches within 300 ms of the hint
 HEARTBEAT = 20.0  # person-live.js: the LiveSocket's ping
 REQUEST_TIMEOUT = 10.0
@@ -69,6 +72,7 @@ SETTLE = 3.0  # seconds between every phone being ready and the first change (ph
 LOGS = ROOT / "bench"
 
 KIND = re.compile(r'data-kind="([\w-]+)"')
+VERSION = re.compile(r'id="closing-now"[^>]*data-version="(\d+)"')
 HEADING = re.compile(r'<p class="now-heading">(.*?)</p>', re.S)
 
 PREP = """
@@ -233,8 +237,13 @@ class Phone:
         self.stats = {"requests": 0, "discarded": 0, "errors": 0, "unexpected_closes": 0}
         self.timer = None
         self.sent = 0
-        self.delay = POLL_SECONDS
+        self.every = LIVE_POLL_SECONDS if push else POLL_SECONDS
+        self.delay = self.every
         self.slide_asked = False
+        self.in_flight = 0  # fragment.js: fetches under way
+        self.again = None  # fragment.js: a fetch asked for while one was under way, if still needed
+        self.shown_version = None  # data-version of the box shown
+        self.wanted_version = 0  # person-live.js: the newest slide version heard of
         self.tasks: set = set()
         self.ws = None
 
@@ -246,12 +255,31 @@ class Phone:
     def refresh(self, cause: str) -> None:
         if self.owner.stopping:
             return
+        self.in_flight += 1
         self.sent += 1
         task = asyncio.ensure_future(self.fetch(self.sent, cause))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
     async def fetch(self, asked: int, cause: str) -> None:
+        try:
+            await self._fetch(asked, cause)
+        finally:
+            self.settled()
+
+    def settled(self) -> None:
+        """fragment.js: once no fetch is under way, the one asked for meanwhile goes if still needed."""
+        self.in_flight -= 1
+        if self.in_flight > 0:
+            return
+        needed, self.again = self.again, None
+        if needed is not None and needed() and not self.owner.stopping:
+            self.schedule(0, "push")
+
+    def behind(self) -> bool:
+        return self.shown_version is None or self.shown_version < self.wanted_version
+
+    async def _fetch(self, asked: int, cause: str) -> None:
         import aiohttp
 
         sent = time.time()
@@ -279,17 +307,31 @@ class Phone:
             self.stats["discarded"] += 1
             return
         self.log.append((sent, received, signature(body), cause))
-        self.delay = POLL_SECONDS
+        found = VERSION.search(body)
+        self.shown_version = int(found.group(1)) if found else None
+        self.delay = self.every
         self.schedule(self.delay)
 
-    def slide_changed(self) -> None:
-        if self.slide_asked:  # one fetch already waits: it will read the newest slide
+    def slide_changed(self, version: int, drawn: dict | None = None) -> None:
+        self.wanted_version = max(self.wanted_version, version)
+        html = (drawn or {}).get(PAGE_LANGUAGE)
+        if html and self.behind():  # person-live.js: the slide drawn for the room, shown at once
+            received = time.time()
+            self.log.append((received, received, signature(html), "drawn"))
+            found = VERSION.search(html)
+            self.shown_version = int(found.group(1)) if found else None
+            self.schedule(self.every)
+            return
+        if self.slide_asked or not self.behind():  # one fetch already waits, or the news is shown
             return
         self.slide_asked = True
 
         def now():
             self.slide_asked = False
-            self.schedule(0, "push")
+            if self.in_flight:
+                self.again = self.behind
+            elif self.behind():
+                self.schedule(0, "push")
 
         asyncio.get_running_loop().call_later(random.random() * JITTER, now)
 
@@ -342,7 +384,7 @@ class Phone:
             data = json.loads(message.data)
             if data.get("type") == "plenary.slide":
                 self.hints.append((time.time(), data.get("version", -1)))
-                self.slide_changed()
+                self.slide_changed(data.get("version", 0), data.get("html"))
             elif data.get("type") != "pong":
                 kind = f"heard {data.get('type')}"
                 self.stats[kind] = self.stats.get(kind, 0) + 1
@@ -375,7 +417,7 @@ class Phones:
         if phone.push and not await phone.connect():
             return
         self.shared["ready"][self.config["index"]] += 1
-        phone.schedule(random.uniform(0, POLL_SECONDS))  # the page loaded at its own moment
+        phone.schedule(random.uniform(0, phone.every))  # the page loaded at its own moment
         if phone.push:
             await phone.listen()
 
@@ -563,7 +605,7 @@ def figures(name, mode, n, ready, outputs, changes, signatures, machine: dict) -
         for key, value in process_stats.items():
             stats[key] = stats.get(key, 0) + value
     expected = [(sent, answered, signatures[index]) for sent, answered, index in changes]
-    latencies, hint_delays, fetch_times, causes, missed = [], [], [], {"push": 0, "poll": 0}, 0
+    latencies, hint_delays, fetch_times, causes, missed = [], [], [], {"push": 0, "poll": 0, "drawn": 0}, 0
     per_change: list[list[float]] = [[] for _ in expected]
     for log, hints in phones:
         for k, (since, answered, slide) in enumerate(expected):
@@ -590,6 +632,7 @@ def figures(name, mode, n, ready, outputs, changes, signatures, machine: dict) -
         "missed": missed,
         "latency": summary(latencies),
         "by_push": causes["push"],
+        "by_drawn": causes["drawn"],
         "by_poll": causes["poll"],
         "hint": summary(hint_delays),
         # How long the control room waited for its answer (the phones' latency counts from it).
@@ -609,7 +652,8 @@ def figures(name, mode, n, ready, outputs, changes, signatures, machine: dict) -
     print(
         f"  p50 {row['p50'] * 1000:.0f} ms, p95 {row['p95'] * 1000:.0f} ms, p99 {row['p99'] * 1000:.0f} ms, "
         f"max {row['max'] * 1000:.0f} ms over {row['n']} (phone, change) pairs; {missed} missed within "
-        f"{WINDOW:.0f} s; shown by the push {causes['push']}, by the 3 s fetch {causes['poll']}; "
+        f"{WINDOW:.0f} s; shown as drawn in the hint {causes['drawn']}, fetched after it {causes['push']}, "
+        f"by the regular fetch {causes['poll']}; "
         f"hint p95 {result['hint']['p95'] * 1000:.0f} ms, fetch p95 {result['fetch']['p95'] * 1000:.0f} ms; "
         f"first phone p50 {result['first_phone']['p50'] * 1000:.0f} ms, last phone p50 "
         f"{result['last_phone']['p50'] * 1000:.0f} ms; the control room's answer p50 "
@@ -632,7 +676,7 @@ def table(results: list[dict]) -> None:
         hint = f"{r['hint']['p95'] * 1000:.0f}" if r["hint"]["n"] else "-"
         print(
             f"{r['name']:<32}{r['pairs']:>6}{row['p50'] * 1000:>8.0f}{row['p95'] * 1000:>8.0f}"
-            f"{row['p99'] * 1000:>8.0f}{row['max'] * 1000:>8.0f}{r['missed']:>7}{r['by_push']:>6}"
+            f"{row['p99'] * 1000:>8.0f}{row['max'] * 1000:>8.0f}{r['missed']:>7}{r['by_push'] + r['by_drawn']:>6}"
             f"{hint:>9}{r['fetch']['p95'] * 1000:>10.0f}{r['first_phone']['p50'] * 1000:>8.0f}"
             f"{r['control']['p50'] * 1000:>8.0f}"
             f"{r['server_cores']:>6.2f}{r['server_cpu_ms_per_request']:>7.1f}{r['load_after'][0]:>6.1f}"

@@ -12,7 +12,10 @@ otherwise they follow the plenary's "results shown" setting, except that a quest
 votes on devices stays hidden until it closes ("hide until closed"), so that no one anchors on
 the first answers. A hidden question shows how many have answered so far, not the split."""
 
+from django.conf import settings
 from django.db.models import Count
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import get_language
 
 from infrastructure.caching import cached_fresh
@@ -234,3 +237,18 @@ def presentation_now(event: Event, group_id: int | None = None) -> dict:
             for unit in slide["units"]
         ]
     return {"slide": slide, "reference": deck["reference"], "vote": deck["vote"], "version": state["version"]}
+
+
+def slide_html(event_id: int) -> dict[str, str]:
+    """ "On the screen now" as the phones show it, no group marked (each phone marks its own), in
+    each of the product's languages: ``{language code: HTML}`` (templates/results/_closing_now.html)."""
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None:
+        return {}
+    drawn = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            drawn[code] = render_to_string(
+                "results/_closing_now.html", {"event": event, "now": presentation_now(event)}
+            )
+    return drawn

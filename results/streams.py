@@ -102,7 +102,16 @@ def presentation_changed(*, event_id: int, state: dict) -> None:
     screen of the event hears it once committed, at once (no coalescing: it is one small payload
     per click of the organiser). ``state`` is results.presentation_state.presentation_state.
 
-    The participants' pages hear only that it changed (`plenary.slide`): a phone on the closing
-    page fetches its "On the screen now" again, which marks the person's own group."""
+    The participants' phones hear the new slide itself (`plenary.slide`, once committed): its
+    "On the screen now" box as HTML in each of the product's languages, drawn once for the whole
+    room, so that hundreds of phones show it without asking the server anything (each marks its
+    own group's card); a phone whose language is not among them fetches it."""
     send_on_commit(plenary_group_name(event_id), {"type": PRESENTER, **state})
-    participants_hint(event_id, {"type": SLIDE, "version": state["version"]})
+    transaction.on_commit(lambda: _slide_send(event_id, state["version"]))
+
+
+def _slide_send(event_id: int, version: int) -> None:
+    from results.presentation_selectors import slide_html
+
+    with best_effort("the phones' slide"):
+        participants_hint(event_id, {"type": SLIDE, "version": version, "html": slide_html(event_id)})

@@ -50,6 +50,7 @@ def _page(request, event, participant, state, membership, *, problems=None, post
         "feedback_given": participant.feedback_given_at is not None,
         "scores": range(1, 6),
         "now": _now(event, membership) if part != "results" else None,
+        "my_group": membership.group_id if membership else None,
     }
     template = "results/_closing_results.html" if part == "results" else "results/closing.html"
     return render(request, template, context, status=status)

@@ -17,7 +17,8 @@
    It answers a handle: now(needed) fetches at once (a page's script heard of a change over its
    websocket), or, while a fetch is under way, once it is answered and only if needed() still
    says so (that answer may be the news already); the next fetch then comes a full interval
-   later. every(seconds) changes the interval. WTIFragment.handle(box or its id)
+   later. every(seconds) changes the interval. put(html, prepare) shows the box as the server drew
+   it elsewhere (the page's websocket brought it). WTIFragment.handle(box or its id)
    answers the handle of a box followed through its data-follow attributes, or null.
 
    WTIFragment.fill(box, html) puts the server's HTML inside box, keeping what was typed in
@@ -168,7 +169,22 @@
 
     last = box.innerHTML;
     schedule(options.now ? 0 : undefined);
-    return { now: now, every: every };
+    // Show the box as the server drew it elsewhere (a page's websocket brought it), as if
+    // fetched; prepare(fresh) may change it first. False when it holds nothing for this box.
+    function put(html, prepare) {
+      var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(box.id);
+      if (!fresh) return false;
+      if (prepare) prepare(fresh);
+      if (fresh.innerHTML !== last) {
+        var done = swap(box, fresh);
+        box = done.box;
+        last = done.kept ? null : fresh.innerHTML;
+      }
+      schedule(); // the next regular fetch a full interval later
+      return true;
+    }
+
+    return { now: now, every: every, put: put };
   }
 
   function fill(box, html) {

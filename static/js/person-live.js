@@ -16,12 +16,27 @@
     var shown = box ? parseInt(box.dataset.version || "", 10) : NaN;
     return isNaN(shown) || shown < slideWanted;
   }
-  // Every phone in the room hears the slide at once: each fetches it within 300 ms, not together,
-  // and not at all when the answer it is waiting for already shows that slide.
-  function slideChanged(version) {
+  // The slide's box as the server drew it for the whole room, with this phone's group marked.
+  function markMine(box) {
+    var mark = document.getElementById("now-mine");
+    var group = mark && mark.dataset.group;
+    if (!group) return;
+    box.querySelectorAll(".now-card[data-group]").forEach(function (card) {
+      if (card.dataset.group !== group || card.classList.contains("mine")) return;
+      card.classList.add("mine");
+      var heading = card.querySelector("h3");
+      if (heading) heading.appendChild(document.importNode(mark.content, true));
+    });
+  }
+  // Every phone in the room hears the slide at once. It comes drawn in the page's language: shown
+  // at once, no request. Else each phone fetches it within 300 ms, not together, and not at all
+  // when the answer it is waiting for already shows that slide.
+  function slideChanged(version, drawn) {
     var handle = onScreen();
     if (!handle) return;
     slideWanted = Math.max(slideWanted, version || 0);
+    var html = drawn && drawn[document.documentElement.lang];
+    if (html && slideBehind() && handle.put(html, markMine)) return;
     if (slideAsked || !slideBehind()) return; // one fetch already waits: it will read the newest slide
     slideAsked = true;
     setTimeout(function () { slideAsked = false; handle.now(slideBehind); }, Math.random() * 300);
@@ -73,7 +88,7 @@
           el.querySelector(".presence").textContent = on ? T.connected : T.notConnected;
         });
       } else if (data.type === "plenary.slide") {
-        slideChanged(data.version);
+        slideChanged(data.version, data.html);
       } else if (data.type === "help.acknowledged") {
         var help = document.getElementById("help-status");
         if (help) help.textContent = T.onTheWay;

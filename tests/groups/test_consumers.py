@@ -130,7 +130,8 @@ async def test_the_presenters_slide_reaches_the_peoples_streams_and_not_the_cont
     assert (await control.receive_json_from())["type"] == "event.state"
     group = await database_sync_to_async(lambda: grouped.groups.get(number=2))()
     await database_sync_to_async(presentation_update)(event=event, group=group)
-    assert await me.receive_json_from(timeout=5) == {"type": "plenary.slide", "version": 1}
+    heard = await me.receive_json_from(timeout=5)
+    assert (heard["type"], heard["version"]) == ("plenary.slide", 1) and 'id="closing-now"' in heard["html"]["en"]
     assert await control.receive_nothing(timeout=0.5)
     await database_sync_to_async(streams.control_changed)(event)
     assert (await control.receive_json_from(timeout=5))["type"] == "control.changed"

@@ -58,8 +58,16 @@ def test_moving_the_screens_sends_the_state_they_follow(event, session):
 
 
 def phones_heard(event, events) -> list[dict]:
-    """What the participants' pages of the event were sent."""
-    return [payload for group, payload in events if group == event_group(event.pk)]
+    """What the participants' pages of the event were sent (the slide's drawings apart)."""
+    return [
+        {key: value for key, value in payload.items() if key != "html"}
+        for group, payload in events
+        if group == event_group(event.pk)
+    ]
+
+
+def slides_drawn(event, events) -> list[dict]:
+    return [payload["html"] for group, payload in events if group == event_group(event.pk)]
 
 
 def test_the_participants_phones_hear_each_change_once_it_is_committed(event, session):
@@ -69,6 +77,12 @@ def test_the_participants_phones_hear_each_change_once_it_is_committed(event, se
     views = {plenary_group_name(event.pk): plenary_view(event), event_group(event.pk): closing_now_view(event)}
     events = verify_action(lambda: presentation_update(event=event, slide=2), views)
     assert phones_heard(event, events) == [{"type": "plenary.slide", "version": 1}]
+    # The slide itself, drawn once for the whole room in each language, no group marked.
+    (drawn,) = slides_drawn(event, events)
+    assert set(drawn) == {"en", "fr", "es"}
+    assert 'id="closing-now"' in drawn["en"] and 'data-version="1"' in drawn["en"]
+    assert 'data-kind="question"' in drawn["en"] and "Your group" not in drawn["en"]
+    assert "On the screen now" in drawn["en"] and "À l’écran maintenant" in drawn["fr"]
     reveal = {"question": "digital-public-sphere/q2", "reveal": True}
     events = verify_action(lambda: presentation_update(event=event, **reveal), views)
     assert phones_heard(event, events) == [{"type": "plenary.slide", "version": 2}]
