@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from groups.models import BreakoutGroup
 from infrastructure.cleaning import shown, text_problem
 from results.models import PlenarySettings
-from results.presentation_selectors import QUESTION, presentation_outline
+from results.presentation_selectors import QUESTION, presentation_outline, slide_html
 from results.presentation_state import presentation_state
 from results.services import ResultsRefused
 from results.streams import presentation_changed
@@ -95,5 +95,9 @@ def presentation_update(
         setattr(settings_, name, value)
     settings_.present_version += 1
     settings_.save()
-    presentation_changed(event_id=event.pk, state=presentation_state(settings_, len(outline)))
+    presentation_changed(
+        event_id=event.pk,
+        state=presentation_state(settings_, len(outline)),
+        slide_html=lambda: slide_html(event.pk),
+    )
     return settings_

@@ -16,6 +16,7 @@ reflects every submission.
 """
 
 import time
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import transaction
@@ -97,7 +98,7 @@ PRESENTER = "plenary.presenter"
 SLIDE = "plenary.slide"
 
 
-def presentation_changed(*, event_id: int, state: dict) -> None:
+def presentation_changed(*, event_id: int, state: dict, slide_html: Callable[[], dict[str, str]]) -> None:
     """The presenter state changed (the slide, a question's figures, the group on screen): every
     screen of the event hears it once committed, at once (no coalescing: it is one small payload
     per click of the organiser). ``state`` is results.presentation_state.presentation_state.
@@ -105,13 +106,12 @@ def presentation_changed(*, event_id: int, state: dict) -> None:
     The participants' phones hear the new slide itself (`plenary.slide`, once committed): its
     "On the screen now" box as HTML in each of the product's languages, drawn once for the whole
     room, so that hundreds of phones show it without asking the server anything (each marks its
-    own group's card); a phone whose language is not among them fetches it."""
+    own group's card); a phone whose language is not among them fetches it. ``slide_html()``
+    draws it (results.presentation_selectors.slide_html), read after the commit."""
     send_on_commit(plenary_group_name(event_id), {"type": PRESENTER, **state})
-    transaction.on_commit(lambda: _slide_send(event_id, state["version"]))
 
+    def send_slide():
+        with best_effort("the phones' slide"):
+            participants_hint(event_id, {"type": SLIDE, "version": state["version"], "html": slide_html()})
 
-def _slide_send(event_id: int, version: int) -> None:
-    from results.presentation_selectors import slide_html
-
-    with best_effort("the phones' slide"):
-        participants_hint(event_id, {"type": SLIDE, "version": version, "html": slide_html(event_id)})
+    transaction.on_commit(send_slide)
