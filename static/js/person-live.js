@@ -1,7 +1,8 @@
 /* A person's own page (lobby, room or closing page) follows the event: phase, countdown,
    messages, presence, help calls; it reloads when the person's view changes. On the closing
-   page, the presenter's slide (`plenary.slide`) makes "On the screen now" fetch at once (its
-   regular fetch stays as a safety net: every 10 s while the websocket is up, every 3 s while it is down). Labels come from #live-labels. */
+   page, the presenter's slide (`plenary.slide`) comes drawn for "On the screen now" (or, in
+   another language, makes it fetch at once); its regular fetch stays as a safety net: every
+   10 s while the websocket is up, every 3 s while it is down. Labels come from #live-labels. */
 (function () {
   "use strict";
   var T = JSON.parse(document.getElementById("live-labels").textContent);
@@ -9,6 +10,7 @@
   var renderedKey = page.viewKey, renderedView = page.view;
   var countdown = document.getElementById("countdown");
   var slideAsked = false, slideWanted = 0; // the newest slide version heard of
+  var socketOpened = false;
 
   function onScreen() { return window.WTIFragment && window.WTIFragment.handle("closing-now"); }
   function slideBehind() {
@@ -44,7 +46,10 @@
   // With the websocket up, the slides come as news: the regular fetch is only a safety net.
   document.addEventListener("wti:open", function () {
     var handle = onScreen();
-    if (handle) { handle.every(10); handle.now(); } // and catch up on what was missed meanwhile
+    if (!handle) return;
+    handle.every(10);
+    if (socketOpened) handle.now(); // back after a drop: catch up on what was missed meanwhile
+    socketOpened = true;
   });
   document.addEventListener("wti:closed", function () {
     var handle = onScreen();
