@@ -31,3 +31,10 @@ def partner_may_opt_in(user, partner: DialoguePartner) -> bool:
     (not the coordinators, not the platform's administrators). Anyone who may change the
     partnership may switch it off."""
     return bool(user is not None and user.is_authenticated and partner.organisation.members.filter(pk=user.pk).exists())
+
+
+def consent_refused(user, partner: DialoguePartner, field: str, value: bool) -> bool:
+    """Whether setting the partner's consent ``field`` (a boolean of DialoguePartner) to ``value``
+    is refused to ``user``: switching it on is the partner's own organisers' decision
+    (``partner_may_opt_in``); switching it off, or leaving it as it is, never is."""
+    return bool(value and not getattr(partner, field) and not partner_may_opt_in(user, partner))

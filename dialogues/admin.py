@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from dialogues.access import DialogueRefused, is_coordinator, partner_may_opt_in
+from dialogues.access import DialogueRefused, consent_refused, is_coordinator
 from dialogues.forms import PublishForm
 from dialogues.models import Dialogue, DialoguePartner, DialogueVersion
 from dialogues.versions import version_publish
@@ -28,9 +28,8 @@ class DialoguePartnerForm(forms.ModelForm):
     def _consent(self, field: str, refusal: str) -> bool:
         """The consent as ticked, refused when switched on by someone who is not the partner's."""
         value = self.cleaned_data.get(field, False)
-        partner = self.instance
-        if value and not getattr(partner, field) and not partner_may_opt_in(self.user, partner):
-            raise forms.ValidationError(refusal, params={"organisation": partner.organisation.name})
+        if consent_refused(self.user, self.instance, field, value):
+            raise forms.ValidationError(refusal, params={"organisation": self.instance.organisation.name})
         return value
 
     def clean_recommendations_shared(self):

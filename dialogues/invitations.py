@@ -15,7 +15,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from dialogues.access import DialogueRefused, is_coordinator, partner_may_opt_in
+from dialogues.access import DialogueRefused, consent_refused, is_coordinator
 from dialogues.models import Dialogue, DialoguePartner
 from infrastructure.slugs import unique_slug
 from sessions_app.models import Organisation
@@ -232,7 +232,7 @@ def _consent_set(*, partner: DialoguePartner, field: str, value: bool, user, ref
     """A partner's consent (``field``, a boolean of DialoguePartner) is its own decision: only its
     organisers switch it on (else ``refusal``, with the organisation's name); anyone who may
     change the partnership may switch it off."""
-    if value and not getattr(partner, field) and not partner_may_opt_in(user, partner):
+    if consent_refused(user, partner, field, value):
         raise DialogueRefused(refusal % {"organisation": partner.organisation})
     if getattr(partner, field) != value:
         setattr(partner, field, value)
