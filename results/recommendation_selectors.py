@@ -185,12 +185,19 @@ def wall_signature(cards: list[dict]) -> str:
     return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()[:20]
 
 
-def wall_news(found: dict, seen: str, written: str) -> dict:
+def wall_state(cards: list[dict]) -> dict:
+    """What a drawn wall remembers to ask whether it changed: ``{"signature", "written"}``
+    (``written``: how many recommendations it had)."""
+    return {"signature": wall_signature(cards), "written": sum(1 for card in cards if card["text"])}
+
+
+def wall_news(state: dict, seen: str, written: str) -> dict:
     """What changed since a page drew the wall whose signature was ``seen`` with ``written``
-    recommendations: ``{"changed", "new"}`` (``new``: how many more recommendations now)."""
-    now = sum(1 for card in found["cards"] if card["text"])
+    recommendations, the wall now being ``state`` (``wall_state``): ``{"changed", "new"}``
+    (``new``: how many more recommendations now)."""
+    now = state["written"]
     before = int(written) if written.isascii() and written.isdigit() and len(written) < 7 else now
-    return {"changed": seen != found["signature"], "new": max(0, now - before)}
+    return {"changed": seen != state["signature"], "new": max(0, now - before)}
 
 
 def wall(event: Event) -> dict:
@@ -198,8 +205,7 @@ def wall(event: Event) -> dict:
     cards = wall_cards(event)
     units = wall_units(cards)
     return {
-        "signature": wall_signature(cards),
-        "written": sum(1 for card in cards if card["text"]),
+        **wall_state(cards),
         "cards": cards,
         "pages": wall_pages(units),
         "hidden": [c for c in cards if c["hidden"] and c["text"]],

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from infrastructure.actions import action_answer
-from results.recommendation_selectors import CARDS_PER_PAGE, wall, wall_news
+from results.recommendation_selectors import CARDS_PER_PAGE, wall, wall_cards, wall_news, wall_state
 from results.recommendations import (
     CurationRefused,
     recommendation_curate,
@@ -26,12 +26,11 @@ YES_NO = {"1": True, "0": False}
 def recommendations_wall(request, event):
     """The wall; with ``?part=news&seen=<its signature>``, only the box that says whether the wall
     changed since the page was drawn (the page asks every few seconds, static/js/wall.js)."""
-    found = wall(event)
-    context = {"event": event, "wall": found, "per_page": CARDS_PER_PAGE}
-    if request.GET.get("part") == "news":
-        seen = request.GET.get("seen", "")[:64]
-        context["news"] = wall_news(found, seen, request.GET.get("written", ""))
-        return render(request, "results/_wall_news.html", context)
+    if request.GET.get("part") == "news":  # every 5 s: the cards alone, no pages nor clustering
+        state = wall_state(wall_cards(event))
+        news = wall_news(state, request.GET.get("seen", "")[:64], request.GET.get("written", ""))
+        return render(request, "results/_wall_news.html", {"event": event, "wall": state, "news": news})
+    context = {"event": event, "wall": wall(event), "per_page": CARDS_PER_PAGE}
     return render(request, "results/recommendations.html", context)
 
 
