@@ -87,14 +87,13 @@ def cached_dialogue_recommendations(dialogue: Dialogue, *, public: bool = False)
 
 
 def language_name(code: str) -> str:
-    """The language's name in the page's language ("French"), else its code."""
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
+    """The language's name in the page's language ("French"; "pt-br" as "pt" if need be), else its code."""
+    for candidate in (code, code.split("-")[0]):
         try:
-            return str(get_language_info(code.split("-")[0])["name_translated"])
+            return str(get_language_info(candidate)["name_translated"])
         except KeyError:
-            return code
+            continue
+    return code
 
 
 def in_language(recommendation: dict, language: str) -> dict:
@@ -114,7 +113,7 @@ def in_language(recommendation: dict, language: str) -> dict:
         return shown
     translation = next((recommendation["translations"][c] for c in codes if recommendation["translations"].get(c)), "")
     if translation:
-        shown.update(text=translation, original=recommendation["text"], translated_into=codes[-1])
+        shown.update(text=translation, original=recommendation["text"])
     return shown
 
 
@@ -153,7 +152,7 @@ def recommendations_table(collection: dict, *, country="", tag="", organisation:
 def recommendations_page(collection: dict, *, country="", tag="", page=1, language: str | None = None) -> dict:
     """One page of the recommendations in the reader's language, filtered by country and tag:
     ``{"items": [{site, recommendation}], "page": Page, "countries", "tags", "country", "tag",
-    "total", "sites", "withheld", "min_groups"}``. An unknown filter value shows nothing (a
+    "total", "all_sites", "withheld", "min_groups"}``. An unknown filter value shows nothing (a
     country no shown site is in); an unknown page number, the nearest page."""
     language = (language or get_language() or "en").lower()
     country, tag = _clean_filter(country), _clean_filter(tag)
@@ -173,7 +172,6 @@ def recommendations_page(collection: dict, *, country="", tag="", page=1, langua
         "country": country,
         "tag": tag,
         "total": len(items),
-        "sites": len(chosen),
         "all_sites": len(sites),
         "withheld": collection["withheld"],
         "min_groups": collection["min_groups"],

@@ -7,8 +7,9 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -77,19 +78,12 @@ def _recommendations_context(request, dialogue: Dialogue, *, public: bool, keep:
         collection, country=request.GET.get("country"), tag=request.GET.get("tag"), page=request.GET.get("page")
     )
     kept = [(name, request.GET[name][:200]) for name in keep if request.GET.get(name)]
-    query = QueryDict(mutable=True)
-    for name, value in [*kept, ("country", recs["country"]), ("tag", recs["tag"])]:
-        if value:
-            query[name] = value
-    filters = QueryDict(mutable=True)
-    for name in ("country", "tag"):
-        if recs[name]:
-            filters[name] = recs[name]
+    filters = [(name, recs[name]) for name in ("country", "tag") if recs[name]]
     return {
         "recs": recs,
         "keep": kept,
-        "page_query": query.urlencode() + "&" if query else "",
-        "filter_query": "?" + filters.urlencode() if filters else "",
+        "page_query": urlencode(kept + filters) + "&" if kept + filters else "",
+        "filter_query": "?" + urlencode(filters) if filters else "",
         "recs_public": public,
     }
 
