@@ -16,11 +16,12 @@ request."""
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language
 
 from dialogues.models import Dialogue, DialoguePartner
 from dialogues.results import FRESH_SECONDS
 from infrastructure.caching import cached_fresh
+from infrastructure.languages import base_language, language_codes, language_name, pick_translation
 from results.recommendation_selectors import recommendation_cards, wall_units
 from sessions_app.models import Event
 
@@ -86,32 +87,21 @@ def cached_dialogue_recommendations(dialogue: Dialogue, *, public: bool = False)
     return cached_fresh(key, lambda: dialogue_recommendations(dialogue, public=public), fresh=FRESH_SECONDS)
 
 
-def language_name(code: str) -> str:
-    """The language's name in the page's language ("French"; "pt-br" as "pt" if need be), else its code."""
-    for candidate in (code, code.split("-")[0]):
-        try:
-            return str(get_language_info(candidate)["name_translated"])
-        except KeyError:
-            continue
-    return code
-
-
 def in_language(recommendation: dict, language: str) -> dict:
     """The recommendation as a reader of ``language`` sees it: in that language when written in
     it or translated into it (then marked, with the original beside), else as written."""
     written = recommendation["language"]
-    codes = [language, language.split("-")[0]]
     shown = {
         "label": recommendation["label"],
         "starred": recommendation["starred"],
         "language": written,
-        "language_name": language_name(written) if written else "",
+        "language_name": language_name(written),
         "text": recommendation["text"],
         "original": "",
     }
-    if written and written.split("-")[0] in codes:
+    if written and base_language(written) in language_codes(language):
         return shown
-    translation = next((recommendation["translations"][c] for c in codes if recommendation["translations"].get(c)), "")
+    translation = pick_translation(recommendation["translations"], language)
     if translation:
         shown.update(text=translation, original=recommendation["text"])
     return shown

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from dialogues.models import Dialogue, DialogueVersion
 from dialogues.open_data import suppression_text, weighting_text
 from dialogues.results import GLOBAL, scope_label
+from infrastructure.languages import pick_translation
 
 
 def wording(questionnaire: dict | None, language: str | None) -> dict[str, str]:
@@ -20,28 +21,19 @@ def wording(questionnaire: dict | None, language: str | None) -> dict[str, str]:
     Only translated texts are listed; the snapshot's original wording is the fallback."""
     if not questionnaire or not language:
         return {}
-    language = language.lower()
-    codes = (language, language.split("-")[0])
-
-    def pick(translations, field):
-        for code in codes:
-            text = ((translations or {}).get(code) or {}).get(field)
-            if text:
-                return text
-        return None
 
     words = {}
     for session in questionnaire.get("sessions", []):
-        found = pick(session.get("translations"), "title")
+        found = pick_translation(session.get("translations"), language, "title")
         if found:
             words[f"s|{session['code']}"] = found
         for question in session.get("questions", []):
             prefix = f"{session['code']}|{question['code']}"
-            found = pick(question.get("translations"), "text")
+            found = pick_translation(question.get("translations"), language, "text")
             if found:
                 words[f"q|{prefix}"] = found
             for option in question.get("options", []):
-                found = pick(option.get("translations"), "label")
+                found = pick_translation(option.get("translations"), language, "label")
                 if found:
                     words[f"o|{prefix}|{option['code']}"] = found
     return words

@@ -6,12 +6,13 @@ It uses the allocator's own sizes and staff matching, so the preview is what a r
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from groups.allocation.constraints import match_staff, serves
 from groups.allocation.problem import StaffMember
 from groups.allocation.sizes import plan_groups
+from infrastructure import languages
 from sessions_app.models import Event, Participant
 
 MIN_GROUP_SIZE = 2
@@ -26,12 +27,7 @@ def first_language(person: Participant) -> str:
 
 
 def language_name(code: str) -> str:
-    if not code:
-        return _("no language given")
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
+    return languages.language_name(code) if code else _("no language given")
 
 
 def target_size(event: Event) -> int:

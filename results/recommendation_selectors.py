@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from groups.models import BreakoutGroup
 from infrastructure.cleaning import text_problem
+from infrastructure.languages import base_language
 from results.models import NoteRevision, RecommendationCuration
 from results.recommendation_clusters import common_words, suggest_clusters
 from sessions_app.models import Event, Question
@@ -93,7 +94,7 @@ def recommendation_cards(event_ids) -> dict[int, list[dict]]:
 
 def _translation_rows(card: dict, event_language: str) -> list[dict]:
     """The languages the card may be translated into, with the translation kept in each."""
-    written = (card["language"] or event_language or "").split("-")[0]
+    written = base_language(card["language"] or event_language)
     return [
         {"code": code, "name": name, "text": card["translations"].get(code, "")}
         for code, name in settings.LANGUAGES

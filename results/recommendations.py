@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from groups.models import BreakoutGroup
 from infrastructure.cleaning import text_problem
+from infrastructure.languages import base_language
 from results.models import RecommendationCuration
 from results.services import ResultsRefused
 from results.streams import plenary_changed
@@ -139,7 +140,7 @@ def recommendation_translate(*, event: Event, group, language, text) -> Recommen
     language, marked as a translation."""
     (found,) = _groups(event, [group])
     language = _language(language)
-    if language == (found.language or event.language or "").split("-")[0]:
+    if language == base_language(found.language or event.language):
         raise CurationRefused(_("The recommendation is written in that language already."))
     text = _translation(text)
     curation, _created = RecommendationCuration.objects.select_for_update().get_or_create(group=found)

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from infrastructure.csvfiles import csv_text
+from infrastructure.languages import pick_translation
 from infrastructure.sheet_import import ImportError_, ImportResult, csv_header, csv_rows, decode_upload, upload_sheet
 from sessions_app.models import Event, Session
 from sessions_app.services import LANGUAGE_CODE_RE
@@ -33,14 +34,7 @@ MAX_TEXT = 10_000
 
 def translated(obj, field: str, language: str | None = None) -> str:
     """The field in the language (e.g. "pt-br", then "pt"), or the original."""
-    original = getattr(obj, field)
-    language = (language or get_language() or "").lower()
-    translations = obj.translations or {}
-    for code in (language, language.split("-")[0]):
-        text = (translations.get(code) or {}).get(field)
-        if text:
-            return text
-    return original
+    return pick_translation(obj.translations, language or get_language(), field) or getattr(obj, field)
 
 
 def _rows(event: Event):

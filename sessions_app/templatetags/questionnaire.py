@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import get_language
 
+from infrastructure.languages import pick_translation
 from sessions_app.translations import translated
 
 register = template.Library()
@@ -17,6 +18,4 @@ def tr(obj, field: str) -> str:
 @register.filter
 def phase_title(phase: dict) -> str:
     """{{ state.phase|phase_title }}: the title of the live state's phase in the page's language."""
-    language = (get_language() or "").lower()
-    titles = phase.get("titles") or {}
-    return titles.get(language) or titles.get(language.split("-")[0]) or phase.get("title", "")
+    return pick_translation(phase.get("titles"), get_language()) or phase.get("title", "")
