@@ -3,6 +3,7 @@ driven through Playwright in Debian's Chromium."""
 
 import json
 import os
+import re
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,8 +52,18 @@ class Product:
         self.env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
         self.env.update({"DATABASE_URL": f"sqlite:///{workdir / 'e2e.sqlite3'}", "SITE_URL": self.base, **settings})
 
+    @classmethod
+    def migrated(cls, workdir: Path, **settings: str) -> "Product":
+        product = cls(workdir, **settings)
+        product.manage("migrate", "--noinput")
+        return product
+
     def manage(self, *args: str) -> str:
         return manage(self.env, *args, timeout=300)
+
+    def demo_event(self, *args: str) -> dict:
+        """``manage.py demo_event --json`` with ``args``: the demo's people, links and sign-ins."""
+        return json.loads(self.manage("demo_event", "--json", *args))
 
     @contextmanager
     def served(self, log_name: str):
@@ -74,11 +85,22 @@ class Product:
 @pytest.fixture(scope="module")
 def live_product(tmp_path_factory):
     """Migrate a fresh database, create the demo event, serve it; yields (base URL, demo JSON)."""
-    product = Product(tmp_path_factory.mktemp("e2e"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
-    product.manage("migrate", "--noinput")
-    demo = json.loads(product.manage("demo_event", "--json", "--participants", "10", "--seed", "5"))
+    product = Product.migrated(tmp_path_factory.mktemp("e2e"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
+    demo = product.demo_event("--participants", "10", "--seed", "5")
     with product.served("e2e-server.log") as base:
         yield base, demo
+
+
+def check_in_quietly(request_context, join_url):
+    """People outside the browsers also check in (with the same link and form as everyone)."""
+    response = request_context.get(join_url)
+    assert response.ok
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text()).group(1)
+    lobby = response.url
+    response = request_context.post(
+        lobby + "check-in/", form={"csrfmiddlewaretoken": token}, headers={"Referer": lobby}
+    )
+    assert response.ok
 
 
 def sign_in(page, base_url: str, user: str, password: str) -> None:

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, IN_CI, Product, sign_in
-from tests.e2e.test_live_event import check_in_quietly
+from tests.e2e.conftest import ARTIFACTS, IN_CI, Product, check_in_quietly, sign_in
 from tests.e2e.test_pages_follow import organiser_post
 
 pytestmark = pytest.mark.browser
@@ -86,10 +85,9 @@ def axe_source():
 @pytest.fixture(scope="module")
 def product(tmp_path_factory):
     """The demo event and the demo dialogue in one fresh database, one server for every page."""
-    product = Product(tmp_path_factory.mktemp("a11y"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
-    product.manage("migrate", "--noinput")
-    demo = json.loads(product.manage("demo_event", "--json", "--participants", "10", "--seed", "5"))
-    dialogue = json.loads(product.manage("demo_event", "--json", "--dialogue", "2", "--seed", "5"))
+    product = Product.migrated(tmp_path_factory.mktemp("a11y"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
+    demo = product.demo_event("--participants", "10", "--seed", "5")
+    dialogue = product.demo_event("--dialogue", "2", "--seed", "5")
     errors = json.loads(product.manage("shell", "-c", RENDER_ERRORS).strip().splitlines()[-1])
     with product.served("e2e-a11y-server.log") as base:
         yield base, demo, dialogue, errors

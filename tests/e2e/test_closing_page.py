@@ -8,8 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, sign_in
-from tests.e2e.test_live_event import check_in_quietly
+from tests.e2e.conftest import ARTIFACTS, check_in_quietly, sign_in
 from tests.e2e.test_pages_follow import organiser_post
 from tests.e2e.test_presenter import WATCH
 

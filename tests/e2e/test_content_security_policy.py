@@ -3,7 +3,6 @@ control room, the plenary, the dialogue's results and admin pages in Debian's Ch
 violation is reported, and the live parts still work: the websockets (same origin, allowed by
 'self') reach "live", the countdowns tick, the Print button opens the print dialogue."""
 
-import json
 import uuid
 
 import pytest
@@ -26,15 +25,14 @@ window.print = function () { window.__printed += 1; };
 
 @pytest.fixture(scope="module")
 def strict_product(tmp_path_factory):
-    product = Product(
+    product = Product.migrated(
         tmp_path_factory.mktemp("csp"),
         DEBUG="0",
         SECRET_KEY="csp-e2e-" + uuid.uuid4().hex * 2,
         JOIN_RATE_LIMIT="1000/60",
     )
-    product.manage("migrate", "--noinput")
-    event = json.loads(product.manage("demo_event", "--json", "--participants", "6", "--seed", "3"))
-    dialogue = json.loads(product.manage("demo_event", "--json", "--dialogue", "2", "--seed", "3"))
+    event = product.demo_event("--participants", "6", "--seed", "3")
+    dialogue = product.demo_event("--dialogue", "2", "--seed", "3")
     with product.served("e2e-csp-server.log") as base:
         yield base, event, dialogue
 

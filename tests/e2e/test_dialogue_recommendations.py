@@ -4,8 +4,6 @@ the site, the original one tap away) or, reading in Spanish, as written and mark
 coordinator sees them on the live page. The sections pass axe-core. Screenshots go to
 test-artifacts/."""
 
-import json
-
 import pytest
 
 from tests.e2e.conftest import ARTIFACTS, Product, sign_in
@@ -19,9 +17,8 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture(scope="module")
 def dialogue_product(tmp_path_factory):
     """The demo dialogue of four partners (France, Kenya and Japan share and publish; Brazil neither)."""
-    product = Product(tmp_path_factory.mktemp("recommendations-e2e"), DEBUG="1")
-    product.manage("migrate", "--noinput")
-    demo = json.loads(product.manage("demo_event", "--json", "--dialogue", "4"))
+    product = Product.migrated(tmp_path_factory.mktemp("recommendations-e2e"), DEBUG="1")
+    demo = product.demo_event("--dialogue", "4")
     with product.served("e2e-recommendations-server.log") as base:
         yield base, demo
 

@@ -76,8 +76,7 @@ print("GLOBAL-E2E " + json.dumps({"dialogue": dialogue.slug, "email": coordinato
 @pytest.fixture(scope="module")
 def global_product(tmp_path_factory):
     """A fresh database with the dialogue, served by uvicorn; yields (base URL, setup JSON)."""
-    product = Product(tmp_path_factory.mktemp("global-e2e"), PUBLIC_RESULTS_REFRESH_SECONDS="2")
-    product.manage("migrate", "--noinput")
+    product = Product.migrated(tmp_path_factory.mktemp("global-e2e"), PUBLIC_RESULTS_REFRESH_SECONDS="2")
     out = product.manage("shell", "-c", f"PASSWORD = {PASSWORD!r}\n{SETUP}")
     line = next(line for line in out.splitlines() if line.startswith("GLOBAL-E2E "))
     setup = json.loads(line.split(" ", 1)[1])

@@ -7,22 +7,10 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, sign_in
+from tests.e2e.conftest import ARTIFACTS, check_in_quietly, sign_in
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30_000
-
-
-def check_in_quietly(request_context, join_url):
-    """People outside the browsers also check in (with the same link and form as everyone)."""
-    response = request_context.get(join_url)
-    assert response.ok
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text()).group(1)
-    lobby = response.url
-    response = request_context.post(
-        lobby + "check-in/", form={"csrfmiddlewaretoken": token}, headers={"Referer": lobby}
-    )
-    assert response.ok
 
 
 def test_from_check_in_to_rooms_and_back_to_the_plenary(browser, live_product):

@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import ARTIFACTS, sign_in
-from tests.e2e.test_live_event import TIMEOUT, check_in_quietly
+from tests.e2e.conftest import ARTIFACTS, check_in_quietly, sign_in
+from tests.e2e.test_live_event import TIMEOUT
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import sign_in
-from tests.e2e.test_live_event import TIMEOUT, check_in_quietly
+from tests.e2e.conftest import check_in_quietly, sign_in
+from tests.e2e.test_live_event import TIMEOUT
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, sign_in
-from tests.e2e.test_live_event import check_in_quietly
+from tests.e2e.conftest import ARTIFACTS, check_in_quietly, sign_in
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30_000

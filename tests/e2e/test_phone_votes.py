@@ -45,9 +45,8 @@ CLICK = """(selector) => {
 
 @pytest.fixture(scope="module")
 def voting(tmp_path_factory):
-    product = Product(tmp_path_factory.mktemp("e2e-phone-votes"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
-    product.manage("migrate", "--noinput")
-    demo = json.loads(product.manage("demo_event", "--json", "--participants", "30", "--seed", "5"))
+    product = Product.migrated(tmp_path_factory.mktemp("e2e-phone-votes"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
+    demo = product.demo_event("--participants", "30", "--seed", "5")
 
     def shell(code):
         return product.manage("shell", "-c", f"SLUG = {demo['event']!r}\n{code}").strip().splitlines()

@@ -3,12 +3,9 @@ organiser reads the plan and its warning, forms the groups, asks a participant t
 notes of a group without a note taker, and starts the rooms: that person's page turns into
 the note taker's room."""
 
-import json
-
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, Product, sign_in
-from tests.e2e.test_live_event import check_in_quietly
+from tests.e2e.conftest import ARTIFACTS, Product, check_in_quietly, sign_in
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30_000
@@ -16,9 +13,8 @@ TIMEOUT = 30_000
 
 @pytest.fixture(scope="module")
 def pilot(tmp_path_factory):
-    product = Product(tmp_path_factory.mktemp("pilot"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
-    product.manage("migrate", "--noinput")
-    demo = json.loads(product.manage("demo_event", "--json", "--participants", "13", "--seed", "8"))
+    product = Product.migrated(tmp_path_factory.mktemp("pilot"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
+    demo = product.demo_event("--participants", "13", "--seed", "8")
     with product.served("pilot-server.log") as base:
         yield base, demo
 

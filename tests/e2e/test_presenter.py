@@ -101,9 +101,8 @@ FITS = """(id) => {
 
 @pytest.fixture(scope="module")
 def presented(tmp_path_factory):
-    product = Product(tmp_path_factory.mktemp("e2e-presenter"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
-    product.manage("migrate", "--noinput")
-    demo = json.loads(product.manage("demo_event", "--json", "--participants", "30", "--seed", "5"))
+    product = Product.migrated(tmp_path_factory.mktemp("e2e-presenter"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
+    demo = product.demo_event("--participants", "30", "--seed", "5")
     setup = json.loads(product.manage("shell", "-c", f"SLUG = {demo['event']!r}\n{SETUP}").strip().splitlines()[-1])
     with product.served("e2e-presenter-server.log") as base:
         yield base, demo, setup["groups"], product

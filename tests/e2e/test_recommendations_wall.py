@@ -60,9 +60,8 @@ print(json.dumps({"groups": [g.pk for g in groups], "texts": TEXTS[: len(groups)
 
 @pytest.fixture(scope="module")
 def wall_product(tmp_path_factory):
-    product = Product(tmp_path_factory.mktemp("e2e-wall"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
-    product.manage("migrate", "--noinput")
-    demo = json.loads(product.manage("demo_event", "--json", "--participants", "60", "--seed", "5"))
+    product = Product.migrated(tmp_path_factory.mktemp("e2e-wall"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
+    demo = product.demo_event("--participants", "60", "--seed", "5")
     setup = json.loads(product.manage("shell", "-c", f"SLUG = {demo['event']!r}\n{SETUP}").strip().splitlines()[-1])
     with product.served("e2e-wall-server.log") as base:
         yield base, demo, setup

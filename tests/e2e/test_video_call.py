@@ -84,7 +84,7 @@ def call_browser():
 
 
 def product_with_call(tmp_path_factory, rooms_open=True, **settings):
-    product = Product(
+    product = Product.migrated(
         tmp_path_factory.mktemp("call"),
         DEBUG="1",
         VIDEO_SMALL="1",
@@ -93,7 +93,6 @@ def product_with_call(tmp_path_factory, rooms_open=True, **settings):
         CACHE_PREFIX="wti-e2e-call-" + secrets.token_hex(4),
         **settings,
     )
-    product.manage("migrate", "--noinput")
     people = json.loads(
         product.manage("shell", "-c", SETUP.replace("{rooms_open}", str(rooms_open))).strip().splitlines()[-1]
     )

@@ -5,16 +5,14 @@ checks. The opening plenary and the closing page show the stream's player. Scree
 1280x800 and 390x844 go to test-artifacts/."""
 
 import http.server
-import json
 import re
 import threading
 
 import jwt
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, IN_CI, Product, sign_in
+from tests.e2e.conftest import ARTIFACTS, IN_CI, Product, check_in_quietly, sign_in
 from tests.e2e.test_accessibility import AXE, Audit
-from tests.e2e.test_live_event import check_in_quietly
 from tests.e2e.test_pages_follow import organiser_post
 from tests.servers import free_port
 
@@ -81,7 +79,7 @@ def jitsi_stub():
 
 @pytest.fixture(scope="module")
 def jitsi_product(tmp_path_factory, jitsi_stub):
-    product = Product(
+    product = Product.migrated(
         tmp_path_factory.mktemp("e2e-jitsi"),
         DEBUG="1",
         JOIN_RATE_LIMIT="1000/60",
@@ -89,8 +87,7 @@ def jitsi_product(tmp_path_factory, jitsi_stub):
         JITSI_APP_ID=APP_ID,
         JITSI_APP_SECRET=SECRET,
     )
-    product.manage("migrate", "--noinput")
-    demo = json.loads(product.manage("demo_event", "--json", "--participants", "10", "--seed", "7"))
+    demo = product.demo_event("--participants", "10", "--seed", "7")
     product.manage(
         "shell",
         "-c",

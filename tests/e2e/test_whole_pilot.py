@@ -9,13 +9,11 @@ to test-artifacts/whole-pilot-*.png."""
 
 import csv
 import io
-import json
 import re
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, Product, sign_in
-from tests.e2e.test_live_event import check_in_quietly
+from tests.e2e.conftest import ARTIFACTS, Product, check_in_quietly, sign_in
 
 pytestmark = pytest.mark.browser
 TIMEOUT = 30_000
@@ -27,9 +25,8 @@ DESKTOP = {"width": 1280, "height": 800}
 def pilot(tmp_path_factory):
     """14 participants (one of them the late joiner); the demo makes three of each staff role, of
     whom only one facilitator and two note takers come."""
-    product = Product(tmp_path_factory.mktemp("whole-pilot"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
-    product.manage("migrate", "--noinput")
-    demo = json.loads(product.manage("demo_event", "--json", "--participants", "14", "--seed", "11"))
+    product = Product.migrated(tmp_path_factory.mktemp("whole-pilot"), DEBUG="1", JOIN_RATE_LIMIT="1000/60")
+    demo = product.demo_event("--participants", "14", "--seed", "11")
     with product.served("whole-pilot-server.log") as base:
         yield base, demo
 
